@@ -1,0 +1,64 @@
+// Placement files `.plc` (Circuit Training): a header of settings, then one line per port,
+// macro and standard cell: `node_index x y orientation fixed`.
+//
+// Contract: parse/read keep every header setting they recognise (columns, rows, canvas, routing
+// and macro-allocation capacities, smoothing, overlap threshold, blockages) and every placement
+// line with its line number, so apply_placement() can point at a bad index. write_plc() writes
+// the layout Circuit Training's tools read, atomically.
+//
+//   PlacementFile plc;
+//   Status status = read_plc("legalized.plc", &plc);
+//   if (status.ok()) status = apply_placement(plc, &netlist);
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "macroplace/netlist/netlist.h"
+#include "macroplace/netlist/status.h"
+
+namespace macroplace::netlist {
+
+// The settings a `.plc` header can state; unset values are absent, not defaulted, so callers
+// can tell "the file says" from "our default".
+struct PlacementSettings {
+  std::optional<std::int32_t> columns, rows;
+  std::optional<double> width, height;
+  std::optional<double> routes_per_micron_horizontal, routes_per_micron_vertical;
+  std::optional<double> macro_routes_horizontal, macro_routes_vertical;
+  std::optional<double> smoothing_range;
+  std::optional<double> overlap_threshold;
+  std::vector<Blockage> blockages;
+  std::string project, block;
+};
+
+struct PlacementEntry {
+  NodeId node = kNoNode;
+  double x = 0, y = 0;
+  std::optional<Orientation> orientation;  // absent for ports (`-`)
+  bool fixed = false;
+  std::uint64_t line = 0;  // where it was read (0 when made in memory)
+};
+
+struct PlacementFile {
+  std::string file;  // the path it was read from, for error messages
+  PlacementSettings settings;
+  std::vector<PlacementEntry> entries;
+};
+
+Status read_plc(const std::string& path, PlacementFile* out);
+Status parse_plc(std::string_view text, const std::string& file_label, PlacementFile* out);
+
+// Moves the netlist's nodes to the file's positions. Errors (with the file's line) for indices
+// out of range or naming pins.
+Status apply_placement(const PlacementFile& placement, Netlist* netlist);
+
+// Writes the netlist's current placement (every port, macro and std cell) with `settings` in the
+// header, plus informational lines (counts, area, source) so the file documents itself.
+Status write_plc(const Netlist& netlist, const PlacementSettings& settings,
+                 const std::string& source, const std::string& path);
+
+}  // namespace macroplace::netlist

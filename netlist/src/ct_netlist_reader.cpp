@@ -1,0 +1,714 @@
+// Streaming reader for Circuit Training `.pb.txt` netlists (FORMATS.md section 1).
+//
+// The text is consumed through a window that is refilled from a ChunkSource, so memory stays
+// bounded by the longest token (kMaxTokenBytes) plus one chunk, whatever the file size. Names
+// referenced before they are defined (`input:`, `macro_name`) are resolved after the last node.
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "macroplace/netlist/ct_netlist.h"
+#include "text_input.h"
+
+namespace macroplace::netlist {
+
+namespace {
+
+using internal::ChunkSource;
+using internal::quote;
+
+// Longest string or number accepted; a hostile file cannot make us buffer more than this.
+constexpr std::size_t kMaxTokenBytes = std::size_t{1} << 16;
+
+class StringChunkSource : public ChunkSource {
+ public:
+  explicit StringChunkSource(std::string_view text) : text_(text) {}
+  bool read_more(std::string* out) override {
+    if (done_) return false;
+    out->append(text_);
+    done_ = true;
+    return !text_.empty();
+  }
+  Status status() const override { return Status(); }
+
+ private:
+  std::string_view text_;
+  bool done_ = false;
+};
+
+// A name -> node table whose keys live in the netlist's name arena (open addressing, linear
+// probing); no per-name allocation.
+class NameTable {
+ public:
+  explicit NameTable(const Netlist& netlist) : netlist_(netlist) { rehash(1 << 12); }
+
+  // Returns the existing node with that name, or inserts `node` and returns kNoNode.
+  NodeId insert(std::string_view name, NodeId node) {
+    if ((count_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+    std::size_t slot = std::hash<std::string_view>{}(name) & (slots_.size() - 1);
+    while (slots_[slot] != kNoNode) {
+      if (netlist_.name(slots_[slot]) == name) return slots_[slot];
+      slot = (slot + 1) & (slots_.size() - 1);
+    }
+    slots_[slot] = node;
+    ++count_;
+    return kNoNode;
+  }
+
+  NodeId find(std::string_view name) const {
+    std::size_t slot = std::hash<std::string_view>{}(name) & (slots_.size() - 1);
+    while (slots_[slot] != kNoNode) {
+      if (netlist_.name(slots_[slot]) == name) return slots_[slot];
+      slot = (slot + 1) & (slots_.size() - 1);
+    }
+    return kNoNode;
+  }
+
+ private:
+  void rehash(std::size_t size) {
+    std::vector<NodeId> old = std::move(slots_);
+    slots_.assign(size, kNoNode);
+    for (NodeId node : old) {
+      if (node == kNoNode) continue;
+      std::size_t slot = std::hash<std::string_view>{}(netlist_.name(node)) & (size - 1);
+      while (slots_[slot] != kNoNode) slot = (slot + 1) & (size - 1);
+      slots_[slot] = node;
+    }
+  }
+
+  const Netlist& netlist_;
+  std::vector<NodeId> slots_;
+  std::size_t count_ = 0;
+};
+
+struct Position {
+  std::uint64_t line = 0, column = 0;
+};
+
+// A name mentioned by a node, resolved once every node is known.
+struct PendingReference {
+  NodeId from = kNoNode;
+  std::int32_t name = -1;  // into the reader's reference arena
+  Position where;
+};
+
+// Everything one `node { ... }` block says, before it becomes a Netlist node.
+struct NodeFields {
+  std::string name;
+  std::string type;
+  Position name_at, type_at, start;
+  bool has_name = false, has_type = false;
+  double width = 0, height = 0, x = 0, y = 0, x_offset = 0, y_offset = 0, weight = 1;
+  bool has_weight = false;
+  Position weight_at;
+  std::string macro_name, side, ref_name, orientation;
+  Position macro_name_at, orientation_at;
+  bool has_macro_name = false, has_orientation = false;
+  std::vector<MetadataAttribute> attributes;  // kept only for __metadata__
+
+  void clear() {
+    name.clear();
+    type.clear();
+    has_name = has_type = has_weight = has_macro_name = has_orientation = false;
+    width = height = x = y = x_offset = y_offset = 0;
+    weight = 1;
+    macro_name.clear();
+    side.clear();
+    ref_name.clear();
+    orientation.clear();
+    attributes.clear();
+  }
+};
+
+class CtReader {
+ public:
+  CtReader(std::unique_ptr<ChunkSource> source, std::string file, Netlist* out)
+      : source_(std::move(source)), file_(std::move(file)), netlist_(*out), names_(*out) {}
+
+  Status read() {
+    Status status = parse_file();
+    if (!status.ok()) return status;
+    status = source_->status();
+    if (!status.ok()) return status;
+    return resolve();
+  }
+
+ private:
+  // ---- the window ----
+  // Makes sure at least kMaxTokenBytes are buffered after pos_, unless the input ends first.
+  void ensure_window() {
+    if (eof_ || buffer_.size() - pos_ >= kMaxTokenBytes) return;
+    buffer_.erase(0, pos_);
+    buffer_start_ += pos_;
+    pos_ = 0;
+    while (!eof_ && buffer_.size() < kMaxTokenBytes) {
+      if (!source_->read_more(&buffer_)) eof_ = true;
+    }
+  }
+
+  Position here() const {
+    return {line_, buffer_start_ + pos_ - line_start_ + 1};
+  }
+
+  Status fail(Position where, std::string message) const {
+    return Status::error_at({file_, where.line, where.column}, std::move(message));
+  }
+
+  // Skips whitespace and comments; header comments are interpreted on the way.
+  Status skip_space() {
+    ensure_window();
+    while (true) {
+      const char* data = buffer_.data();
+      const std::size_t size = buffer_.size();
+      std::size_t pos = pos_;
+      while (pos < size) {
+        const char c = data[pos];
+        if (c == '\n') {
+          ++pos;
+          ++line_;
+          line_start_ = buffer_start_ + pos;
+        } else if (c == ' ' || c == '\t' || c == '\r' || c == ',' || c == ';') {
+          ++pos;
+        } else {
+          break;
+        }
+      }
+      pos_ = pos;
+      if (pos_ >= size) {
+        if (eof_) return Status();
+        ensure_window();  // a long run of blanks: slide the window and go on
+        continue;
+      }
+      if (data[pos_] != '#') return Status();
+      const Position at = here();
+      ensure_window();
+      const std::size_t end = buffer_.find('\n', pos_);
+      const std::size_t stop = end == std::string::npos ? buffer_.size() : end;
+      if (stop - pos_ > kMaxTokenBytes) return fail(at, "comment line too long");
+      Status status = header_comment(std::string_view(buffer_).substr(pos_, stop - pos_), at);
+      if (!status.ok()) return status;
+      pos_ = stop;
+      ensure_window();
+    }
+  }
+
+  bool at_end() const { return pos_ >= buffer_.size(); }
+  char peek() const { return buffer_[pos_]; }
+
+  static bool is_identifier_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '.';
+  }
+
+  // Reads an identifier (field name). Empty when the next character does not start one.
+  Status identifier(std::string_view* out, Position* where) {
+    Status status = skip_space();
+    if (!status.ok()) return status;
+    *where = here();
+    const std::size_t start = pos_;
+    while (pos_ < buffer_.size() && is_identifier_char(buffer_[pos_])) {
+      if (pos_ - start > kMaxTokenBytes / 2) return fail(*where, "field name too long");
+      ++pos_;
+    }
+    *out = std::string_view(buffer_).substr(start, pos_ - start);
+    return Status();
+  }
+
+  Status expect(char c, const char* what) {
+    Status status = skip_space();
+    if (!status.ok()) return status;
+    if (at_end()) return fail(here(), std::string("unexpected end of file, expected ") + what);
+    if (peek() != c) {
+      return fail(here(), std::string("expected ") + what + ", found " +
+                              quote(std::string_view(&buffer_[pos_], 1)));
+    }
+    ++pos_;
+    return Status();
+  }
+
+  // Reads a quoted string with C escapes into `out`.
+  Status string_value(std::string* out, Position* where) {
+    Status status = skip_space();
+    if (!status.ok()) return status;
+    *where = here();
+    if (at_end()) return fail(*where, "unexpected end of file, expected a quoted string");
+    const char quote_char = peek();
+    if (quote_char != '"' && quote_char != '\'') {
+      return fail(*where, "expected a quoted string, found " +
+                              quote(std::string_view(&buffer_[pos_], 1)));
+    }
+    ++pos_;
+    out->clear();
+    while (true) {
+      if (pos_ >= buffer_.size()) return fail(*where, "unterminated string");
+      const char c = buffer_[pos_];
+      if (c == quote_char) {
+        ++pos_;
+        return Status();
+      }
+      if (c == '\n') return fail(*where, "unterminated string (line break inside)");
+      if (out->size() >= kMaxTokenBytes) return fail(*where, "string longer than 65536 bytes");
+      if (c != '\\') {
+        // Fast path: copy the run up to the next quote, backslash or line break.
+        std::size_t end = pos_;
+        while (end < buffer_.size() && buffer_[end] != quote_char && buffer_[end] != '\\' &&
+               buffer_[end] != '\n' && end - pos_ < kMaxTokenBytes) {
+          ++end;
+        }
+        out->append(buffer_, pos_, end - pos_);
+        pos_ = end;
+        continue;
+      }
+      if (pos_ + 1 >= buffer_.size()) return fail(*where, "unterminated string");
+      const char e = buffer_[pos_ + 1];
+      pos_ += 2;
+      switch (e) {
+        case 'n': out->push_back('\n'); break;
+        case 't': out->push_back('\t'); break;
+        case 'r': out->push_back('\r'); break;
+        case '\\': out->push_back('\\'); break;
+        case '"': out->push_back('"'); break;
+        case '\'': out->push_back('\''); break;
+        case 'a': out->push_back('\a'); break;
+        case 'b': out->push_back('\b'); break;
+        case 'f': out->push_back('\f'); break;
+        case 'v': out->push_back('\v'); break;
+        case '?': out->push_back('?'); break;
+        case 'x': {
+          int value = 0, digits = 0;
+          while (digits < 2 && pos_ < buffer_.size() && std::isxdigit(static_cast<unsigned char>(buffer_[pos_]))) {
+            const char h = buffer_[pos_++];
+            value = value * 16 + (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+            ++digits;
+          }
+          if (digits == 0) return fail(here(), "expected hex digits after \\x");
+          out->push_back(static_cast<char>(value));
+          break;
+        }
+        default:
+          if (e >= '0' && e <= '7') {
+            int value = e - '0', digits = 1;
+            while (digits < 3 && pos_ < buffer_.size() && buffer_[pos_] >= '0' &&
+                   buffer_[pos_] <= '7') {
+              value = value * 8 + (buffer_[pos_++] - '0');
+              ++digits;
+            }
+            out->push_back(static_cast<char>(value & 0xff));
+          } else {
+            return fail(here(), std::string("unknown escape \\") + e + " in string");
+          }
+      }
+    }
+  }
+
+  // Reads a number token (as text, for exact reproduction in metadata) and its value.
+  Status number_value(double* value, std::string_view* text, Position* where) {
+    Status status = skip_space();
+    if (!status.ok()) return status;
+    *where = here();
+    const std::size_t start = pos_;
+    while (pos_ < buffer_.size()) {
+      const char c = buffer_[pos_];
+      if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '}' || c == '#' || c == ',' ||
+          c == ';') {
+        break;
+      }
+      if (pos_ - start > 400) return fail(*where, "number too long");
+      ++pos_;
+    }
+    *text = std::string_view(buffer_).substr(start, pos_ - start);
+    if (text->empty()) return fail(*where, "expected a number");
+    const char* begin = text->data();
+    const char* end = begin + text->size();
+    if (*begin == '+') ++begin;
+    auto result = std::from_chars(begin, end, *value);
+    if (result.ec != std::errc() || result.ptr != end) {
+      if (text->size() > 1 && (text->back() == 'f' || text->back() == 'F')) {  // 1.5f
+        result = std::from_chars(begin, end - 1, *value);
+        if (result.ec == std::errc() && result.ptr == end - 1) return Status();
+      }
+      return fail(*where, "expected a number, found " + quote(*text));
+    }
+    return Status();
+  }
+
+  // ---- the grammar ----
+  Status parse_file() {
+    ensure_window();
+    while (true) {
+      Status status = skip_space();
+      if (!status.ok()) return status;
+      if (at_end()) return Status();
+      std::string_view word;
+      Position at;
+      status = identifier(&word, &at);
+      if (!status.ok()) return status;
+      if (word != "node") {
+        return fail(at, word.empty() ? "expected 'node', found " +
+                                           quote(std::string_view(&buffer_[pos_], 1))
+                                     : "expected 'node', found " + quote(word));
+      }
+      status = optional_colon();
+      if (!status.ok()) return status;
+      status = expect('{', "'{' after 'node'");
+      if (!status.ok()) return status;
+      fields_.clear();
+      fields_.start = at;
+      pending_inputs_begin_ = inputs_.size();
+      status = node_body();
+      if (!status.ok()) return status;
+      status = add_node();
+      if (!status.ok()) return status;
+    }
+  }
+
+  Status optional_colon() {
+    Status status = skip_space();
+    if (!status.ok()) return status;
+    if (!at_end() && peek() == ':') ++pos_;
+    return Status();
+  }
+
+  Status node_body() {
+    std::string text;
+    while (true) {
+      Status status = skip_space();
+      if (!status.ok()) return status;
+      if (at_end()) {
+        return fail(here(), "unexpected end of file inside node " +
+                                (fields_.has_name ? quote(fields_.name) : std::string()) +
+                                " (expected '}')");
+      }
+      if (peek() == '}') {
+        ++pos_;
+        return Status();
+      }
+      std::string_view field;
+      Position at;
+      status = identifier(&field, &at);
+      if (!status.ok()) return status;
+      if (field == "name") {
+        if ((status = optional_colon()).ok()) status = string_value(&fields_.name, &fields_.name_at);
+        if (!status.ok()) return status;
+        if (fields_.has_name) return fail(at, "node has two names");
+        fields_.has_name = true;
+      } else if (field == "input") {
+        Position where;
+        if ((status = optional_colon()).ok()) status = string_value(&text, &where);
+        if (!status.ok()) return status;
+        inputs_.push_back({kNoNode, references_.add(text), where});
+      } else if (field == "attr") {
+        if ((status = optional_colon()).ok()) status = expect('{', "'{' after 'attr'");
+        if (!status.ok()) return status;
+        status = attribute();
+        if (!status.ok()) return status;
+      } else if (field.empty()) {
+        return fail(at, "expected 'name', 'input', 'attr' or '}', found " +
+                            quote(std::string_view(&buffer_[pos_], 1)));
+      } else {
+        return fail(at, "expected 'name', 'input', 'attr' or '}', found " + quote(field));
+      }
+    }
+  }
+
+  // attr { key: "k" value { placeholder: "s" | f: 1.0 | i: 3 } }
+  Status attribute() {
+    std::string key;
+    Position key_at;
+    bool has_key = false, has_value = false;
+    std::string string_result;
+    double number = 0;
+    std::string_view number_text;
+    std::string number_copy;
+    bool is_string = false;
+    Position value_at;
+    while (true) {
+      Status status = skip_space();
+      if (!status.ok()) return status;
+      if (at_end()) return fail(here(), "unexpected end of file inside attr (expected '}')");
+      if (peek() == '}') {
+        ++pos_;
+        break;
+      }
+      std::string_view field;
+      Position at;
+      status = identifier(&field, &at);
+      if (!status.ok()) return status;
+      if (field == "key") {
+        if ((status = optional_colon()).ok()) status = string_value(&key, &key_at);
+        if (!status.ok()) return status;
+        has_key = true;
+      } else if (field == "value") {
+        if ((status = optional_colon()).ok()) status = expect('{', "'{' after 'value'");
+        if (!status.ok()) return status;
+        std::string_view kind;
+        Position kind_at;
+        status = identifier(&kind, &kind_at);
+        if (!status.ok()) return status;
+        if (kind == "placeholder" || kind == "s") {
+          if ((status = optional_colon()).ok()) status = string_value(&string_result, &value_at);
+          is_string = true;
+        } else if (kind == "f" || kind == "i") {
+          if ((status = optional_colon()).ok()) status = number_value(&number, &number_text, &value_at);
+          if (status.ok()) number_copy.assign(number_text);
+          is_string = false;
+        } else {
+          return fail(kind_at, "expected 'placeholder', 'f' or 'i' in value, found " +
+                                   quote(kind.empty() ? std::string_view(&buffer_[pos_], 1) : kind));
+        }
+        if (!status.ok()) return status;
+        status = expect('}', "'}' closing value");
+        if (!status.ok()) return status;
+        has_value = true;
+      } else {
+        return fail(at, "expected 'key', 'value' or '}' in attr, found " +
+                            quote(field.empty() ? std::string_view(&buffer_[pos_], 1) : field));
+      }
+    }
+    if (!has_key) return fail(value_at, "attr without a key");
+    if (!has_value) return fail(key_at, "attr " + quote(key) + " without a value");
+    return store_attribute(key, key_at, is_string, string_result, number, number_copy, value_at);
+  }
+
+  Status store_attribute(const std::string& key, Position key_at, bool is_string,
+                         const std::string& text, double number, const std::string& number_text,
+                         Position value_at) {
+    fields_.attributes.push_back({key, is_string ? text : number_text, is_string});
+    auto want_number = [&](double* slot) -> Status {
+      if (is_string) return fail(value_at, "attribute " + quote(key) + " expects a number (f:)");
+      if (!std::isfinite(number)) {
+        return fail(value_at, "attribute " + quote(key) + " is not finite (" + number_text + ")");
+      }
+      *slot = number;
+      return Status();
+    };
+    auto want_string = [&](std::string* slot) -> Status {
+      if (!is_string) {
+        return fail(value_at, "attribute " + quote(key) + " expects a string (placeholder:)");
+      }
+      *slot = text;
+      return Status();
+    };
+    if (key == "type") {
+      fields_.type_at = value_at;
+      fields_.has_type = true;
+      return want_string(&fields_.type);
+    }
+    if (key == "width") return want_number(&fields_.width);
+    if (key == "height") return want_number(&fields_.height);
+    if (key == "x") return want_number(&fields_.x);
+    if (key == "y") return want_number(&fields_.y);
+    if (key == "x_offset") return want_number(&fields_.x_offset);
+    if (key == "y_offset") return want_number(&fields_.y_offset);
+    if (key == "weight") {
+      fields_.has_weight = true;
+      fields_.weight_at = value_at;
+      return want_number(&fields_.weight);
+    }
+    if (key == "macro_name") {
+      fields_.has_macro_name = true;
+      fields_.macro_name_at = value_at;
+      return want_string(&fields_.macro_name);
+    }
+    if (key == "orientation") {
+      fields_.has_orientation = true;
+      fields_.orientation_at = value_at;
+      return want_string(&fields_.orientation);
+    }
+    if (key == "side") return want_string(&fields_.side);
+    if (key == "ref_name") return want_string(&fields_.ref_name);
+    (void)key_at;
+    return Status();  // other attributes are informational
+  }
+
+  Status add_node() {
+    if (!fields_.has_name) return fail(fields_.start, "node without a name");
+    if (fields_.name == "__metadata__") {
+      netlist_.metadata = fields_.attributes;
+      inputs_.resize(pending_inputs_begin_);  // metadata drives no net
+      return Status();
+    }
+    if (!fields_.has_type) return fail(fields_.start, "node " + quote(fields_.name) + " has no type");
+    NodeKind kind;
+    const std::string& type = fields_.type;
+    if (type == "MACRO") {
+      kind = NodeKind::kHardMacro;
+    } else if (type == "macro") {
+      // Lower-case `macro` is a soft macro only for Grp_* clusters (FORMATS.md).
+      kind = fields_.name.rfind("Grp_", 0) == 0 ? NodeKind::kSoftMacro : NodeKind::kHardMacro;
+    } else if (type == "MACRO_PIN" || type == "macro_pin") {
+      kind = NodeKind::kHardMacroPin;  // hard or soft is settled by the owner's kind
+    } else if (type == "PORT" || type == "port") {
+      kind = NodeKind::kPort;
+    } else if (type == "STDCELL" || type == "stdcell") {
+      kind = NodeKind::kStdCell;
+    } else {
+      return fail(fields_.type_at, "unknown node type " + quote(type) +
+                                       " (expected MACRO, macro, MACRO_PIN, macro_pin, PORT, "
+                                       "port, STDCELL or stdcell)");
+    }
+    if (fields_.width < 0 || fields_.height < 0) {
+      return fail(fields_.start, "node " + quote(fields_.name) + " has a negative size");
+    }
+    if (fields_.has_weight && !(fields_.weight > 0)) {
+      return fail(fields_.weight_at, "net weight must be positive");
+    }
+    const NodeId id = netlist_.add_node(kind, fields_.name, fields_.width, fields_.height,
+                                        fields_.x, fields_.y);
+    if (names_.insert(fields_.name, id) != kNoNode) {
+      return fail(fields_.name_at, "duplicate node name " + quote(fields_.name));
+    }
+    if (is_pin(kind)) {
+      if (!fields_.has_macro_name) {
+        return fail(fields_.start, "pin " + quote(fields_.name) + " has no macro_name");
+      }
+      netlist_.set_pin_offset(id, fields_.x_offset, fields_.y_offset);
+      owners_.push_back({id, references_.add(fields_.macro_name), fields_.macro_name_at});
+    }
+    if (fields_.has_orientation) {
+      auto orientation = parse_orientation(fields_.orientation);
+      if (!orientation) {
+        return fail(fields_.orientation_at, "unknown orientation " + quote(fields_.orientation) +
+                                                " (expected N FN S FS E FE W FW)");
+      }
+      netlist_.set_orientation(id, *orientation);
+    }
+    if (!fields_.side.empty()) netlist_.set_port_side(id, fields_.side);
+    if (!fields_.ref_name.empty()) netlist_.set_ref_name(id, fields_.ref_name);
+    for (std::size_t i = pending_inputs_begin_; i < inputs_.size(); ++i) inputs_[i].from = id;
+    if (inputs_.size() > pending_inputs_begin_) {
+      drivers_.push_back({id, pending_inputs_begin_, fields_.weight});
+    }
+    return Status();
+  }
+
+  // Resolves pin owners and net terminals once every name is known.
+  Status resolve() {
+    for (const PendingReference& owner : owners_) {
+      const std::string_view name = references_.get(owner.name);
+      const NodeId macro = names_.find(name);
+      if (macro == kNoNode) {
+        return fail(owner.where, "pin " + quote(netlist_.name(owner.from)) +
+                                     " names an unknown macro " + quote(name));
+      }
+      const NodeKind kind = netlist_.kind(macro);
+      if (!is_macro(kind)) {
+        return fail(owner.where, "pin " + quote(netlist_.name(owner.from)) + " names " +
+                                     quote(name) + ", a " + std::string(node_kind_name(kind)) +
+                                     ", expected a macro");
+      }
+      netlist_.set_pin_owner(owner.from, macro);
+      netlist_.set_kind(owner.from, kind == NodeKind::kHardMacro ? NodeKind::kHardMacroPin
+                                                                 : NodeKind::kSoftMacroPin);
+    }
+    std::vector<NodeId> terminals;
+    for (std::size_t d = 0; d < drivers_.size(); ++d) {
+      const std::size_t begin = drivers_[d].first_input;
+      const std::size_t end = d + 1 < drivers_.size() ? drivers_[d + 1].first_input : inputs_.size();
+      terminals.assign(1, drivers_[d].node);
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::string_view name = references_.get(inputs_[i].name);
+        const NodeId sink = names_.find(name);
+        if (sink == kNoNode) {
+          return fail(inputs_[i].where, "input names an unknown node " + quote(name));
+        }
+        terminals.push_back(sink);
+      }
+      netlist_.add_net(terminals.data(), terminals.size(), drivers_[d].weight);
+    }
+    return Status();
+  }
+
+  // Header comments that carry design data.
+  Status header_comment(std::string_view line, Position at) {
+    line.remove_prefix(1);  // '#'
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    std::vector<internal::Token> tokens;
+    auto numbers_after = [&](std::string_view rest, std::vector<double>* out) -> bool {
+      std::string cleaned(rest);
+      for (char& c : cleaned) {
+        if (c == '{' || c == '}' || c == ':' || c == ',') c = ' ';
+      }
+      internal::split_tokens(cleaned, &tokens);
+      out->clear();
+      for (const auto& token : tokens) {
+        double value = 0;
+        if (!internal::parse_double(token.text, &value)) return false;
+        out->push_back(value);
+      }
+      return true;
+    };
+    std::vector<double> numbers;
+    if (line.rfind("FP bbox", 0) == 0) {
+      if (!numbers_after(line.substr(7), &numbers) || numbers.size() != 4) {
+        return fail(at, "expected '# FP bbox: {x0 y0 x1 y1}' or '{x0 y0} {W H}'");
+      }
+      Rect rect{numbers[0], numbers[1], numbers[2], numbers[3]};
+      // `{x0 y0} {W H}` has a second brace pair; `{x0 y0 x1 y1}` a single one.
+      if (line.find('}') != line.rfind('}')) {
+        rect.x1 = numbers[0] + numbers[2];
+        rect.y1 = numbers[1] + numbers[3];
+      }
+      if (rect.x1 < rect.x0 || rect.y1 < rect.y0) return fail(at, "FP bbox has negative size");
+      netlist_.canvas = rect;
+    } else if (line.rfind("Blockage", 0) == 0) {
+      if (!numbers_after(line.substr(8), &numbers) || numbers.size() != 5) {
+        return fail(at, "expected '# Blockage : minx miny maxx maxy rate'");
+      }
+      netlist_.blockages.push_back({{numbers[0], numbers[1], numbers[2], numbers[3]}, numbers[4]});
+    } else if (line.rfind("Block ", 0) == 0 || line.rfind("Block:", 0) == 0) {
+      std::string_view rest = line.substr(5);
+      const std::size_t colon = rest.find(':');
+      if (colon != std::string_view::npos) rest = rest.substr(colon + 1);
+      while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+      while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\r')) rest.remove_suffix(1);
+      netlist_.block_name = std::string(rest);
+    }
+    return Status();
+  }
+
+  struct Driver {
+    NodeId node;
+    std::size_t first_input;
+    double weight;
+  };
+
+  std::unique_ptr<ChunkSource> source_;
+  std::string file_;
+  Netlist& netlist_;
+  NameTable names_;
+
+  std::string buffer_;
+  std::size_t pos_ = 0;
+  std::uint64_t buffer_start_ = 0;  // absolute offset of buffer_[0]
+  std::uint64_t line_ = 1, line_start_ = 0;
+  bool eof_ = false;
+
+  NodeFields fields_;
+  std::size_t pending_inputs_begin_ = 0;
+  StringArena references_;
+  std::vector<PendingReference> inputs_, owners_;
+  std::vector<Driver> drivers_;
+};
+
+}  // namespace
+
+Status read_ct_netlist(const std::string& path, Netlist* out) {
+  std::unique_ptr<ChunkSource> source;
+  Status status = internal::open_chunk_source(path, &source);
+  if (!status.ok()) return status;
+  *out = Netlist();
+  return CtReader(std::move(source), path, out).read();
+}
+
+Status parse_ct_netlist(std::string_view text, const std::string& file_label, Netlist* out) {
+  *out = Netlist();
+  return CtReader(std::make_unique<StringChunkSource>(text), file_label, out).read();
+}
+
+}  // namespace macroplace::netlist

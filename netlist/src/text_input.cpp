@@ -1,0 +1,217 @@
+#include "text_input.h"
+
+#include <zlib.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace macroplace::netlist::internal {
+
+namespace {
+
+constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+
+bool is_gzip_file(std::FILE* file) {
+  unsigned char magic[2] = {0, 0};
+  const std::size_t got = std::fread(magic, 1, 2, file);
+  std::rewind(file);
+  return got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+Status open_error(const std::string& path) {
+  return Status::error_at({path, 0, 0}, std::string("cannot open: ") + std::strerror(errno));
+}
+
+// Plain files: read straight from stdio.
+class PlainChunkSource : public ChunkSource {
+ public:
+  PlainChunkSource(std::FILE* file, std::string path) : file_(file), path_(std::move(path)) {}
+  ~PlainChunkSource() override { std::fclose(file_); }
+  bool read_more(std::string* out) override {
+    const std::size_t old = out->size();
+    out->resize(old + kChunkBytes);
+    const std::size_t got = std::fread(out->data() + old, 1, kChunkBytes, file_);
+    out->resize(old + got);
+    if (got == 0 && std::ferror(file_)) status_ = Status::error_at({path_, 0, 0}, "read error");
+    return got > 0;
+  }
+  Status status() const override { return status_; }
+
+ private:
+  std::FILE* file_;
+  std::string path_;
+  Status status_;
+};
+
+// Gzip files: a producer thread inflates into a small bounded queue of chunks.
+class GzipChunkSource : public ChunkSource {
+ public:
+  GzipChunkSource(std::FILE* file, std::string path) : path_(std::move(path)) {
+    std::fclose(file);
+    worker_ = std::thread([this] { produce(); });
+  }
+  ~GzipChunkSource() override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      cancelled_ = true;
+    }
+    changed_.notify_all();
+    worker_.join();
+  }
+  bool read_more(std::string* out) override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [this] { return !chunks_.empty() || finished_; });
+    if (chunks_.empty()) return false;
+    std::string chunk = std::move(chunks_.front());
+    chunks_.pop_front();
+    lock.unlock();
+    changed_.notify_all();
+    out->append(chunk);
+    return true;
+  }
+  Status status() const override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return status_;
+  }
+
+ private:
+  void produce() {
+    gzFile gz = gzopen(path_.c_str(), "rb");
+    Status status;
+    if (gz == nullptr) {
+      status = Status::error_at({path_, 0, 0}, "cannot open gzip stream");
+    } else {
+      gzbuffer(gz, 1 << 18);
+      while (true) {
+        std::string chunk(kChunkBytes, '\0');
+        const int got = gzread(gz, chunk.data(), static_cast<unsigned>(chunk.size()));
+        if (got < 0) {
+          int code = 0;
+          status = Status::error_at({path_, 0, 0},
+                                    std::string("corrupt gzip data: ") + gzerror(gz, &code));
+          break;
+        }
+        if (got == 0) break;
+        chunk.resize(static_cast<std::size_t>(got));
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [this] { return chunks_.size() < 4 || cancelled_; });
+        if (cancelled_) break;
+        chunks_.push_back(std::move(chunk));
+        lock.unlock();
+        changed_.notify_all();
+      }
+      gzclose(gz);
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    status_ = status;
+    finished_ = true;
+    changed_.notify_all();
+  }
+
+  std::string path_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::string> chunks_;
+  bool finished_ = false, cancelled_ = false;
+  Status status_;
+  std::thread worker_;
+};
+
+}  // namespace
+
+Status open_chunk_source(const std::string& path, std::unique_ptr<ChunkSource>* out) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return open_error(path);
+  if (is_gzip_file(file)) {
+    *out = std::make_unique<GzipChunkSource>(file, path);
+  } else {
+    *out = std::make_unique<PlainChunkSource>(file, path);
+  }
+  return Status();
+}
+
+Status read_whole_file(const std::string& path, std::string* out) {
+  std::unique_ptr<ChunkSource> source;
+  Status status = open_chunk_source(path, &source);
+  if (!status.ok()) return status;
+  out->clear();
+  while (source->read_more(out)) {
+    if (out->size() > kMaxWholeFileBytes) {
+      return Status::error_at({path, 0, 0}, "file is larger than 4 GiB");
+    }
+  }
+  return source->status();
+}
+
+bool LineReader::next(std::string_view* line, std::uint64_t* line_number) {
+  if (pos_ >= text_.size()) return false;
+  std::size_t end = text_.find('\n', pos_);
+  if (end == std::string_view::npos) end = text_.size();
+  std::string_view result = text_.substr(pos_, end - pos_);
+  if (!result.empty() && result.back() == '\r') result.remove_suffix(1);
+  pos_ = end + 1;
+  *line = result;
+  *line_number = ++line_;
+  return true;
+}
+
+void split_tokens(std::string_view line, std::vector<Token>* tokens) {
+  tokens->clear();
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+    if (i >= line.size()) break;
+    const std::size_t start = i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') ++i;
+    tokens->push_back({line.substr(start, i - start), start + 1});
+  }
+}
+
+bool parse_double(std::string_view text, double* out) {
+  if (text.empty()) return false;
+  const char* begin = text.data();
+  if (*begin == '+') ++begin;  // from_chars does not take a leading '+'
+  const char* end = text.data() + text.size();
+  auto result = std::from_chars(begin, end, *out);
+  return result.ec == std::errc() && result.ptr == end && std::isfinite(*out);
+}
+
+bool parse_int64(std::string_view text, std::int64_t* out) {
+  if (text.empty()) return false;
+  const char* begin = text.data();
+  if (*begin == '+') ++begin;
+  const char* end = text.data() + text.size();
+  auto result = std::from_chars(begin, end, *out);
+  return result.ec == std::errc() && result.ptr == end;
+}
+
+Status error_at(const std::string& file, std::uint64_t line, std::uint64_t column,
+                std::string message) {
+  return Status::error_at({file, line, column}, std::move(message));
+}
+
+std::string quote(std::string_view text) {
+  constexpr std::size_t kMax = 60;
+  std::string out = "'";
+  for (std::size_t i = 0; i < text.size() && i < kMax; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 32 && c < 127) {
+      out += static_cast<char>(c);
+    } else {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
+      out += buffer;
+    }
+  }
+  if (text.size() > kMax) out += "...";
+  return out + "'";
+}
+
+}  // namespace macroplace::netlist::internal
