@@ -205,7 +205,59 @@ class FileCursor {
   bool at_end_ = false;
 };
 
-using NameMap = std::unordered_map<std::string_view, std::int32_t>;
+// Name -> index, open addressing with linear probing. The names are views into the file texts,
+// which outlive the map; one probe touches one 8-byte slot and, on a hash match, the name.
+class NameMap {
+ public:
+  void reserve(std::size_t count) {
+    if (count * 2 > slots_.size()) rehash(count * 2);
+    keys_.reserve(count);
+  }
+  std::int32_t find(std::string_view name) const {
+    if (slots_.empty()) return -1;
+    const std::uint64_t hash = hash_of(name);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+      const std::uint64_t slot = slots_[i];
+      if (slot == 0) return -1;
+      const auto index = static_cast<std::int32_t>(slot & 0xffffffffu) - 1;
+      if ((slot >> 32) == (hash >> 32) && keys_[index] == name) return index;
+    }
+  }
+  // Adds `name` with the next index (0, 1, ...). Returns false if it is there already.
+  bool insert(std::string_view name) {
+    if (find(name) >= 0) return false;
+    if ((keys_.size() + 1) * 2 > slots_.size()) rehash(std::max<std::size_t>(16, slots_.size() * 2));
+    keys_.push_back(name);
+    place(hash_of(name), static_cast<std::uint32_t>(keys_.size()));
+    return true;
+  }
+  std::size_t size() const { return keys_.size(); }
+
+ private:
+  static std::uint64_t hash_of(std::string_view name) {
+    // std::hash mixes well in the low bits; the high 32 bits are kept in the slot as a filter.
+    const std::uint64_t h = std::hash<std::string_view>()(name);
+    return h ^ (h << 32) ^ (h >> 29);
+  }
+  void place(std::uint64_t hash, std::uint32_t index_plus_one) {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = static_cast<std::size_t>(hash) & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = (hash & 0xffffffff00000000u) | index_plus_one;
+  }
+  void rehash(std::size_t minimum) {
+    std::size_t capacity = 16;
+    while (capacity < minimum) capacity *= 2;
+    slots_.assign(capacity, 0);
+    for (std::size_t k = 0; k < keys_.size(); ++k) {
+      place(hash_of(keys_[k]), static_cast<std::uint32_t>(k + 1));
+    }
+  }
+
+  std::vector<std::string_view> keys_;
+  std::vector<std::uint64_t> slots_;
+};
 using WeightMap = std::unordered_map<std::string_view, double>;
 
 Status open_file(const std::string& path, std::unique_ptr<FileCursor>* out) {
@@ -452,8 +504,7 @@ Status read_nodes(FileCursor& f, Netlist* netlist, NameMap* names, std::vector<s
         status = f.expect_end(4);
         if (!status.ok()) return status;
       }
-      const NodeId id = netlist->num_nodes();
-      if (!names->emplace(name, id).second) {
+      if (!names->insert(name)) {
         return f.error(0, "duplicate node name " + quote(name));
       }
       netlist->add_node(NodeKind::kStdCell, name, width, height, width / 2, height / 2);
@@ -513,9 +564,8 @@ Status read_pl(FileCursor& f, const NameMap& names, Netlist* netlist) {
   bool more = f.next_after_header();
   while (more) {
     const auto& tokens = f.tokens();
-    const auto it = names.find(tokens[0].text);
-    if (it == names.end()) return f.error(0, "unknown node " + quote(tokens[0].text));
-    const NodeId node = it->second;
+    const NodeId node = names.find(tokens[0].text);
+    if (node < 0) return f.error(0, "unknown node " + quote(tokens[0].text));
     if (seen[node]) return f.error(0, "a second position for node " + quote(tokens[0].text));
     seen[node] = 1;
     double x = 0, y = 0;
@@ -621,14 +671,15 @@ Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights,
 
     connections.clear();
     for (std::int64_t k = 0; k < degree; ++k) {
-      const std::string lacking = "net on line " + std::to_string(degree_line) + " has " +
-                                  std::to_string(k) + " of its NetDegree " +
-                                  std::to_string(degree) + " pins";
-      if (!f.next()) return f.error_at_end("file ends: " + lacking);
-      if (f.is_keyword_line("NetDegree")) return f.error(0, lacking + ", found NetDegree");
-      const auto it = names.find(tokens[0].text);
-      if (it == names.end()) return f.error(0, "unknown node " + quote(tokens[0].text));
-      Connection c{it->second, 'B', 0.0, 0.0};
+      auto lacking = [&] {
+        return "net on line " + std::to_string(degree_line) + " has " + std::to_string(k) +
+               " of its NetDegree " + std::to_string(degree) + " pins";
+      };
+      if (!f.next()) return f.error_at_end("file ends: " + lacking());
+      if (f.is_keyword_line("NetDegree")) return f.error(0, lacking() + ", found NetDegree");
+      const NodeId node = names.find(tokens[0].text);
+      if (node < 0) return f.error(0, "unknown node " + quote(tokens[0].text));
+      Connection c{node, 'B', 0.0, 0.0};
       std::size_t j = 1;
       if (j < tokens.size() && tokens[j].text != ":") {
         const std::string_view d = tokens[j].text;
@@ -730,7 +781,7 @@ Status read_wts(FileCursor& f, const NameMap& node_names, WeightMap* weights) {
   bool more = f.next_after_header();
   while (more) {
     const auto& tokens = f.tokens();
-    if (node_names.find(tokens[0].text) == node_names.end()) {
+    if (node_names.find(tokens[0].text) < 0) {
       double weight = 0;
       Status status = f.number_at(1, "the net weight", &weight);
       if (!status.ok()) return status;
