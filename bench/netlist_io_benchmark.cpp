@@ -30,7 +30,9 @@ void BM_ReadClusteredAriane(benchmark::State& state) {
 }
 BENCHMARK(BM_ReadClusteredAriane)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_ReadFlatAriane(benchmark::State& state) { read_ct(state, "ariane133-ng45/flat.pb.txt.gz"); }
+void BM_ReadFlatAriane(benchmark::State& state) {
+  read_ct(state, "ariane133-ng45/flat.pb.txt.gz");
+}
 BENCHMARK(BM_ReadFlatAriane)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
 
 void BM_ReadIbm01Bookshelf(benchmark::State& state) {
@@ -46,4 +48,4 @@ BENCHMARK(BM_ReadIbm01Bookshelf)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
-BENCHMARK_MAIN();
+

@@ -38,8 +38,8 @@ std::string parse_arguments(const CommandSpec& spec, const std::vector<std::stri
       if (option->values == 0 && !values.empty()) return name + " takes no value";
       while (static_cast<int>(values.size()) < option->values) {
         if (i + 1 >= args.size()) {
-          return name + " expects " + std::to_string(option->values) + " value(s): " +
-                 option->value_name;
+          return name + " expects " + std::to_string(option->values) +
+                 " value(s): " + option->value_name;
         }
         values.push_back(args[++i]);
       }
@@ -66,8 +66,10 @@ std::string help_text(const CommandSpec& spec) {
     for (const OptionSpec& option : spec.options) {
       std::string left = "  " + option.name;
       if (!option.value_name.empty()) left += " " + option.value_name;
-      if (left.size() < 26) left.resize(26, ' ');
-      else left += "  ";
+      if (left.size() < 26)
+        left.resize(26, ' ');
+      else
+        left += "  ";
       out << left << option.help << "\n";
     }
   }

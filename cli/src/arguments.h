@@ -10,16 +10,16 @@
 namespace macroplace::cli {
 
 struct OptionSpec {
-  std::string name;         // "--plc"
-  std::string value_name;   // "FILE"; empty for a flag
+  std::string name;        // "--plc"
+  std::string value_name;  // "FILE"; empty for a flag
   std::string help;
-  int values = 1;           // how many values follow (0 for a flag)
+  int values = 1;  // how many values follow (0 for a flag)
 };
 
 struct CommandSpec {
-  std::string name;         // "info"
-  std::string usage;        // "macroplace info FILE [options]"
-  std::string summary;      // one paragraph
+  std::string name;                      // "info"
+  std::string usage;                     // "macroplace info FILE [options]"
+  std::string summary;                   // one paragraph
   std::vector<std::string> positionals;  // names, all required
   std::vector<OptionSpec> options;
 };

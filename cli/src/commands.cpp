@@ -59,9 +59,8 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
     if (command->spec.name != args[0]) continue;
     ParsedArguments parsed;
     bool help = false;
-    const std::string error =
-        parse_arguments(command->spec, std::vector<std::string>(args.begin() + 1, args.end()),
-                        &parsed, &help);
+    const std::string error = parse_arguments(
+        command->spec, std::vector<std::string>(args.begin() + 1, args.end()), &parsed, &help);
     if (help) {
       out << help_text(command->spec);
       return kExitSuccess;

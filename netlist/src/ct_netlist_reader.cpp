@@ -3,6 +3,7 @@
 // The text is consumed through a window that is refilled from a ChunkSource, so memory stays
 // bounded by the longest token (kMaxTokenBytes) plus one chunk, whatever the file size. Names
 // referenced before they are defined (`input:`, `macro_name`) are resolved after the last node.
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -24,6 +25,7 @@ using internal::quote;
 
 // Longest string or number accepted; a hostile file cannot make us buffer more than this.
 constexpr std::size_t kMaxTokenBytes = std::size_t{1} << 16;
+constexpr const char* kExtraNetPrefix = "macroplace.extra_net.";
 
 class StringChunkSource : public ChunkSource {
  public:
@@ -110,6 +112,16 @@ struct NodeFields {
   Position macro_name_at, orientation_at;
   bool has_macro_name = false, has_orientation = false;
   std::vector<MetadataAttribute> attributes;  // kept only for __metadata__
+  // Nets beyond the first that this node drives, in our documented extension
+  // (`macroplace.extra_net.<k>.input.<i>` / `.weight`): Circuit Training's format lets a node
+  // drive one net, Bookshelf designs need more.
+  struct ExtraInput {
+    std::int64_t net = 0, index = 0;
+    std::string name;
+    Position where;
+  };
+  std::vector<ExtraInput> extra_inputs;
+  std::vector<std::pair<std::int64_t, double>> extra_weights;
 
   void clear() {
     name.clear();
@@ -122,6 +134,8 @@ struct NodeFields {
     ref_name.clear();
     orientation.clear();
     attributes.clear();
+    extra_inputs.clear();
+    extra_weights.clear();
   }
 };
 
@@ -151,9 +165,7 @@ class CtReader {
     }
   }
 
-  Position here() const {
-    return {line_, buffer_start_ + pos_ - line_start_ + 1};
-  }
+  Position here() const { return {line_, buffer_start_ + pos_ - line_start_ + 1}; }
 
   Status fail(Position where, std::string message) const {
     return Status::error_at({file_, where.line, where.column}, std::move(message));
@@ -201,8 +213,8 @@ class CtReader {
   char peek() const { return buffer_[pos_]; }
 
   static bool is_identifier_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.';
   }
 
   // Reads an identifier (field name). Empty when the next character does not start one.
@@ -239,8 +251,8 @@ class CtReader {
     if (at_end()) return fail(*where, "unexpected end of file, expected a quoted string");
     const char quote_char = peek();
     if (quote_char != '"' && quote_char != '\'') {
-      return fail(*where, "expected a quoted string, found " +
-                              quote(std::string_view(&buffer_[pos_], 1)));
+      return fail(*where,
+                  "expected a quoted string, found " + quote(std::string_view(&buffer_[pos_], 1)));
     }
     ++pos_;
     out->clear();
@@ -281,7 +293,8 @@ class CtReader {
         case '?': out->push_back('?'); break;
         case 'x': {
           int value = 0, digits = 0;
-          while (digits < 2 && pos_ < buffer_.size() && std::isxdigit(static_cast<unsigned char>(buffer_[pos_]))) {
+          while (digits < 2 && pos_ < buffer_.size() &&
+                 std::isxdigit(static_cast<unsigned char>(buffer_[pos_]))) {
             const char h = buffer_[pos_++];
             value = value * 16 + (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
             ++digits;
@@ -349,9 +362,9 @@ class CtReader {
       status = identifier(&word, &at);
       if (!status.ok()) return status;
       if (word != "node") {
-        return fail(at, word.empty() ? "expected 'node', found " +
-                                           quote(std::string_view(&buffer_[pos_], 1))
-                                     : "expected 'node', found " + quote(word));
+        return fail(at, word.empty()
+                            ? "expected 'node', found " + quote(std::string_view(&buffer_[pos_], 1))
+                            : "expected 'node', found " + quote(word));
       }
       status = optional_colon();
       if (!status.ok()) return status;
@@ -393,7 +406,8 @@ class CtReader {
       status = identifier(&field, &at);
       if (!status.ok()) return status;
       if (field == "name") {
-        if ((status = optional_colon()).ok()) status = string_value(&fields_.name, &fields_.name_at);
+        if ((status = optional_colon()).ok())
+          status = string_value(&fields_.name, &fields_.name_at);
         if (!status.ok()) return status;
         if (fields_.has_name) return fail(at, "node has two names");
         fields_.has_name = true;
@@ -454,12 +468,14 @@ class CtReader {
           if ((status = optional_colon()).ok()) status = string_value(&string_result, &value_at);
           is_string = true;
         } else if (kind == "f" || kind == "i") {
-          if ((status = optional_colon()).ok()) status = number_value(&number, &number_text, &value_at);
+          if ((status = optional_colon()).ok())
+            status = number_value(&number, &number_text, &value_at);
           if (status.ok()) number_copy.assign(number_text);
           is_string = false;
         } else {
-          return fail(kind_at, "expected 'placeholder', 'f' or 'i' in value, found " +
-                                   quote(kind.empty() ? std::string_view(&buffer_[pos_], 1) : kind));
+          return fail(kind_at,
+                      "expected 'placeholder', 'f' or 'i' in value, found " +
+                          quote(kind.empty() ? std::string_view(&buffer_[pos_], 1) : kind));
         }
         if (!status.ok()) return status;
         status = expect('}', "'}' closing value");
@@ -520,10 +536,76 @@ class CtReader {
       fields_.orientation_at = value_at;
       return want_string(&fields_.orientation);
     }
+    if (key.rfind(kExtraNetPrefix, 0) == 0)
+      return extra_net_attribute(key, key_at, want_string, want_number);
     if (key == "side") return want_string(&fields_.side);
     if (key == "ref_name") return want_string(&fields_.ref_name);
     (void)key_at;
     return Status();  // other attributes are informational
+  }
+
+  // `macroplace.extra_net.<k>.input.<i>` (a sink name) or `macroplace.extra_net.<k>.weight`.
+  template <typename WantString, typename WantNumber>
+  Status extra_net_attribute(const std::string& key, Position key_at, WantString& want_string,
+                             WantNumber& want_number) {
+    std::string_view rest = std::string_view(key).substr(std::strlen(kExtraNetPrefix));
+    auto take_number = [&rest](std::int64_t* out) {
+      const auto result = std::from_chars(rest.data(), rest.data() + rest.size(), *out);
+      if (result.ec != std::errc() || *out < 0 || *out > 1000000000) return false;
+      rest.remove_prefix(static_cast<std::size_t>(result.ptr - rest.data()));
+      return true;
+    };
+    std::int64_t net = 0;
+    const char* form = "expected macroplace.extra_net.<k>.input.<i> or .<k>.weight";
+    if (!take_number(&net) || net < 1) return fail(key_at, form);
+    if (rest == ".weight") {
+      double weight = 1;
+      Status status = want_number(&weight);
+      if (!status.ok()) return status;
+      if (!(weight > 0)) return fail(key_at, "net weight must be positive");
+      fields_.extra_weights.emplace_back(net, weight);
+      return Status();
+    }
+    if (rest.substr(0, 7) != ".input.") return fail(key_at, form);
+    rest.remove_prefix(7);
+    std::int64_t index = 0;
+    if (!take_number(&index) || !rest.empty()) return fail(key_at, form);
+    NodeFields::ExtraInput input{net, index, {}, key_at};
+    Status status = want_string(&input.name);
+    if (!status.ok()) return status;
+    fields_.extra_inputs.push_back(std::move(input));
+    return Status();
+  }
+
+  // Turns the extension attributes of the node just read into pending nets after its first.
+  Status add_extra_nets(NodeId id) {
+    auto& extra = fields_.extra_inputs;
+    std::sort(extra.begin(), extra.end(), [](const auto& a, const auto& b) {
+      return a.net != b.net ? a.net < b.net : a.index < b.index;
+    });
+    for (std::size_t i = 0; i < extra.size();) {
+      const std::int64_t net = extra[i].net;
+      const std::size_t begin = inputs_.size();
+      for (; i < extra.size() && extra[i].net == net; ++i) {
+        if (i > 0 && extra[i - 1].net == net && extra[i - 1].index == extra[i].index) {
+          return fail(extra[i].where, "extra net input given twice");
+        }
+        inputs_.push_back({id, references_.add(extra[i].name), extra[i].where});
+      }
+      double weight = 1;
+      for (const auto& [weight_net, value] : fields_.extra_weights) {
+        if (weight_net == net) weight = value;
+      }
+      nets_.push_back({id, begin, inputs_.size(), weight});
+    }
+    for (const auto& [weight_net, value] : fields_.extra_weights) {
+      const bool used = std::any_of(extra.begin(), extra.end(),
+                                    [net = weight_net](const auto& e) { return e.net == net; });
+      if (!used)
+        return fail(fields_.start,
+                    "extra net " + std::to_string(weight_net) + " has a weight but no inputs");
+    }
+    return Status();
   }
 
   Status add_node() {
@@ -533,7 +615,8 @@ class CtReader {
       inputs_.resize(pending_inputs_begin_);  // metadata drives no net
       return Status();
     }
-    if (!fields_.has_type) return fail(fields_.start, "node " + quote(fields_.name) + " has no type");
+    if (!fields_.has_type)
+      return fail(fields_.start, "node " + quote(fields_.name) + " has no type");
     NodeKind kind;
     const std::string& type = fields_.type;
     if (type == "MACRO") {
@@ -558,8 +641,8 @@ class CtReader {
     if (fields_.has_weight && !(fields_.weight > 0)) {
       return fail(fields_.weight_at, "net weight must be positive");
     }
-    const NodeId id = netlist_.add_node(kind, fields_.name, fields_.width, fields_.height,
-                                        fields_.x, fields_.y);
+    const NodeId id =
+        netlist_.add_node(kind, fields_.name, fields_.width, fields_.height, fields_.x, fields_.y);
     if (names_.insert(fields_.name, id) != kNoNode) {
       return fail(fields_.name_at, "duplicate node name " + quote(fields_.name));
     }
@@ -582,9 +665,9 @@ class CtReader {
     if (!fields_.ref_name.empty()) netlist_.set_ref_name(id, fields_.ref_name);
     for (std::size_t i = pending_inputs_begin_; i < inputs_.size(); ++i) inputs_[i].from = id;
     if (inputs_.size() > pending_inputs_begin_) {
-      drivers_.push_back({id, pending_inputs_begin_, fields_.weight});
+      nets_.push_back({id, pending_inputs_begin_, inputs_.size(), fields_.weight});
     }
-    return Status();
+    return add_extra_nets(id);
   }
 
   // Resolves pin owners and net terminals once every name is known.
@@ -607,11 +690,9 @@ class CtReader {
                                                                  : NodeKind::kSoftMacroPin);
     }
     std::vector<NodeId> terminals;
-    for (std::size_t d = 0; d < drivers_.size(); ++d) {
-      const std::size_t begin = drivers_[d].first_input;
-      const std::size_t end = d + 1 < drivers_.size() ? drivers_[d + 1].first_input : inputs_.size();
-      terminals.assign(1, drivers_[d].node);
-      for (std::size_t i = begin; i < end; ++i) {
+    for (const PendingNet& net : nets_) {
+      terminals.assign(1, net.driver);
+      for (std::size_t i = net.begin; i < net.end; ++i) {
         const std::string_view name = references_.get(inputs_[i].name);
         const NodeId sink = names_.find(name);
         if (sink == kNoNode) {
@@ -619,7 +700,7 @@ class CtReader {
         }
         terminals.push_back(sink);
       }
-      netlist_.add_net(terminals.data(), terminals.size(), drivers_[d].weight);
+      netlist_.add_net(terminals.data(), terminals.size(), net.weight);
     }
     return Status();
   }
@@ -672,9 +753,10 @@ class CtReader {
     return Status();
   }
 
-  struct Driver {
-    NodeId node;
-    std::size_t first_input;
+  // A net whose sinks are inputs_[begin, end), resolved after the last node.
+  struct PendingNet {
+    NodeId driver;
+    std::size_t begin, end;
     double weight;
   };
 
@@ -693,7 +775,7 @@ class CtReader {
   std::size_t pending_inputs_begin_ = 0;
   StringArena references_;
   std::vector<PendingReference> inputs_, owners_;
-  std::vector<Driver> drivers_;
+  std::vector<PendingNet> nets_;
 };
 
 }  // namespace

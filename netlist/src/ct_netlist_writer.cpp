@@ -71,17 +71,17 @@ Status write_ct_netlist(const Netlist& netlist, const std::string& path) {
   Status status = netlist.validate();
   if (!status.ok()) return Status::error("cannot write " + path + ": " + status.message());
 
-  // Circuit Training lets a node drive one net (its `input:` list).
-  std::vector<NetId> driven_net(static_cast<std::size_t>(netlist.num_nodes()), -1);
-  for (NetId net = 0; net < netlist.num_nets(); ++net) {
-    const NodeId driver = netlist.net_driver(net);
-    if (driven_net[driver] != -1) {
-      return Status::error("cannot write " + path + ": node " +
-                           internal::quote(netlist.name(driver)) +
-                           " drives more than one net, which the Circuit Training format "
-                           "cannot express");
+  // Nets by driver, in net order: the first is the node's `input:` list, any further ones go to
+  // the macroplace.extra_net.* attributes (see ct_netlist.h).
+  std::vector<std::int32_t> first_net(static_cast<std::size_t>(netlist.num_nodes()) + 1, 0);
+  for (NetId net = 0; net < netlist.num_nets(); ++net) ++first_net[netlist.net_driver(net) + 1];
+  for (std::size_t i = 1; i < first_net.size(); ++i) first_net[i] += first_net[i - 1];
+  std::vector<NetId> nets_by_driver(static_cast<std::size_t>(netlist.num_nets()));
+  {
+    std::vector<std::int32_t> next(first_net.begin(), first_net.end() - 1);
+    for (NetId net = 0; net < netlist.num_nets(); ++net) {
+      nets_by_driver[next[netlist.net_driver(net)]++] = net;
     }
-    driven_net[driver] = net;
   }
 
   const bool gzip = path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
@@ -104,8 +104,8 @@ Status write_ct_netlist(const Netlist& netlist, const std::string& path) {
   if (!netlist.block_name.empty()) text.append("# Block : " + netlist.block_name + "\n");
   for (const Blockage& blockage : netlist.blockages) {
     text.append("# Blockage :");
-    for (double value : {blockage.rect.x0, blockage.rect.y0, blockage.rect.x1, blockage.rect.y1,
-                         blockage.rate}) {
+    for (double value :
+         {blockage.rect.x0, blockage.rect.y0, blockage.rect.x1, blockage.rect.y1, blockage.rate}) {
       text.push_back(' ');
       append_number(&text, value);
     }
@@ -135,12 +135,13 @@ Status write_ct_netlist(const Netlist& netlist, const std::string& path) {
     text.append("node {\n  name: ");
     append_quoted(&text, netlist.name(node));
     text.push_back('\n');
-    const NetId net = driven_net[node];
+    const std::int32_t nets_begin = first_net[node], nets_end = first_net[node + 1];
     double weight = 1.0;
-    if (net >= 0) {
+    if (nets_begin < nets_end) {
+      const NetId net = nets_by_driver[nets_begin];
       weight = netlist.net_weight(net);
-      for (const NodeId* t = netlist.net_terminals_begin(net) + 1; t != netlist.net_terminals_end(net);
-           ++t) {
+      for (const NodeId* t = netlist.net_terminals_begin(net) + 1;
+           t != netlist.net_terminals_end(net); ++t) {
         text.append("  input: ");
         append_quoted(&text, netlist.name(*t));
         text.push_back('\n');
@@ -173,6 +174,18 @@ Status write_ct_netlist(const Netlist& netlist, const std::string& path) {
       }
     }
     if (weight != 1.0) append_number_attribute(&text, "weight", weight);
+    for (std::int32_t k = 1; k < nets_end - nets_begin; ++k) {
+      const NetId extra = nets_by_driver[nets_begin + k];
+      const std::string prefix = "macroplace.extra_net." + std::to_string(k) + ".";
+      const NodeId* sinks = netlist.net_terminals_begin(extra) + 1;
+      for (std::int32_t i = 0; sinks + i != netlist.net_terminals_end(extra); ++i) {
+        append_string_attribute(&text, prefix + "input." + std::to_string(i),
+                                netlist.name(sinks[i]));
+      }
+      if (netlist.net_weight(extra) != 1.0) {
+        append_number_attribute(&text, prefix + "weight", netlist.net_weight(extra));
+      }
+    }
     text.append("}\n");
     if (text.size() >= (1 << 16)) {
       file.write(text);

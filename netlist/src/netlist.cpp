@@ -55,17 +55,40 @@ bool swaps_width_and_height(Orientation orientation) {
          orientation == Orientation::kW || orientation == Orientation::kFW;
 }
 
-void rotate_offset(Orientation orientation, double dx, double dy, double* out_dx,
-                   double* out_dy) {
+void rotate_offset(Orientation orientation, double dx, double dy, double* out_dx, double* out_dy) {
   switch (orientation) {
-    case Orientation::kN: *out_dx = dx; *out_dy = dy; return;
-    case Orientation::kFN: *out_dx = -dx; *out_dy = dy; return;
-    case Orientation::kS: *out_dx = -dx; *out_dy = -dy; return;
-    case Orientation::kFS: *out_dx = dx; *out_dy = -dy; return;
-    case Orientation::kE: *out_dx = dy; *out_dy = -dx; return;
-    case Orientation::kFE: *out_dx = -dy; *out_dy = -dx; return;
-    case Orientation::kW: *out_dx = -dy; *out_dy = dx; return;
-    case Orientation::kFW: *out_dx = dy; *out_dy = dx; return;
+    case Orientation::kN:
+      *out_dx = dx;
+      *out_dy = dy;
+      return;
+    case Orientation::kFN:
+      *out_dx = -dx;
+      *out_dy = dy;
+      return;
+    case Orientation::kS:
+      *out_dx = -dx;
+      *out_dy = -dy;
+      return;
+    case Orientation::kFS:
+      *out_dx = dx;
+      *out_dy = -dy;
+      return;
+    case Orientation::kE:
+      *out_dx = dy;
+      *out_dy = -dx;
+      return;
+    case Orientation::kFE:
+      *out_dx = -dy;
+      *out_dy = -dx;
+      return;
+    case Orientation::kW:
+      *out_dx = -dy;
+      *out_dy = dx;
+      return;
+    case Orientation::kFW:
+      *out_dx = dy;
+      *out_dy = dx;
+      return;
   }
 }
 
@@ -185,10 +208,19 @@ NetlistCounts Netlist::counts() const {
   for (NodeId i = 0; i < num_nodes(); ++i) {
     const double area = width_[i] * height_[i];
     switch (kind_[i]) {
-      case NodeKind::kHardMacro: ++c.hard_macros; c.hard_macro_area += area; break;
-      case NodeKind::kSoftMacro: ++c.soft_macros; c.soft_macro_area += area; break;
+      case NodeKind::kHardMacro:
+        ++c.hard_macros;
+        c.hard_macro_area += area;
+        break;
+      case NodeKind::kSoftMacro:
+        ++c.soft_macros;
+        c.soft_macro_area += area;
+        break;
       case NodeKind::kPort: ++c.ports; break;
-      case NodeKind::kStdCell: ++c.std_cells; c.std_cell_area += area; break;
+      case NodeKind::kStdCell:
+        ++c.std_cells;
+        c.std_cell_area += area;
+        break;
       case NodeKind::kHardMacroPin: ++c.hard_macro_pins; break;
       case NodeKind::kSoftMacroPin: ++c.soft_macro_pins; break;
     }
@@ -239,6 +271,17 @@ Status Netlist::validate() const {
 }
 
 namespace {
+std::vector<NetId> canonical_net_order(const Netlist& netlist) {
+  std::vector<NetId> order(static_cast<std::size_t>(netlist.num_nets()));
+  for (NetId net = 0; net < netlist.num_nets(); ++net) order[net] = net;
+  std::sort(order.begin(), order.end(), [&netlist](NetId x, NetId y) {
+    return std::lexicographical_compare(
+        netlist.net_terminals_begin(x), netlist.net_terminals_end(x),
+        netlist.net_terminals_begin(y), netlist.net_terminals_end(y));
+  });
+  return order;
+}
+
 bool close(double a, double b, double tolerance) {
   return std::fabs(a - b) <= tolerance * std::max(1.0, std::max(std::fabs(a), std::fabs(b)));
 }
@@ -275,13 +318,19 @@ Status compare_netlists(const Netlist& a, const Netlist& b, double tolerance) {
     return Status::error("net counts differ: " + std::to_string(a.num_nets()) + " vs " +
                          std::to_string(b.num_nets()));
   }
-  for (NetId n = 0; n < a.num_nets(); ++n) {
-    if (a.net_degree(n) != b.net_degree(n) ||
-        !std::equal(a.net_terminals_begin(n), a.net_terminals_end(n), b.net_terminals_begin(n))) {
-      return Status::error("net " + std::to_string(n) + " terminals differ");
+  // Nets are compared as a set: formats list them in different orders (CT by driver, Bookshelf
+  // in file order), and the order carries no meaning.
+  const std::vector<NetId> order_a = canonical_net_order(a), order_b = canonical_net_order(b);
+  for (std::size_t i = 0; i < order_a.size(); ++i) {
+    const NetId na = order_a[i], nb = order_b[i];
+    if (a.net_degree(na) != b.net_degree(nb) ||
+        !std::equal(a.net_terminals_begin(na), a.net_terminals_end(na),
+                    b.net_terminals_begin(nb))) {
+      return Status::error("net " + std::to_string(na) + " driven by '" +
+                           std::string(a.name(a.net_driver(na))) + "' has no equal");
     }
-    if (!close(a.net_weight(n), b.net_weight(n), tolerance)) {
-      return Status::error("net " + std::to_string(n) + " weight differs");
+    if (!close(a.net_weight(na), b.net_weight(nb), tolerance)) {
+      return Status::error("net " + std::to_string(na) + " weight differs");
     }
   }
   return Status();

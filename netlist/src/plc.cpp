@@ -126,9 +126,9 @@ Status parse_entry(const std::vector<Token>& tokens, std::uint64_t line_number,
   } else {
     entry->orientation = parse_orientation(tokens[3].text);
     if (!entry->orientation) {
-      return error_at(file, line_number, tokens[3].column,
-                      "expected an orientation (N FN S FS E FE W FW or -), found " +
-                          quote(tokens[3].text));
+      return error_at(
+          file, line_number, tokens[3].column,
+          "expected an orientation (N FN S FS E FE W FW or -), found " + quote(tokens[3].text));
     }
   }
   entry->fixed = false;
@@ -253,27 +253,27 @@ Status write_plc(const Netlist& netlist, const PlacementSettings& settings,
   }
   for (const Blockage& blockage : settings.blockages) {
     text.append("# Blockage :");
-    for (double value : {blockage.rect.x0, blockage.rect.y0, blockage.rect.x1, blockage.rect.y1,
-                         blockage.rate}) {
+    for (double value :
+         {blockage.rect.x0, blockage.rect.y0, blockage.rect.x1, blockage.rect.y1, blockage.rate}) {
       text.push_back(' ');
       append_number(&text, value);
     }
     text.push_back('\n');
   }
   char counts_text[512];
-  std::snprintf(counts_text, sizeof counts_text,
-                "#\n# Counts of node types:\n"
-                "# HARD_MACROs     : %9lld\n# HARD_MACRO_PINs : %9lld\n"
-                "# MACROs          : %9lld\n# MACRO_PINs      : %9lld\n"
-                "# PORTs           : %9lld\n# SOFT_MACROs     : %9lld\n"
-                "# SOFT_MACRO_PINs : %9lld\n# STDCELLs        : %9lld\n#\n",
-                static_cast<long long>(counts.hard_macros),
-                static_cast<long long>(counts.hard_macro_pins),
-                static_cast<long long>(counts.hard_macros + counts.soft_macros),
-                static_cast<long long>(counts.hard_macro_pins + counts.soft_macro_pins),
-                static_cast<long long>(counts.ports), static_cast<long long>(counts.soft_macros),
-                static_cast<long long>(counts.soft_macro_pins),
-                static_cast<long long>(counts.std_cells));
+  std::snprintf(
+      counts_text, sizeof counts_text,
+      "#\n# Counts of node types:\n"
+      "# HARD_MACROs     : %9lld\n# HARD_MACRO_PINs : %9lld\n"
+      "# MACROs          : %9lld\n# MACRO_PINs      : %9lld\n"
+      "# PORTs           : %9lld\n# SOFT_MACROs     : %9lld\n"
+      "# SOFT_MACRO_PINs : %9lld\n# STDCELLs        : %9lld\n#\n",
+      static_cast<long long>(counts.hard_macros), static_cast<long long>(counts.hard_macro_pins),
+      static_cast<long long>(counts.hard_macros) + static_cast<long long>(counts.soft_macros),
+      static_cast<long long>(counts.hard_macro_pins) +
+          static_cast<long long>(counts.soft_macro_pins),
+      static_cast<long long>(counts.ports), static_cast<long long>(counts.soft_macros),
+      static_cast<long long>(counts.soft_macro_pins), static_cast<long long>(counts.std_cells));
   text.append(counts_text);
   text.append("# node_index x y orientation fixed\n");
   AtomicFile file(path);

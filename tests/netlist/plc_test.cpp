@@ -1,11 +1,12 @@
 // `.plc` placement files: header settings of real files, applying to netlists, errors with
 // locations, and write/read round trips.
+#include "macroplace/netlist/plc.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "macroplace/netlist/ct_netlist.h"
-#include "macroplace/netlist/plc.h"
 #include "testing/testing.h"
 
 namespace macroplace::netlist {
@@ -129,7 +130,8 @@ TEST_P(PlcErrors, PointAtTheLineAndColumn) {
 INSTANTIATE_TEST_SUITE_P(
     Table, PlcErrors,
     ::testing::Values(
-        BadPlc{"too few fields", "# x\n0 1 2\n", 2, 1, "expected 'node_index x y orientation fixed'"},
+        BadPlc{"too few fields", "# x\n0 1 2\n", 2, 1,
+               "expected 'node_index x y orientation fixed'"},
         BadPlc{"bad index", "0 1 2 N 0\n-4 1 2 N 0\n", 2, 1, "expected a node index, found '-4'"},
         BadPlc{"bad x", "0  abc 2 N 0\n", 1, 4, "expected a finite x coordinate"},
         BadPlc{"NaN y", "0 1 nan N 0\n", 1, 5, "expected a finite y coordinate"},

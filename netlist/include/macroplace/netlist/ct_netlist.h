@@ -6,6 +6,12 @@
 // sizes are bounded so hostile input cannot allocate without bound. write_ct_netlist() writes a
 // file that reads back to the same Netlist.
 //
+// Circuit Training lets each node drive one net. A design from Bookshelf can have a standard
+// cell driving several nets (ibm01 has such cells even with the best choice of drivers); the
+// writer keeps those nets as attributes of the driver, `macroplace.extra_net.<k>.input.<i>`
+// (a sink name) and `macroplace.extra_net.<k>.weight`, which Circuit Training's own tools ignore
+// as unknown attributes and this reader restores, so nothing is lost.
+//
 //   Netlist netlist;
 //   Status status = read_ct_netlist("netlist.pb.txt.gz", &netlist);
 //   if (status.ok()) status = write_ct_netlist(netlist, "copy.pb.txt");

@@ -40,7 +40,7 @@ inline constexpr int kNumNodeKinds = 6;
 enum class Orientation : std::uint8_t { kN, kFN, kS, kFS, kE, kFE, kW, kFW };
 
 bool is_pin(NodeKind kind);
-bool is_macro(NodeKind kind);  // hard or soft macro
+bool is_macro(NodeKind kind);                    // hard or soft macro
 std::string_view node_kind_name(NodeKind kind);  // "hard_macro", "soft_macro", ...
 
 std::string_view orientation_name(Orientation orientation);  // "N", "FN", ...
@@ -86,8 +86,7 @@ class StringArena {
  public:
   std::int32_t add(std::string_view text);
   std::string_view get(std::int32_t index) const {
-    return std::string_view(chars_.data() + offsets_[index],
-                            offsets_[index + 1] - offsets_[index]);
+    return std::string_view(chars_.data() + offsets_[index], offsets_[index + 1] - offsets_[index]);
   }
   std::int32_t size() const { return static_cast<std::int32_t>(offsets_.size()) - 1; }
   void reserve(std::size_t strings, std::size_t chars) {

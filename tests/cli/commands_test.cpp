@@ -1,0 +1,175 @@
+// The `macroplace` subcommands, run in-process: outputs, exit codes and error messages.
+#include "macroplace/cli/commands.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "macroplace/netlist/bookshelf.h"
+#include "macroplace/netlist/design.h"
+#include "macroplace/netlist/plc.h"
+#include "testing/testing.h"
+
+namespace macroplace::cli {
+namespace {
+
+using macroplace::testing::example_path;
+using macroplace::testing::make_temp_dir;
+
+struct Result {
+  int status;
+  std::string out, err;
+};
+
+Result run(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  const int status = run_command(args, out, err);
+  return {status, out.str(), err.str()};
+}
+
+void expect_json_field(const std::string& json, const std::string& field) {
+  EXPECT_NE(json.find(field), std::string::npos) << "missing " << field << " in " << json;
+}
+
+TEST(InfoCommand, ClusteredArianeJsonWithCanvasAndGridFromThePlacement) {
+  const Result result = run({"info", example_path("ariane133-ng45/netlist.pb.txt.gz"), "--plc",
+                             example_path("ariane133-ng45/legalized.plc"), "--json"});
+  ASSERT_EQ(result.status, kExitSuccess) << result.err;
+  const std::string& json = result.out;
+  EXPECT_EQ(json.front(), '{');
+  EXPECT_EQ(json.substr(json.size() - 2), "}\n");
+  expect_json_field(json, "\"hard_macros\":133,");
+  expect_json_field(json, "\"soft_macros\":782,");
+  expect_json_field(json, "\"ports\":495,");
+  expect_json_field(json, "\"std_cells\":0,");
+  expect_json_field(json, "\"hard_macro_pins\":7847,");
+  expect_json_field(json, "\"soft_macro_pins\":10630,");
+  expect_json_field(json, "\"nets\":12422,");
+  expect_json_field(json, "\"pins\":");
+  expect_json_field(json, "\"total_area\":1447227.52");
+  expect_json_field(json, "\"canvas\":{\"width\":1433.406,\"height\":1433.406}");
+  expect_json_field(json, "\"grid\":{\"cols\":24,\"rows\":21}");
+}
+
+TEST(InfoCommand, FlatArianeCountsAndCanvasFromTheNetlistHeader) {
+  const Result result = run({"info", example_path("ariane133-ng45/flat.pb.txt.gz"), "--json"});
+  ASSERT_EQ(result.status, kExitSuccess) << result.err;
+  expect_json_field(result.out, "\"hard_macros\":133,");
+  expect_json_field(result.out, "\"std_cells\":88411,");
+  expect_json_field(result.out, "\"ports\":495,");
+  expect_json_field(result.out, "\"hard_macro_pins\":7847,");
+  expect_json_field(result.out, "\"canvas\":{\"width\":1599.99,\"height\":1600.06}");
+  EXPECT_EQ(result.out.find("\"grid\""), std::string::npos);  // no placement header, no grid
+}
+
+TEST(InfoCommand, Ibm01BookshelfCounts) {
+  const Result result = run({"info", example_path("ibm01/ibm01.aux"), "--json"});
+  ASSERT_EQ(result.status, kExitSuccess) << result.err;
+  expect_json_field(result.out, "\"hard_macros\":246,");
+  expect_json_field(result.out, "\"std_cells\":12260,");
+  expect_json_field(result.out, "\"ports\":246,");
+  expect_json_field(result.out, "\"nets\":14111,");
+  expect_json_field(result.out, "\"pins\":50566,");
+  expect_json_field(result.out, "\"canvas\":{");
+}
+
+TEST(InfoCommand, TableForPeople) {
+  const Result result = run({"info", example_path("ct/macro_tiles_10x10/netlist.pb.txt")});
+  ASSERT_EQ(result.status, kExitSuccess) << result.err;
+  EXPECT_NE(result.out.find("hard macros               100"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("nets                      540"), std::string::npos) << result.out;
+}
+
+TEST(InfoCommand, MalformedInputExitsOneWithFileLineColumn) {
+  const std::string path = make_temp_dir("cli") + "/bad.pb.txt";
+  macroplace::testing::write_file(path, "node {\n  name: \"a\"\n  bogus: 1\n}\n");
+  const Result result = run({"info", path});
+  EXPECT_EQ(result.status, kExitFailure);
+  EXPECT_TRUE(result.out.empty());
+  EXPECT_NE(result.err.find(path + ":3:3: error: expected 'name', 'input', 'attr' or '}'"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST(InfoCommand, BadPlacementIndexExitsOneWithItsLine) {
+  const std::string path = make_temp_dir("cli") + "/bad.plc";
+  macroplace::testing::write_file(path, "# Columns : 2  Rows : 2\n0 1 1 N 0\n99999 1 1 N 0\n");
+  const Result result =
+      run({"info", example_path("ct/macro_tiles_10x10/netlist.pb.txt"), "--plc", path});
+  EXPECT_EQ(result.status, kExitFailure);
+  EXPECT_NE(result.err.find(path + ":3:1: error: node index 99999 is out of range"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  EXPECT_EQ(run({}).status, kExitUsage);
+  EXPECT_EQ(run({"frobnicate"}).status, kExitUsage);
+  const Result missing = run({"info"});
+  EXPECT_EQ(missing.status, kExitUsage);
+  EXPECT_NE(missing.err.find("missing FILE"), std::string::npos) << missing.err;
+  const Result unknown = run({"info", "x.pb.txt", "--frob"});
+  EXPECT_EQ(unknown.status, kExitUsage);
+  EXPECT_NE(unknown.err.find("unknown option --frob"), std::string::npos);
+  EXPECT_EQ(run({"info", "x.pb.txt", "--plc"}).status, kExitUsage);  // value missing
+  EXPECT_EQ(run({"convert", "a.aux", "b.txt"}).status, kExitUsage);  // unknown output format
+}
+
+TEST(Cli, EveryCommandHasHelp) {
+  for (const char* command : {"info", "convert"}) {
+    const Result result = run({command, "--help"});
+    EXPECT_EQ(result.status, kExitSuccess);
+    EXPECT_NE(result.out.find(std::string("Usage: macroplace ") + command), std::string::npos);
+    EXPECT_NE(result.out.find("Exit status"), std::string::npos);
+  }
+  const Result overview = run({"--help"});
+  EXPECT_EQ(overview.status, kExitSuccess);
+  EXPECT_NE(overview.out.find("convert"), std::string::npos);
+}
+
+TEST(ConvertCommand, Ibm01ToCircuitTrainingAndBackIsTheSameDesign) {
+  const std::string dir = make_temp_dir("convert");
+  const Result to_ct = run({"convert", example_path("ibm01/ibm01.aux"), dir + "/ibm01.pb.txt"});
+  ASSERT_EQ(to_ct.status, kExitSuccess) << to_ct.err;
+  const Result back =
+      run({"convert", dir + "/ibm01.pb.txt", dir + "/back/ibm01.aux", "--plc", dir + "/ibm01.plc"});
+  ASSERT_EQ(back.status, kExitFailure) << "the output folder does not exist yet";
+  std::filesystem::create_directories(dir + "/back");
+  const Result back_again =
+      run({"convert", dir + "/ibm01.pb.txt", dir + "/back/ibm01.aux", "--plc", dir + "/ibm01.plc"});
+  ASSERT_EQ(back_again.status, kExitSuccess) << back_again.err;
+
+  netlist::Netlist original, round_tripped;
+  ASSERT_TRUE(netlist::read_design(example_path("ibm01/ibm01.aux"), &original).ok());
+  const netlist::Status status = netlist::read_design(dir + "/back/ibm01.aux", &round_tripped);
+  ASSERT_TRUE(status.ok()) << status.to_string();
+  const netlist::Status same = netlist::compare_netlists(original, round_tripped, 1e-9);
+  EXPECT_TRUE(same.ok()) << same.to_string();
+}
+
+TEST(ConvertCommand, CircuitTrainingWithPlacementKeepsPositions) {
+  const std::string dir = make_temp_dir("convert");
+  const Result result =
+      run({"convert", example_path("ariane133-ng45/netlist.pb.txt.gz"), dir + "/ariane.pb.txt",
+           "--plc", example_path("ariane133-ng45/legalized.plc")});
+  ASSERT_EQ(result.status, kExitSuccess) << result.err;
+  netlist::Netlist original, copy;
+  netlist::PlacementFile original_plc, copy_plc;
+  ASSERT_TRUE(
+      netlist::read_design(example_path("ariane133-ng45/netlist.pb.txt.gz"), &original).ok());
+  ASSERT_TRUE(netlist::read_plc(example_path("ariane133-ng45/legalized.plc"), &original_plc).ok());
+  ASSERT_TRUE(netlist::apply_placement(original_plc, &original).ok());
+  ASSERT_TRUE(netlist::read_design(dir + "/ariane.pb.txt", &copy).ok());
+  ASSERT_TRUE(netlist::read_plc(dir + "/ariane.plc", &copy_plc).ok());
+  ASSERT_TRUE(netlist::apply_placement(copy_plc, &copy).ok());
+  const netlist::Status same = netlist::compare_netlists(original, copy, 0.0);
+  EXPECT_TRUE(same.ok()) << same.to_string();
+  EXPECT_EQ(copy_plc.settings.columns, 24);
+  EXPECT_EQ(copy_plc.settings.smoothing_range, 0.0);
+}
+
+}  // namespace
+}  // namespace macroplace::cli
