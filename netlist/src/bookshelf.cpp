@@ -1,6 +1,6 @@
 // Bookshelf reader and writer (FORMATS.md section 3).
 //
-// Reading order: .aux, then .scl (the row height decides node classes), .nodes, .pl, .nets, .wts.
+// Reading order: .aux, then .scl (the row height decides node classes), .nodes, .pl, .wts, .nets.
 // Every file is read whole and tokenized line by line into string_views; ':' is always a token of
 // its own, so `NumNodes:12752`, `NumNodes :12752` and `NumNodes : 12752` read alike. Node names
 // therefore cannot contain ':' (no benchmark's do).
@@ -17,19 +17,26 @@
 //   `<macro>/P<k>` (k counts that macro's pins from 0) with the .nets offset (from the centre, N
 //   frame). Connections to ports and std cells name the node itself and their .nets offsets are
 //   dropped: Circuit Training netlists have no std-cell or port pins.
-// - Net driver: CT lets each node drive at most one net, so the driver is the first `O` terminal
-//   that drives no earlier net, else the first such terminal of any direction (a new macro pin is
-//   always free); when every terminal already drives a net, the first `O` terminal (else the first
-//   terminal) drives anyway. The driver goes first, the other terminals follow in file order, and
-//   pin nodes are created in that final order, so writing (driver as `O`, the rest as `I`) and
-//   reading back reproduces the same nodes and nets.
+// - Net driver: the first `O` terminal (the electrical driver, even when that cell drives other
+//   nets too); a net without `O` gets a terminal that drives nothing else, by a maximum matching
+//   (choose_drivers), else its first terminal. The driver goes first, the other terminals follow
+//   in file order, and pin nodes are created in that final order, so writing (driver as `O`,
+//   the rest as `I`) and reading back reproduces the same nodes and nets.
 // - Nodes missing from the .pl keep their lower-left corner at (0, 0), orientation N.
 // - Canvas: the bounding box of the rows, a row spanning [SubrowOrigin, SubrowOrigin + NumSites *
-//   Sitespacing] x [Coordinate, Coordinate + Height]. Unset when there is no .scl or it has no rows.
-// - .wts (read before .nets): a line `name weight` whose name is not a node's sets the weight of
-//   the nets with that NetDegree name (ISPD2005 net weights); lines naming a node (ICCAD04 node
-//   weights) are ignored, and so are names that match no net. Net weights must be positive.
+//   Sitespacing] x [Coordinate, Coordinate + Height]. Unset when there is no .scl or it has no
+//   rows.
+// - .wts (read before .nets): a line `name weight` sets the weight of the nets with that
+//   NetDegree name (ISPD2005 net weights); names that match no net are ignored. Lines naming a
+//   node are node weights (ICCAD04) and are not checked; they only apply to a net of the same
+//   name when their weight is a positive number. Other weights must be positive numbers.
 //
+// Writing: .nodes and .pl list the non-pin nodes in index order (ports and fixed hard macros as
+// `terminal`; every fixed node gets /FIXED, ISPD2005 style; positions as lower-left corners in
+// shortest round-trip form); .nets writes every terminal with an offset, the driver as `O` and the
+// rest as `I`, a pin as `<owner> O|I : dx dy`, any other node with `: 0 0`; unnamed nets are
+// named `n<index>`; .wts lists the weights other than 1; .scl writes netlist.rows, or, without
+// rows but with a canvas, synthesised rows (see write_bookshelf); the .aux goes last.
 // Writing loses what Bookshelf cannot say: pin nodes are not nodes in Bookshelf, so a pin becomes
 // its owner plus offset on the net line and pin names are regenerated on reading; pins that are
 // on no net are lost; soft macros are written as movable nodes and read back as hard macros or std
@@ -132,7 +139,6 @@ class FileCursor {
       tokenize(line, &tokens_);
       if (!tokens_.empty()) return true;
     }
-    at_end_ = true;
     return false;
   }
   // Skips a leading `UCLA <kind> 1.0` line; leaves the cursor on the first body line.
@@ -202,7 +208,6 @@ class FileCursor {
   LineReader reader_;
   std::vector<Token> tokens_;
   std::uint64_t line_ = 0;
-  bool at_end_ = false;
 };
 
 // Name -> index, open addressing with linear probing. The names are views into the file texts,
@@ -227,7 +232,8 @@ class NameMap {
   // Adds `name` with the next index (0, 1, ...). Returns false if it is there already.
   bool insert(std::string_view name) {
     if (find(name) >= 0) return false;
-    if ((keys_.size() + 1) * 2 > slots_.size()) rehash(std::max<std::size_t>(16, slots_.size() * 2));
+    if ((keys_.size() + 1) * 2 > slots_.size())
+      rehash(std::max<std::size_t>(16, slots_.size() * 2));
     keys_.push_back(name);
     place(hash_of(name), static_cast<std::uint32_t>(keys_.size()));
     return true;
@@ -283,8 +289,7 @@ struct AuxFiles {
   AuxFile nodes, nets, wts, pl, scl;
 };
 
-Status open_aux_file(const AuxFiles& files, const AuxFile& file,
-                     std::unique_ptr<FileCursor>* out) {
+Status open_aux_file(const AuxFiles& files, const AuxFile& file, std::unique_ptr<FileCursor>* out) {
   Status status = open_file(file.path, out);
   if (status.ok()) return status;
   return error_at(files.aux_path, file.line, file.column,
@@ -317,8 +322,8 @@ Status read_aux(const std::string& aux_path, AuxFiles* files) {
     for (const Slot& slot : slots) {
       if (!ends_with(tokens[i].text, slot.extension)) continue;
       if (!slot.file->path.empty()) {
-        return aux->error(i, "a second " + std::string(slot.extension) + " file " +
-                                 quote(tokens[i].text));
+        return aux->error(
+            i, "a second " + std::string(slot.extension) + " file " + quote(tokens[i].text));
       }
       slot.file->path = (folder / std::string(tokens[i].text)).string();
       slot.file->name = std::string(tokens[i].text);
@@ -418,21 +423,26 @@ Status read_scl(const AuxFiles& files, std::vector<Row>* rows) {
         if (!status.ok()) return status;
         have_origin = true;
       } else {
-        return f.unexpected(0, "a row field (Coordinate, Height, Sitewidth, Sitespacing, "
-                               "Siteorient, Sitesymmetry, SubrowOrigin) or End");
+        return f.unexpected(0,
+                            "a row field (Coordinate, Height, Sitewidth, Sitespacing, "
+                            "Siteorient, Sitesymmetry, SubrowOrigin) or End");
       }
     }
     if (!have_y) return f.error(0, "row has no Coordinate");
     if (!have_height) return f.error(0, "row has no Height");
     if (!have_origin) return f.error(0, "row has no SubrowOrigin");
+    if (!std::isfinite(row.origin_x + static_cast<double>(row.num_sites) * row.site_spacing) ||
+        !std::isfinite(row.y + row.height)) {
+      return f.error(0, "row extends beyond the range of numbers");
+    }
     rows->push_back(std::move(row));
     more = f.next();
   }
   if (declared < 0) return f.error_at_end("expected NumRows");
   if (static_cast<std::int64_t>(rows->size()) != declared) {
-    return f.error_at_end("file ends after " + std::to_string(rows->size()) + " rows, NumRows : " +
-                          std::to_string(declared) + " (line " + std::to_string(declared_line) +
-                          ")");
+    return f.error_at_end("file ends after " + std::to_string(rows->size()) +
+                          " rows, NumRows : " + std::to_string(declared) + " (line " +
+                          std::to_string(declared_line) + ")");
   }
   return Status();
 }
@@ -454,7 +464,8 @@ double most_common_row_height(const std::vector<Row>& rows) {
 // ---------------------------------------------------------------------------------------------
 // .nodes
 
-Status read_nodes(FileCursor& f, Netlist* netlist, NameMap* names, std::vector<std::uint8_t>* is_terminal) {
+Status read_nodes(FileCursor& f, Netlist* netlist, NameMap* names,
+                  std::vector<std::uint8_t>* is_terminal) {
   Status status;
   std::int64_t declared_nodes = -1, declared_terminals = -1;
   std::uint64_t nodes_line = 0, terminals_line = 0;
@@ -511,9 +522,9 @@ Status read_nodes(FileCursor& f, Netlist* netlist, NameMap* names, std::vector<s
       is_terminal->push_back(terminal ? 1 : 0);
       terminals += terminal ? 1 : 0;
       if (terminals > declared_terminals) {
-        return f.error(3, "more terminals than NumTerminals : " +
-                              std::to_string(declared_terminals) + " (line " +
-                              std::to_string(terminals_line) + ")");
+        return f.error(3,
+                       "more terminals than NumTerminals : " + std::to_string(declared_terminals) +
+                           " (line " + std::to_string(terminals_line) + ")");
       }
     }
     more = f.next();
@@ -546,8 +557,8 @@ void classify(const std::vector<Row>& rows, const std::vector<std::uint8_t>& is_
   for (NodeId i = 0; i < netlist->num_nodes(); ++i) {
     const double w = netlist->width(i), h = netlist->height(i);
     if (is_terminal[i]) {
-      netlist->set_kind(i, w <= row_height && h <= row_height ? NodeKind::kPort
-                                                             : NodeKind::kHardMacro);
+      netlist->set_kind(
+          i, w <= row_height && h <= row_height ? NodeKind::kPort : NodeKind::kHardMacro);
       netlist->set_fixed(i, true);
     } else {
       netlist->set_kind(i, h > row_height ? NodeKind::kHardMacro : NodeKind::kStdCell);
@@ -593,8 +604,12 @@ Status read_pl(FileCursor& f, const NameMap& names, Netlist* netlist) {
     status = f.expect_end(i);
     if (!status.ok()) return status;
     netlist->set_orientation(node, orientation);
-    netlist->set_position(node, x + netlist->placed_width(node) / 2,
-                          y + netlist->placed_height(node) / 2);
+    const double cx = x + netlist->placed_width(node) / 2;
+    const double cy = y + netlist->placed_height(node) / 2;
+    if (!std::isfinite(cx) || !std::isfinite(cy)) {
+      return f.error(1, "node centre is beyond the range of numbers");
+    }
+    netlist->set_position(node, cx, cy);
     more = f.next();
   }
   return Status();
@@ -607,13 +622,153 @@ struct Connection {
   NodeId node;
   char direction;  // 'I', 'O', 'B'
   double dx, dy;
+  std::uint64_t line;
 };
 
-Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights,
-                 Netlist* netlist) {
+// A net as read, before its driver is chosen: connections [begin, end) of all_connections.
+struct ParsedNet {
+  std::size_t begin, end;
+  std::string_view name;
+};
+
+// Maximum bipartite matching (Hopcroft-Karp) of left vertices to right vertices, starting from
+// the greedy matching in adjacency order, so earlier candidates are preferred where that costs
+// nothing. adjacency_begin has one entry per left vertex plus one.
+void maximum_matching(const std::vector<std::size_t>& adjacency_begin,
+                      const std::vector<std::int32_t>& adjacency, std::int32_t num_right,
+                      std::vector<std::int32_t>* match_left) {
+  constexpr std::int32_t kUnreached = INT32_MAX;
+  const std::int32_t num_left = static_cast<std::int32_t>(adjacency_begin.size()) - 1;
+  std::vector<std::int32_t>& left = *match_left;
+  left.assign(static_cast<std::size_t>(num_left), -1);
+  std::vector<std::int32_t> right(static_cast<std::size_t>(num_right), -1);
+  for (std::int32_t u = 0; u < num_left; ++u) {
+    for (std::size_t e = adjacency_begin[u]; e < adjacency_begin[u + 1]; ++e) {
+      if (right[adjacency[e]] < 0) {
+        left[u] = adjacency[e];
+        right[adjacency[e]] = u;
+        break;
+      }
+    }
+  }
+  std::vector<std::int32_t> layer(static_cast<std::size_t>(num_left)), queue, stack;
+  std::vector<std::size_t> next_edge(static_cast<std::size_t>(num_left));
+  while (true) {
+    // Layers by breadth-first search from the unmatched left vertices.
+    queue.clear();
+    for (std::int32_t u = 0; u < num_left; ++u) {
+      layer[u] = left[u] < 0 ? 0 : kUnreached;
+      if (left[u] < 0) queue.push_back(u);
+    }
+    bool augmentable = false;
+    for (std::size_t q = 0; q < queue.size(); ++q) {
+      const std::int32_t u = queue[q];
+      for (std::size_t e = adjacency_begin[u]; e < adjacency_begin[u + 1]; ++e) {
+        const std::int32_t w = right[adjacency[e]];
+        if (w < 0) {
+          augmentable = true;
+        } else if (layer[w] == kUnreached) {
+          layer[w] = layer[u] + 1;
+          queue.push_back(w);
+        }
+      }
+    }
+    if (!augmentable) return;
+    // Vertex-disjoint shortest augmenting paths by iterative depth-first search.
+    for (std::int32_t u = 0; u < num_left; ++u) next_edge[u] = adjacency_begin[u];
+    for (std::int32_t start = 0; start < num_left; ++start) {
+      if (left[start] >= 0) continue;
+      stack.assign(1, start);
+      while (!stack.empty()) {
+        const std::int32_t u = stack.back();
+        if (next_edge[u] == adjacency_begin[u + 1]) {
+          layer[u] = kUnreached;  // dead end for the rest of this phase
+          stack.pop_back();
+          continue;
+        }
+        const std::int32_t w = right[adjacency[next_edge[u]]];
+        if (w < 0) {
+          for (const std::int32_t v : stack) {
+            left[v] = adjacency[next_edge[v]];
+            right[left[v]] = v;
+          }
+          break;
+        }
+        if (layer[w] == layer[u] + 1) {
+          stack.push_back(w);
+        } else {
+          ++next_edge[u];
+        }
+      }
+    }
+  }
+}
+
+// Chooses each net's driver (an index into all_connections). Circuit Training lets a node drive
+// one net, so drivers should be distinct nodes where possible:
+// - a net with an `O` terminal is driven by its first `O` terminal, whatever else it drives
+//   (this is also what makes a file we wrote read back with the same drivers);
+// - the other nets get drivers by a maximum matching of nets to terminals that drive nothing
+//   yet, preferring earlier terminals; every connection to a hard macro becomes a pin of its own
+//   and so is always available;
+// - a net left unmatched (ibm01 has a few hundred: no matching can avoid them) is driven by its
+//   first terminal; the Circuit Training writer keeps such extra nets (see ct_netlist.h).
+std::vector<std::size_t> choose_drivers(const std::vector<ParsedNet>& nets,
+                                        const std::vector<Connection>& connections,
+                                        const Netlist& netlist, NodeId num_plain) {
+  std::vector<std::size_t> drivers(nets.size());
+  std::vector<std::uint8_t> taken(static_cast<std::size_t>(num_plain), 0);
+  std::vector<std::size_t> open_nets;
+  for (std::size_t n = 0; n < nets.size(); ++n) {
+    drivers[n] = nets[n].begin;
+    bool has_output = false;
+    for (std::size_t k = nets[n].begin; k < nets[n].end && !has_output; ++k) {
+      if (connections[k].direction == 'O') {
+        drivers[n] = k;
+        has_output = true;
+        if (netlist.kind(connections[k].node) != NodeKind::kHardMacro) {
+          taken[connections[k].node] = 1;
+        }
+      }
+    }
+    if (!has_output) open_nets.push_back(n);
+  }
+  // Right vertices: plain nodes by id; each hard-macro connection has its own id after them.
+  auto right_id = [&](std::size_t k) -> std::int32_t {
+    const NodeId node = connections[k].node;
+    if (netlist.kind(node) == NodeKind::kHardMacro) {
+      return num_plain + static_cast<std::int32_t>(k);
+    }
+    return taken[node] ? -1 : node;
+  };
+  std::vector<std::size_t> adjacency_begin{0};
+  std::vector<std::int32_t> adjacency;
+  for (const std::size_t n : open_nets) {
+    for (std::size_t k = nets[n].begin; k < nets[n].end; ++k) {
+      const std::int32_t id = right_id(k);
+      if (id >= 0) adjacency.push_back(id);
+    }
+    adjacency_begin.push_back(adjacency.size());
+  }
+  std::vector<std::int32_t> matched;
+  maximum_matching(adjacency_begin, adjacency,
+                   num_plain + static_cast<std::int32_t>(connections.size()), &matched);
+  for (std::size_t i = 0; i < open_nets.size(); ++i) {
+    const ParsedNet& net = nets[open_nets[i]];
+    if (matched[i] < 0) continue;  // keeps its first terminal
+    for (std::size_t k = net.begin; k < net.end; ++k) {
+      if (right_id(k) == matched[i]) {
+        drivers[open_nets[i]] = k;
+        break;
+      }
+    }
+  }
+  return drivers;
+}
+
+Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights, Netlist* netlist) {
   Status status;
   const NodeId num_plain = netlist->num_nodes();
-  std::vector<std::uint8_t> drives(static_cast<std::size_t>(num_plain), 0);
   std::vector<std::int32_t> pin_count(static_cast<std::size_t>(num_plain), 0);
   std::vector<Connection> connections;
   std::vector<NodeId> terminals;
@@ -621,7 +776,8 @@ Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights,
   std::int64_t declared_nets = -1, declared_pins = -1;
   std::uint64_t nets_line = 0, pins_line = 0;
   std::int64_t pins = 0;
-  std::int64_t conflicts = 0;
+  std::vector<ParsedNet> parsed_nets;
+  std::vector<Connection> all_connections;
 
   bool more = f.next_after_header();
   while (more) {
@@ -646,7 +802,7 @@ Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights,
     if (!f.is_keyword_line("NetDegree")) return f.unexpected(0, "NetDegree");
     if (declared_nets < 0) return f.error(0, "expected NumNets before the first net");
     if (declared_pins < 0) return f.error(0, "expected NumPins before the first net");
-    if (netlist->num_nets() >= declared_nets) {
+    if (static_cast<std::int64_t>(parsed_nets.size()) >= declared_nets) {
       return f.error(0, "more nets than NumNets : " + std::to_string(declared_nets) + " (line " +
                             std::to_string(nets_line) + ")");
     }
@@ -679,7 +835,7 @@ Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights,
       if (f.is_keyword_line("NetDegree")) return f.error(0, lacking() + ", found NetDegree");
       const NodeId node = names.find(tokens[0].text);
       if (node < 0) return f.error(0, "unknown node " + quote(tokens[0].text));
-      Connection c{node, 'B', 0.0, 0.0};
+      Connection c{node, 'B', 0.0, 0.0, f.line()};
       std::size_t j = 1;
       if (j < tokens.size() && tokens[j].text != ":") {
         const std::string_view d = tokens[j].text;
@@ -702,75 +858,60 @@ Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights,
       connections.push_back(c);
     }
 
-    // Driver choice (see the file comment).
-    auto is_free = [&](const Connection& c) {
-      return netlist->kind(c.node) == NodeKind::kHardMacro || !drives[c.node];
-    };
-    std::size_t driver = connections.size();
-    for (std::size_t k = 0; k < connections.size() && driver == connections.size(); ++k) {
-      if (connections[k].direction == 'O' && is_free(connections[k])) driver = k;
-    }
-    for (std::size_t k = 0; k < connections.size() && driver == connections.size(); ++k) {
-      if (is_free(connections[k])) driver = k;
-    }
-    if (driver == connections.size()) {
-      ++conflicts;
-      driver = 0;
-      for (std::size_t k = 0; k < connections.size(); ++k) {
-        if (connections[k].direction == 'O') {
-          driver = k;
-          break;
-        }
-      }
-    }
-
+    parsed_nets.push_back(
+        {all_connections.size(), all_connections.size() + connections.size(), net_name});
+    all_connections.insert(all_connections.end(), connections.begin(), connections.end());
+    more = f.next();
+  }
+  if (declared_nets < 0) return f.error_at_end("expected NumNets");
+  if (declared_pins < 0) return f.error_at_end("expected NumPins");
+  if (static_cast<std::int64_t>(parsed_nets.size()) != declared_nets) {
+    return f.error_at_end("file ends after " + std::to_string(parsed_nets.size()) +
+                          " nets, NumNets : " + std::to_string(declared_nets) + " (line " +
+                          std::to_string(nets_line) + ")");
+  }
+  if (pins != declared_pins) {
+    return f.error_at_end("file lists " + std::to_string(pins) +
+                          " pins, NumPins : " + std::to_string(declared_pins) + " (line " +
+                          std::to_string(pins_line) + ")");
+  }
+  const std::vector<std::size_t> drivers =
+      choose_drivers(parsed_nets, all_connections, *netlist, num_plain);
+  for (std::size_t n = 0; n < parsed_nets.size(); ++n) {
+    const ParsedNet& net = parsed_nets[n];
+    const std::size_t driver = drivers[n];
     terminals.clear();
-    for (std::size_t n = 0; n < connections.size(); ++n) {
-      const std::size_t k = n == 0 ? driver : (n <= driver ? n - 1 : n);
-      const Connection& c = connections[k];
+    // Driver first, the rest in file order; pins are created in this order so that a written
+    // file (driver as O) reads back with the same node indices.
+    for (std::size_t k = net.begin; k < net.end; ++k) {
+      const std::size_t index = k == net.begin ? driver : (k <= driver ? k - 1 : k);
+      const Connection& c = all_connections[index];
       NodeId terminal = c.node;
       if (netlist->kind(c.node) == NodeKind::kHardMacro) {
-        if (netlist->num_nodes() >= kMaxNodes) return f.error(0, "too many nodes");
+        if (netlist->num_nodes() >= kMaxNodes)
+          return error_at(f.path(), c.line, 0, "too many nodes");
         pin_name.assign(netlist->name(c.node));
         char digits[16];
-        const auto result =
-            std::to_chars(digits, digits + sizeof digits, pin_count[c.node]++);
+        const auto result = std::to_chars(digits, digits + sizeof digits, pin_count[c.node]++);
         pin_name += "/P";
         pin_name.append(digits, result.ptr);
         terminal = netlist->add_pin(c.node, NodeKind::kHardMacroPin, pin_name, c.dx, c.dy);
         double px = 0, py = 0;
         netlist->terminal_position(terminal, &px, &py);
+        if (!std::isfinite(px) || !std::isfinite(py)) {
+          return error_at(f.path(), c.line, 0, "pin position is beyond the range of numbers");
+        }
         netlist->set_position(terminal, px, py);
       }
       terminals.push_back(terminal);
     }
-    if (connections[driver].node < num_plain &&
-        netlist->kind(connections[driver].node) != NodeKind::kHardMacro) {
-      drives[connections[driver].node] = 1;
-    }
     double weight = 1.0;
-    if (!net_name.empty() && !weights.empty()) {
-      const auto w = weights.find(net_name);
+    if (!net.name.empty() && !weights.empty()) {
+      const auto w = weights.find(net.name);
       if (w != weights.end()) weight = w->second;
     }
-    netlist->add_net(terminals.data(), terminals.size(), weight, net_name);
-    more = f.next();
+    netlist->add_net(terminals.data(), terminals.size(), weight, net.name);
   }
-  if (declared_nets < 0) return f.error_at_end("expected NumNets");
-  if (declared_pins < 0) return f.error_at_end("expected NumPins");
-  if (netlist->num_nets() != declared_nets) {
-    return f.error_at_end("file ends after " + std::to_string(netlist->num_nets()) +
-                          " nets, NumNets : " + std::to_string(declared_nets) + " (line " +
-                          std::to_string(nets_line) + ")");
-  }
-  if (pins != declared_pins) {
-    return f.error_at_end("file lists " + std::to_string(pins) + " pins, NumPins : " +
-                          std::to_string(declared_pins) + " (line " + std::to_string(pins_line) +
-                          ")");
-  }
-  // Nets whose every terminal already drove an earlier net (`conflicts`) are kept with a
-  // repeated driver; CT's one-net-per-driver rule is not enforced here.
-  (void)conflicts;
   return Status();
 }
 
@@ -781,11 +922,14 @@ Status read_wts(FileCursor& f, const NameMap& node_names, WeightMap* weights) {
   bool more = f.next_after_header();
   while (more) {
     const auto& tokens = f.tokens();
+    double weight = 0;
     if (node_names.find(tokens[0].text) < 0) {
-      double weight = 0;
       Status status = f.number_at(1, "the net weight", &weight);
       if (!status.ok()) return status;
       if (weight <= 0) return f.unexpected(1, "a positive net weight");
+      (*weights)[tokens[0].text] = weight;
+    } else if (tokens.size() >= 2 && parse_double(tokens[1].text, &weight) && weight > 0) {
+      // Most likely a node weight (ICCAD04), but a net may share the node's name.
       (*weights)[tokens[0].text] = weight;
     }
     more = f.next();
@@ -877,7 +1021,8 @@ Status read_bookshelf(const std::string& aux_path, Netlist* out) {
     for (const Row& row : netlist.rows) {
       box.x0 = std::min(box.x0, row.origin_x);
       box.y0 = std::min(box.y0, row.y);
-      box.x1 = std::max(box.x1, row.origin_x + static_cast<double>(row.num_sites) * row.site_spacing);
+      box.x1 =
+          std::max(box.x1, row.origin_x + static_cast<double>(row.num_sites) * row.site_spacing);
       box.y1 = std::max(box.y1, row.y + row.height);
     }
     netlist.canvas = box;
@@ -890,7 +1035,8 @@ Status write_bookshelf(const Netlist& netlist, const std::string& aux_path) {
   const std::filesystem::path aux(aux_path);
   std::string stem = aux.filename().string();
   if (ends_with(stem, ".aux")) stem.resize(stem.size() - 4);
-  if (stem.empty()) return Status::error("cannot write Bookshelf: empty design name in " + aux_path);
+  if (stem.empty())
+    return Status::error("cannot write Bookshelf: empty design name in " + aux_path);
   const std::filesystem::path folder = aux.parent_path();
   auto path_of = [&](const char* extension) { return (folder / (stem + extension)).string(); };
 
@@ -977,15 +1123,28 @@ Status write_bookshelf(const Netlist& netlist, const std::string& aux_path) {
       text += name;
     }
   };
+  // Nets with pins go in the order of their pins' indices: the reader creates pin nodes in file
+  // order, so a netlist whose nets were reordered (Circuit Training lists them by driver) still
+  // reads back with the same pin indices and names.
+  std::vector<NodeId> first_pin(static_cast<std::size_t>(netlist.num_nets()),
+                                std::numeric_limits<NodeId>::max());
   for (NetId n = 0; n < netlist.num_nets(); ++n) {
+    for (const NodeId* t = netlist.net_terminals_begin(n); t != netlist.net_terminals_end(n); ++t) {
+      if (is_pin(netlist.kind(*t))) first_pin[n] = std::min(first_pin[n], *t);
+    }
+  }
+  std::vector<NetId> net_order(static_cast<std::size_t>(netlist.num_nets()));
+  for (NetId n = 0; n < netlist.num_nets(); ++n) net_order[n] = n;
+  std::stable_sort(net_order.begin(), net_order.end(),
+                   [&first_pin](NetId a, NetId b) { return first_pin[a] < first_pin[b]; });
+  for (const NetId n : net_order) {
     text += "NetDegree : ";
     append_int(&text, netlist.net_degree(n));
     text += ' ';
     append_net_name(n);
     text += '\n';
     bool first = true;
-    for (const NodeId* t = netlist.net_terminals_begin(n); t != netlist.net_terminals_end(n);
-         ++t) {
+    for (const NodeId* t = netlist.net_terminals_begin(n); t != netlist.net_terminals_end(n); ++t) {
       const NodeId node = *t;
       const bool pin = is_pin(netlist.kind(node));
       text += "  ";
@@ -1030,7 +1189,8 @@ Status write_bookshelf(const Netlist& netlist, const std::string& aux_path) {
       }
     }
     if (!std::isfinite(height) || canvas.height() / height > 1e6) height = canvas.height() / 100;
-    const auto count = std::max<std::int64_t>(1, static_cast<std::int64_t>(canvas.height() / height));
+    const auto count =
+        std::max<std::int64_t>(1, static_cast<std::int64_t>(canvas.height() / height));
     const auto sites = std::max<std::int64_t>(1, static_cast<std::int64_t>(canvas.width()));
     for (std::int64_t r = 0; r < count; ++r) {
       Row row;
