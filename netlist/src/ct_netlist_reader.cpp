@@ -419,7 +419,7 @@ class CtReader {
       } else if (field == "attr") {
         if ((status = optional_colon()).ok()) status = expect('{', "'{' after 'attr'");
         if (!status.ok()) return status;
-        status = attribute();
+        status = attribute(at);
         if (!status.ok()) return status;
       } else if (field.empty()) {
         return fail(at, "expected 'name', 'input', 'attr' or '}', found " +
@@ -431,7 +431,7 @@ class CtReader {
   }
 
   // attr { key: "k" value { placeholder: "s" | f: 1.0 | i: 3 } }
-  Status attribute() {
+  Status attribute(Position attr_at) {
     std::string key;
     Position key_at;
     bool has_key = false, has_value = false;
@@ -486,8 +486,8 @@ class CtReader {
                             quote(field.empty() ? std::string_view(&buffer_[pos_], 1) : field));
       }
     }
-    if (!has_key) return fail(value_at, "attr without a key");
-    if (!has_value) return fail(key_at, "attr " + quote(key) + " without a value");
+    if (!has_key) return fail(attr_at, "attr without a key");
+    if (!has_value) return fail(attr_at, "attr " + quote(key) + " without a value");
     return store_attribute(key, key_at, is_string, string_result, number, number_copy, value_at);
   }
 

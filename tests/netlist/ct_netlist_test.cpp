@@ -236,7 +236,11 @@ INSTANTIATE_TEST_SUITE_P(
                  "node { name: \"m\" attr { key: \"type\" value { placeholder: \"PORT\" } }\n"
                  " attr { key: \"weight\" value { f: 0 } } }\n",
                  2, 34, "weight must be positive"},
-        BadInput{"bad FP bbox", "# FP bbox: {0 0 1}\n", 1, 1, "FP bbox"}));
+        BadInput{"bad FP bbox", "# FP bbox: {0 0 1}\n", 1, 1, "FP bbox"},
+        BadInput{"attr without key (found by fuzzing)", "node { name: \"m\"\n  attr { }\n}\n", 2, 3,
+                 "attr without a key"},
+        BadInput{"attr without value", "node { name: \"m\"\n  attr { key: \"x\" }\n}\n", 2, 3,
+                 "attr 'x' without a value"}));
 
 TEST(CtNetlistReader, RefusesOverlongStringsInsteadOfBufferingThem) {
   const std::string text = "node { name: \"" + std::string(70000, 'x') + "\" }\n";
