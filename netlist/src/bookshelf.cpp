@@ -68,6 +68,8 @@ namespace macroplace::netlist {
 
 namespace {
 
+using internal::append_number;
+
 using internal::error_at;
 using internal::LineReader;
 using internal::parse_double;
@@ -939,12 +941,6 @@ Status read_wts(FileCursor& f, const NameMap& node_names, WeightMap* weights) {
 
 // ---------------------------------------------------------------------------------------------
 // Writing
-
-void append_number(std::string* out, double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out->append(buffer, result.ptr);
-}
 
 void append_int(std::string* out, std::int64_t value) {
   char buffer[32];

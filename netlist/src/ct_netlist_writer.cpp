@@ -13,11 +13,7 @@ namespace macroplace::netlist {
 
 namespace {
 
-void append_number(std::string* out, double value) {
-  char buffer[64];
-  auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out->append(buffer, result.ptr);
-}
+using internal::append_number;
 
 void append_quoted(std::string* out, std::string_view text) {
   out->push_back('"');

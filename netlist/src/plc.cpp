@@ -14,6 +14,8 @@ namespace macroplace::netlist {
 
 namespace {
 
+using internal::append_number;
+
 using internal::error_at;
 using internal::parse_double;
 using internal::quote;
@@ -141,12 +143,6 @@ Status parse_entry(const std::vector<Token>& tokens, std::uint64_t line_number,
   }
   entry->line = line_number;
   return Status();
-}
-
-void append_number(std::string* out, double value) {
-  char buffer[64];
-  auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out->append(buffer, result.ptr);
 }
 
 }  // namespace

@@ -197,6 +197,12 @@ Status error_at(const std::string& file, std::uint64_t line, std::uint64_t colum
   return Status::error_at({file, line, column}, std::move(message));
 }
 
+void append_number(std::string* out, double value) {
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out->append(buffer, result.ptr);
+}
+
 std::string quote(std::string_view text) {
   constexpr std::size_t kMax = 60;
   std::string out = "'";

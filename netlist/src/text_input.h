@@ -57,6 +57,10 @@ bool parse_int64(std::string_view text, std::int64_t* out);
 Status error_at(const std::string& file, std::uint64_t line, std::uint64_t column,
                 std::string message);
 
+// Appends a number in the shortest form that reads back to the same double (writers use it so
+// that written files round-trip exactly).
+void append_number(std::string* out, double value);
+
 // "x" for strings short enough to quote in a message, otherwise a clipped version.
 std::string quote(std::string_view text);
 
