@@ -47,5 +47,3 @@ void BM_ReadIbm01Bookshelf(benchmark::State& state) {
 BENCHMARK(BM_ReadIbm01Bookshelf)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
-
-

@@ -77,18 +77,18 @@ inline Outcome run_ct_netlist(const std::uint8_t* data, std::size_t size) {
 inline netlist::Netlist small_netlist_for_plc() {
   using netlist::NodeKind;
   netlist::Netlist n;
-  n.add_node(NodeKind::kPort, "p0");                                   // 0
-  n.add_node(NodeKind::kPort, "p1");                                   // 1
-  n.add_node(NodeKind::kPort, "p2");                                   // 2
-  const auto m0 = n.add_node(NodeKind::kHardMacro, "m0", 50, 40, 100, 100);  // 3
-  const auto m1 = n.add_node(NodeKind::kHardMacro, "m1", 30, 60, 300, 300);  // 4
-  n.add_pin(m0, NodeKind::kHardMacroPin, "m0/a", 1, -2);              // 5
-  n.add_pin(m0, NodeKind::kHardMacroPin, "m0/b", -3, 4);              // 6
-  n.add_pin(m1, NodeKind::kHardMacroPin, "m1/a", 0, 0);               // 7
+  n.add_node(NodeKind::kPort, "p0");                                           // 0
+  n.add_node(NodeKind::kPort, "p1");                                           // 1
+  n.add_node(NodeKind::kPort, "p2");                                           // 2
+  const auto m0 = n.add_node(NodeKind::kHardMacro, "m0", 50, 40, 100, 100);    // 3
+  const auto m1 = n.add_node(NodeKind::kHardMacro, "m1", 30, 60, 300, 300);    // 4
+  n.add_pin(m0, NodeKind::kHardMacroPin, "m0/a", 1, -2);                       // 5
+  n.add_pin(m0, NodeKind::kHardMacroPin, "m0/b", -3, 4);                       // 6
+  n.add_pin(m1, NodeKind::kHardMacroPin, "m1/a", 0, 0);                        // 7
   const auto g = n.add_node(NodeKind::kSoftMacro, "Grp_0", 80, 80, 200, 200);  // 8
-  n.add_node(NodeKind::kStdCell, "s0", 1, 0.5);                        // 9
-  n.add_pin(g, NodeKind::kSoftMacroPin, "Grp_0/p", 2, 2);              // 10
-  n.add_node(NodeKind::kStdCell, "s1", 2, 0.5);                        // 11
+  n.add_node(NodeKind::kStdCell, "s0", 1, 0.5);                                // 9
+  n.add_pin(g, NodeKind::kSoftMacroPin, "Grp_0/p", 2, 2);                      // 10
+  n.add_node(NodeKind::kStdCell, "s1", 2, 0.5);                                // 11
   const netlist::NodeId net0[] = {0, 5, 9};
   const netlist::NodeId net1[] = {7, 10, 11, 1};
   n.add_net(net0, 3);
@@ -139,7 +139,8 @@ inline bool write_whole(const std::string& path, std::string_view bytes) {
 }
 
 // `folder` must exist; the files are (over)written there as d.aux, d.nodes, ...
-inline Outcome run_bookshelf(const std::uint8_t* data, std::size_t size, const std::string& folder) {
+inline Outcome run_bookshelf(const std::uint8_t* data, std::size_t size,
+                             const std::string& folder) {
   Outcome outcome;
   const std::vector<std::string_view> parts =
       split_bookshelf(std::string_view(reinterpret_cast<const char*>(data), size));

@@ -1,9 +1,10 @@
 // AtomicFile: the target holds the old or the complete new contents, never a partial file.
+#include "macroplace/netlist/atomic_file.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
-#include "macroplace/netlist/atomic_file.h"
 #include "testing/testing.h"
 
 namespace macroplace::netlist {

@@ -1,9 +1,9 @@
 // The netlist model: orientation algebra, counts, validation, comparison.
+#include "macroplace/netlist/netlist.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
-
-#include "macroplace/netlist/netlist.h"
 
 namespace macroplace::netlist {
 namespace {
