@@ -10,8 +10,8 @@ namespace macroplace::cli {
 namespace {
 
 const std::vector<const Command*>& all_commands() {
-  static const std::vector<const Command*> commands = {&info_command(), &convert_command()};
-  return commands;
+  static const std::vector<const Command*> kCommands = {&info_command(), &convert_command()};
+  return kCommands;
 }
 
 void print_overview(std::ostream& out) {

@@ -60,7 +60,7 @@ int run_convert(const ParsedArguments& args, std::ostream& out, std::ostream& er
 }  // namespace
 
 const Command& convert_command() {
-  static const Command command{
+  static const Command kCommand{
       {"convert",
        "macroplace convert IN OUT [--plc FILE] [--plc-out FILE]",
        "Convert a design between Bookshelf (.aux) and Circuit Training (.pb.txt[.gz] + .plc).\n"
@@ -70,7 +70,7 @@ const Command& convert_command() {
        {{"--plc", "FILE", "placement to apply to IN before converting", 1},
         {"--plc-out", "FILE", "where to write the .plc of a Circuit Training OUT", 1}}},
       run_convert};
-  return command;
+  return kCommand;
 }
 
 }  // namespace macroplace::cli

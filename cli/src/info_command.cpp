@@ -112,7 +112,7 @@ int run_info(const ParsedArguments& args, std::ostream& out, std::ostream& err) 
 }  // namespace
 
 const Command& info_command() {
-  static const Command command{
+  static const Command kCommand{
       {"info",
        "macroplace info FILE [--plc FILE] [--json]",
        "Print the counts and sizes of a design.\n"
@@ -122,7 +122,7 @@ const Command& info_command() {
        {{"--plc", "FILE", "placement file whose header gives canvas and grid", 1},
         {"--json", "", "print one JSON object instead of a table", 0}}},
       run_info};
-  return command;
+  return kCommand;
 }
 
 }  // namespace macroplace::cli

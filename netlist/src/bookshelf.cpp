@@ -1054,7 +1054,7 @@ Status write_bookshelf(const Netlist& netlist, const std::string& aux_path) {
     const NodeKind kind = netlist.kind(i);
     return kind == NodeKind::kPort || (kind == NodeKind::kHardMacro && netlist.fixed(i));
   };
-  const char* kHeader = "# Written by macroplace\n\n";
+  constexpr const char* kHeader = "# Written by macroplace\n\n";
 
   // .nodes
   std::string text;

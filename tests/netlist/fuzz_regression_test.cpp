@@ -19,6 +19,7 @@
 
 namespace macroplace::fuzz {
 
+// NOLINTNEXTLINE(readability-identifier-naming): GoogleTest's printer hook
 void PrintTo(Problem problem, std::ostream* out) {
   switch (problem) {
     case Problem::kNone: *out << "none"; return;
@@ -43,6 +44,7 @@ const char* reader_name(Reader reader) {
   return "?";
 }
 
+// NOLINTNEXTLINE(readability-identifier-naming): GoogleTest's printer hook
 void PrintTo(Reader reader, std::ostream* out) {
   *out << reader_name(reader);
 }

@@ -56,12 +56,12 @@ class Status {
   Status(std::string message, SourceLocation where)
       : rep_(std::make_shared<const Rep>(Rep{std::move(message), std::move(where)})) {}
   static const std::string& empty_string() {
-    static const std::string empty;
-    return empty;
+    static const std::string kEmpty;
+    return kEmpty;
   }
   static const SourceLocation& empty_location() {
-    static const SourceLocation empty;
-    return empty;
+    static const SourceLocation kEmpty;
+    return kEmpty;
   }
 
   std::shared_ptr<const Rep> rep_;
