@@ -25,17 +25,17 @@ void read_ct(benchmark::State& state, const char* relative) {
   }
 }
 
-void BM_ReadClusteredAriane(benchmark::State& state) {
+void read_clustered_ariane(benchmark::State& state) {
   read_ct(state, "ariane133-ng45/netlist.pb.txt.gz");
 }
-BENCHMARK(BM_ReadClusteredAriane)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(read_clustered_ariane)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_ReadFlatAriane(benchmark::State& state) {
+void read_flat_ariane(benchmark::State& state) {
   read_ct(state, "ariane133-ng45/flat.pb.txt.gz");
 }
-BENCHMARK(BM_ReadFlatAriane)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
+BENCHMARK(read_flat_ariane)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
 
-void BM_ReadIbm01Bookshelf(benchmark::State& state) {
+void read_ibm01_bookshelf(benchmark::State& state) {
   const std::string path = example("ibm01/ibm01.aux");
   for (auto _ : state) {
     Netlist netlist;
@@ -44,6 +44,6 @@ void BM_ReadIbm01Bookshelf(benchmark::State& state) {
     benchmark::DoNotOptimize(netlist.num_nodes());
   }
 }
-BENCHMARK(BM_ReadIbm01Bookshelf)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(read_ibm01_bookshelf)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
