@@ -17,7 +17,7 @@ function(macroplace_library)
   add_library(macroplace::${ARG_NAME} ALIAS ${target})
   target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
   target_link_libraries(${target} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
-  target_compile_options(${target} PRIVATE ${MACROPLACE_WARNINGS})
+  target_compile_options(${target} PRIVATE "$<$<COMPILE_LANGUAGE:CXX>:${MACROPLACE_WARNINGS}>")
 endfunction()
 
 function(macroplace_test)

@@ -1,0 +1,53 @@
+// CostSettings: every number the proxy cost depends on, with Circuit Training's defaults and the
+// rule that a `.plc` header's values win over defaults and explicit overrides win over both.
+//
+// Contract: settings_for() fills a CostSettings from the netlist (default canvas: a square of
+// side sqrt(total_area / 0.6); default grid 10 x 10) and an optional placement header; callers
+// then override fields and call validate(), which names the first bad value.
+//
+//   CostSettings settings = settings_for(netlist, &plc.settings);
+//   settings.weights = CostWeights::circuit_training();
+//   if (Status s = settings.validate(); !s.ok()) ...
+#pragma once
+
+#include <cstdint>
+
+#include "macroplace/netlist/netlist.h"
+#include "macroplace/netlist/plc.h"
+#include "macroplace/netlist/status.h"
+
+namespace macroplace::placement {
+
+using netlist::Status;
+
+// proxy = wirelength * wirelength_cost + density * density_cost + congestion * congestion_cost.
+struct CostWeights {
+  double wirelength = 1.0, density = 0.5, congestion = 0.5;
+  // The weights published comparison tables use (the default).
+  static CostWeights published() { return {1.0, 0.5, 0.5}; }
+  // The open-source Circuit Training environment's weights.
+  static CostWeights circuit_training() { return {1.0, 1.0, 0.5}; }
+};
+
+// Where congestion is computed: on the placement grid (what every published number uses) or on
+// a separate grid of cell side 2000 / (h_routes + v_routes) um (newer Circuit Training).
+enum class CongestionGrid { kLegacy, kSeparate };
+
+struct CostSettings {
+  double canvas_width = 0, canvas_height = 0;
+  std::int32_t columns = 10, rows = 10;
+  double routes_per_micron_horizontal = 70.33, routes_per_micron_vertical = 74.51;
+  double macro_routes_horizontal = 51.79, macro_routes_vertical = 51.79;
+  double smoothing_range = 5;
+  double overlap_threshold = 0.004;
+  CongestionGrid congestion_grid = CongestionGrid::kLegacy;
+  CostWeights weights;
+
+  Status validate() const;
+};
+
+// Settings from a netlist and (optionally) a placement header; see the file comment.
+CostSettings settings_for(const netlist::Netlist& netlist,
+                          const netlist::PlacementSettings* header);
+
+}  // namespace macroplace::placement
