@@ -59,6 +59,7 @@ class ProxyCost {
   Orientation orientation(NodeId node) const { return orientation_[node]; }
   bool placed(NodeId node) const { return placed_[node] != 0; }
   const CostSettings& settings() const { return settings_; }
+  const netlist::Netlist& netlist() const { return netlist_; }
   const kernels::GridGeometry& grid() const { return grid_; }
   const kernels::GridGeometry& congestion_grid() const { return congestion_grid_; }
   const char* backend_name() const { return kernels_->name(); }

@@ -1,0 +1,68 @@
+#include "macroplace/placement/legality.h"
+
+#include <algorithm>
+
+namespace macroplace::placement {
+
+namespace {
+
+using netlist::NodeKind;
+
+struct Box {
+  double x0, y0, x1, y1;
+  NodeId node;
+};
+
+Box footprint(const ProxyCost& placement, NodeId node) {
+  const netlist::Netlist& netlist = placement.netlist();
+  const bool turned = netlist.kind(node) == NodeKind::kHardMacro &&
+                      netlist::swaps_width_and_height(placement.orientation(node));
+  const double w = turned ? netlist.height(node) : netlist.width(node);
+  const double h = turned ? netlist.width(node) : netlist.height(node);
+  return {placement.x(node) - w / 2, placement.y(node) - h / 2, placement.x(node) + w / 2,
+          placement.y(node) + h / 2, node};
+}
+
+}  // namespace
+
+LegalityReport check_legality(const ProxyCost& placement) {
+  constexpr double kTolerance = 1e-6;
+  const netlist::Netlist& netlist = placement.netlist();
+  const CostSettings& settings = placement.settings();
+  LegalityReport report;
+  std::vector<Box> macros;
+  for (NodeId node = 0; node < netlist.num_nodes(); ++node) {
+    const NodeKind kind = netlist.kind(node);
+    if (netlist::is_pin(kind) || !placement.placed(node)) continue;
+    const Box box = footprint(placement, node);
+    const double x = placement.x(node), y = placement.y(node);
+    const bool centre_outside =
+        x < 0 || y < 0 || x > settings.canvas_width || y > settings.canvas_height;
+    const bool crossing = !centre_outside && kind != NodeKind::kPort &&
+                          (box.x0 < -kTolerance || box.y0 < -kTolerance ||
+                           box.x1 > settings.canvas_width + kTolerance ||
+                           box.y1 > settings.canvas_height + kTolerance);
+    if (centre_outside) report.outside_canvas.push_back(node);
+    if (crossing) report.crossing_canvas_edge.push_back(node);
+    if ((centre_outside || crossing) && kind == NodeKind::kHardMacro) {
+      report.hard_macro_off_canvas = true;
+    }
+    if (kind == NodeKind::kHardMacro) macros.push_back(box);
+  }
+  // Sweep along x: only macros whose x ranges meet are compared.
+  std::sort(macros.begin(), macros.end(), [](const Box& a, const Box& b) { return a.x0 < b.x0; });
+  for (std::size_t i = 0; i < macros.size(); ++i) {
+    for (std::size_t j = i + 1; j < macros.size() && macros[j].x0 < macros[i].x1; ++j) {
+      const double w = std::min(macros[i].x1, macros[j].x1) - macros[j].x0;
+      const double h = std::min(macros[i].y1, macros[j].y1) - std::max(macros[i].y0, macros[j].y0);
+      if (w > 0 && h > 0 && w * h > settings.overlap_threshold) {
+        report.overlapping_macro_pairs.emplace_back(std::min(macros[i].node, macros[j].node),
+                                                    std::max(macros[i].node, macros[j].node));
+      }
+    }
+  }
+  std::sort(report.overlapping_macro_pairs.begin(), report.overlapping_macro_pairs.end());
+  return report;
+}
+
+}  // namespace macroplace::placement
