@@ -19,6 +19,7 @@ struct Command {
 
 const Command& info_command();
 const Command& convert_command();
+const Command& cost_command();
 
 // Reads a design and, when given, applies a placement file. Prints the error and returns false
 // when anything is wrong.

@@ -10,7 +10,8 @@ namespace macroplace::cli {
 namespace {
 
 const std::vector<const Command*>& all_commands() {
-  static const std::vector<const Command*> kCommands = {&info_command(), &convert_command()};
+  static const std::vector<const Command*> kCommands = {&info_command(), &convert_command(),
+                                                        &cost_command()};
   return kCommands;
 }
 

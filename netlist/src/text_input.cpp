@@ -12,6 +12,8 @@
 #include <mutex>
 #include <thread>
 
+#include "macroplace/netlist/numbers.h"
+
 namespace macroplace::netlist::internal {
 
 namespace {
@@ -204,6 +206,16 @@ bool parse_double(std::string_view text, double* out) {
   auto result = std::from_chars(begin, end, *out);
   return result.ec == std::errc() && result.ptr == end && std::isfinite(*out);
 }
+
+}  // namespace macroplace::netlist::internal
+
+namespace macroplace::netlist {
+bool parse_number(std::string_view text, double* out) {
+  return internal::parse_double(text, out);
+}
+}  // namespace macroplace::netlist
+
+namespace macroplace::netlist::internal {
 
 bool parse_int64(std::string_view text, std::int64_t* out) {
   if (text.empty()) return false;

@@ -119,7 +119,7 @@ TEST(Cli, UsageErrorsExitTwo) {
 }
 
 TEST(Cli, EveryCommandHasHelp) {
-  for (const char* command : {"info", "convert"}) {
+  for (const char* command : {"info", "convert", "cost"}) {
     const Result result = run({command, "--help"});
     EXPECT_EQ(result.status, kExitSuccess);
     EXPECT_NE(result.out.find(std::string("Usage: macroplace ") + command), std::string::npos);
@@ -169,6 +169,62 @@ TEST(ConvertCommand, CircuitTrainingWithPlacementKeepsPositions) {
   EXPECT_TRUE(same.ok()) << same.to_string();
   EXPECT_EQ(copy_plc.settings.columns, 24);
   EXPECT_EQ(copy_plc.settings.smoothing_range, 0.0);
+}
+
+}  // namespace
+}  // namespace macroplace::cli
+
+namespace macroplace::cli {
+namespace {
+
+TEST(CostCommand, ArianeLegalizedJsonMatchesTheGoldenValues) {
+  const Result result = run({"cost", example_path("ariane133-ng45/netlist.pb.txt.gz"), "--plc",
+                             example_path("ariane133-ng45/legalized.plc"), "--json"});
+  ASSERT_EQ(result.status, kExitSuccess) << result.err;
+  const std::string& json = result.out;
+  expect_json_field(json, "\"wirelength_cost\":0.07356822");
+  expect_json_field(json, "\"density_cost\":0.49881790");
+  expect_json_field(json, "\"congestion_cost\":0.72591488");
+  expect_json_field(json, "\"proxy\":0.6859346");
+  expect_json_field(json, "\"overlapping_macro_pairs\":0,");
+  expect_json_field(json, "\"nodes_outside_canvas\":0,");
+  expect_json_field(json, "\"grid\":{\"cols\":24,\"rows\":21}");
+  expect_json_field(json, "\"smoothing\":0,");
+}
+
+TEST(CostCommand, OverridesAreAppliedAndShown) {
+  const Result result = run({"cost", example_path("ariane133-ng45/netlist.pb.txt.gz"), "--plc",
+                             example_path("ariane133-ng45/legalized.plc"), "--smoothing", "2",
+                             "--preset", "circuit-training", "--json"});
+  ASSERT_EQ(result.status, kExitSuccess) << result.err;
+  expect_json_field(result.out, "\"congestion_cost\":0.72105");  // PROXY_COST.md: 0.7210525
+  expect_json_field(result.out, "\"weights\":{\"wirelength\":1,\"density\":1,\"congestion\":0.5}");
+  const Result table = run({"cost", example_path("ct/macro_tiles_10x10/netlist.pb.txt")});
+  ASSERT_EQ(table.status, kExitSuccess) << table.err;
+  EXPECT_NE(table.out.find("wirelength        5400 um"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("grid 10 x 10"), std::string::npos) << table.out;
+}
+
+TEST(CostCommand, InitialPlacementReportsNodesOutsideWithoutCrashing) {
+  const Result result = run({"cost", example_path("ariane133-ng45/netlist.pb.txt.gz"), "--plc",
+                             example_path("ariane133-ng45/initial.plc"), "--json"});
+  ASSERT_EQ(result.status, kExitSuccess) << result.err;
+  expect_json_field(result.out, "\"nodes_outside_canvas\":27,");
+  expect_json_field(result.out, "\"legal\":false");
+  expect_json_field(result.out, "\"wirelength_cost\":0.0497");  // the header's 0.0497
+}
+
+TEST(CostCommand, BadSettingsAreUsageErrors) {
+  const std::string design = example_path("ct/macro_tiles_10x10/netlist.pb.txt");
+  EXPECT_EQ(run({"cost", design, "--smoothing", "x"}).status, kExitUsage);
+  EXPECT_EQ(run({"cost", design, "--grid", "0", "4"}).status, kExitUsage);
+  EXPECT_EQ(run({"cost", design, "--canvas", "-1", "4"}).status, kExitUsage);
+  EXPECT_EQ(run({"cost", design, "--congestion-grid", "fine"}).status, kExitUsage);
+  EXPECT_EQ(run({"cost", design, "--preset", "mine"}).status, kExitUsage);
+  const Result separate = run({"cost", design, "--congestion-grid", "separate", "--json"});
+  ASSERT_EQ(separate.status, kExitSuccess) << separate.err;
+  // Cell side 2000 / (70.33 + 74.51) = 13.8 um on a 645.5 um canvas: 46 x 46 cells.
+  expect_json_field(separate.out, "\"congestion_grid_size\":{\"cols\":46,\"rows\":46}");
 }
 
 }  // namespace
