@@ -64,11 +64,31 @@ class CpuCostKernels : public CostKernels {
     const std::size_t cells = static_cast<std::size_t>(grid.rows) * grid.cols;
     std::fill(h, h + cells, 0.0);
     std::fill(v, v + cells, 0.0);
+    // First every terminal's cell, in one branch-free pass (the divisions pipeline), then the
+    // distinct cells of each net from those integers.
+    const std::int32_t entries = nets.num_nets > 0 ? nets.begin[nets.num_nets] : 0;
+    entry_cell_.resize(static_cast<std::size_t>(entries));
+#pragma omp parallel for schedule(static) if (entries > 65536)
+    for (std::int32_t k = 0; k < entries; ++k) {
+      const std::int32_t t = nets.terminals[k];
+      entry_cell_[k] = row_of(grid, y[t]) * grid.cols + column_of(grid, x[t]);
+    }
     stamp_.assign(cells, -1);
+    distinct_.resize(cells + 1);
+    cells_.resize(cells + 1);
     GridAccumulator acc{h, v, grid.cols};
     for (std::int32_t n = 0; n < nets.num_nets; ++n) {
-      const std::int32_t count = gather_net_cells(grid, nets.terminals, nets.begin[n],
-                                                  nets.begin[n + 1], x, y, &stamp_, n, &cells_);
+      // Branch-free de-duplication: every cell is written, only new ones advance the count.
+      std::int32_t count = 0;
+      for (std::int32_t k = nets.begin[n]; k < nets.begin[n + 1]; ++k) {
+        const std::int32_t cell = entry_cell_[k];
+        distinct_[count] = cell;
+        count += stamp_[cell] != n;
+        stamp_[cell] = n;
+      }
+      for (std::int32_t i = 0; i < count; ++i) {
+        cells_[i] = {distinct_[i] / grid.cols, distinct_[i] % grid.cols};
+      }
       route_net(cells_.data(), count, 0, nets.weight[n], acc);
     }
   }
@@ -96,7 +116,7 @@ class CpuCostKernels : public CostKernels {
                   row_end, cell_area);
   }
 
-  std::vector<std::int64_t> stamp_;
+  std::vector<std::int32_t> entry_cell_, stamp_, distinct_;
   std::vector<Cell> cells_;
 };
 

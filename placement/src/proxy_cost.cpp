@@ -337,10 +337,9 @@ CostBreakdown ProxyCost::costs() const {
       1, static_cast<std::size_t>(std::floor(0.1 * static_cast<double>(cells))));
   result.density_cost = 0.5 * kernels::top_k_mean(values_.data(), cells, density_k, &scratch_);
 
-  std::vector<double> h, v;
-  congestion_maps(&h, &v);
-  values_.assign(v.begin(), v.end());
-  values_.insert(values_.end(), h.begin(), h.end());
+  congestion_maps(&final_h_, &final_v_);
+  values_.assign(final_v_.begin(), final_v_.end());
+  values_.insert(values_.end(), final_h_.begin(), final_h_.end());
   const std::size_t congestion_k =
       static_cast<std::size_t>(std::floor(0.05 * static_cast<double>(values_.size())));
   result.congestion_cost = kernels::top_k_mean(values_.data(), values_.size(),

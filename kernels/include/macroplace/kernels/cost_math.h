@@ -54,10 +54,11 @@ MACROPLACE_HD std::int32_t max2i(std::int32_t a, std::int32_t b) {
 }
 
 // floor(value / cell) clamped into [0, count - 1]; NaN and huge values clamp too, so positions
-// outside the canvas never index outside the grid.
+// outside the canvas never index outside the grid. (Truncation equals floor for the non-negative
+// values that reach it, and avoids a libm call per pin on the hot path.)
 MACROPLACE_HD std::int32_t clamped_cell(double value, double cell, std::int32_t count) {
-  const double index = floor(value / cell);
-  if (!(index >= 0)) return 0;  // also NaN
+  const double index = value / cell;
+  if (!(index >= 0)) return 0;  // negative, or NaN
   if (index >= count - 1) return count - 1;
   return static_cast<std::int32_t>(index);
 }

@@ -108,7 +108,7 @@ class ProxyCost {
   std::vector<std::int64_t> stamp_;
   std::int64_t stamp_mark_ = 0;
   std::vector<kernels::Cell> cells_;
-  mutable std::vector<double> scratch_, smooth_h_, smooth_v_, values_;
+  mutable std::vector<double> scratch_, smooth_h_, smooth_v_, values_, final_h_, final_v_;
 };
 
 }  // namespace macroplace::placement
