@@ -103,3 +103,30 @@ void flat_ariane_wirelength_density(benchmark::State& state) {
 BENCHMARK(flat_ariane_wirelength_density)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
 }  // namespace
+
+namespace {
+
+// The two halves of incremental_move_ariane: the edit alone, and costs() alone.
+void incremental_parts_ariane(benchmark::State& state) {
+  omp_set_num_threads(1);
+  const Netlist& design = ariane().design;
+  ProxyCost cost(design, macroplace::placement::settings_for(design, &ariane().plc.settings));
+  std::vector<macroplace::netlist::NodeId> macros;
+  for (macroplace::netlist::NodeId i = 0; i < design.num_nodes(); ++i) {
+    if (design.kind(i) == NodeKind::kHardMacro) macros.push_back(i);
+  }
+  std::mt19937 random(1);
+  std::uniform_int_distribution<std::size_t> pick(0, macros.size() - 1);
+  std::uniform_real_distribution<double> where(0, cost.settings().canvas_width);
+  for (auto _ : state) {
+    if (state.range(0) == 0) {
+      cost.move(macros[pick(random)], where(random), where(random));
+    } else {
+      benchmark::DoNotOptimize(cost.costs().proxy);
+    }
+  }
+  state.SetLabel(state.range(0) == 0 ? "move only" : "costs() only");
+}
+BENCHMARK(incremental_parts_ariane)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+}  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <vector>
 
 namespace macroplace::kernels {
@@ -45,17 +46,37 @@ class CpuCostKernels : public CostKernels {
   void density(const GridGeometry& grid, const RectArrays& rects, double* cell_area) override {
     const std::int32_t cells = grid.rows * grid.cols;
     std::fill(cell_area, cell_area + cells, 0.0);
-    // Rectangles add in index order to each cell, whatever the thread count: rows of the grid
-    // are split among threads and each thread scans the rectangles for its rows.
     if (rects.count < 20000) {
       for (std::int32_t i = 0; i < rects.count; ++i)
         add_rect(grid, rects, i, 0, grid.rows, cell_area);
       return;
     }
-#pragma omp parallel for schedule(static)
+    // Large designs: rectangles are bucketed by the grid rows they cross (in index order), then
+    // threads take whole rows. Each cell still receives its rectangles in index order, so the
+    // sums do not depend on the number of threads.
+    row_begin_.assign(static_cast<std::size_t>(grid.rows) + 1, 0);
+    first_row_.resize(static_cast<std::size_t>(rects.count));
+    last_row_.resize(static_cast<std::size_t>(rects.count));
+    for (std::int32_t i = 0; i < rects.count; ++i) {
+      const ClippedRect r =
+          clip_to_grid(grid, rects.x[i] - rects.width[i] / 2, rects.y[i] - rects.height[i] / 2,
+                       rects.x[i] + rects.width[i] / 2, rects.y[i] + rects.height[i] / 2);
+      first_row_[i] = r.empty ? 1 : r.first_row;
+      last_row_[i] = r.empty ? 0 : r.last_row;
+      for (std::int32_t row = first_row_[i]; row <= last_row_[i]; ++row) ++row_begin_[row + 1];
+    }
+    for (std::int32_t row = 0; row < grid.rows; ++row) row_begin_[row + 1] += row_begin_[row];
+    row_items_.resize(static_cast<std::size_t>(row_begin_[grid.rows]));
+    std::vector<std::int32_t> next(row_begin_.begin(), row_begin_.end() - 1);
+    for (std::int32_t i = 0; i < rects.count; ++i) {
+      for (std::int32_t row = first_row_[i]; row <= last_row_[i]; ++row)
+        row_items_[next[row]++] = i;
+    }
+#pragma omp parallel for schedule(dynamic, 1)
     for (std::int32_t row = 0; row < grid.rows; ++row) {
-      for (std::int32_t i = 0; i < rects.count; ++i)
-        add_rect(grid, rects, i, row, row + 1, cell_area);
+      for (std::int32_t k = row_begin_[row]; k < row_begin_[row + 1]; ++k) {
+        add_rect(grid, rects, row_items_[k], row, row + 1, cell_area);
+      }
     }
   }
 
@@ -117,6 +138,7 @@ class CpuCostKernels : public CostKernels {
   }
 
   std::vector<std::int32_t> entry_cell_, stamp_, distinct_;
+  std::vector<std::int32_t> row_begin_, first_row_, last_row_, row_items_;
   std::vector<Cell> cells_;
 };
 
@@ -177,15 +199,57 @@ double top_k_mean(const double* values, std::size_t count, std::size_t k,
                   std::vector<double>* scratch) {
   if (count == 0) return 0.0;
   k = std::max<std::size_t>(1, std::min(k, count));
-  scratch->assign(values, values + count);
-  std::nth_element(scratch->begin(), scratch->begin() + static_cast<std::ptrdiff_t>(k - 1),
-                   scratch->end(), [](double a, double b) { return a > b; });
-  // The k largest now sit in front, unordered; sum them in sorted order so the result does not
-  // depend on nth_element's arrangement.
-  std::sort(scratch->begin(), scratch->begin() + static_cast<std::ptrdiff_t>(k),
-            [](double a, double b) { return a > b; });
+  // A branch-light selection: a 256-bucket histogram over [min, max] finds the bucket holding the
+  // k-th largest value, and only the values from that bucket up (typically a little over k) are
+  // selected exactly. Comparison-based selection on the whole array mispredicts a branch per
+  // element when the data changes between calls, which is every call in an annealer.
+  // Four independent lanes keep the min/max and histogram loops from waiting on one chain.
+  double low[4] = {values[0], values[0], values[0], values[0]};
+  double high[4] = {values[0], values[0], values[0], values[0]};
+  std::size_t i = 0;
+  for (; i + 4 <= count; i += 4) {
+    for (int lane = 0; lane < 4; ++lane) {
+      low[lane] = std::min(low[lane], values[i + lane]);
+      high[lane] = std::max(high[lane], values[i + lane]);
+    }
+  }
+  for (; i < count; ++i) {
+    low[0] = std::min(low[0], values[i]);
+    high[0] = std::max(high[0], values[i]);
+  }
+  const double minimum = std::min(std::min(low[0], low[1]), std::min(low[2], low[3]));
+  const double maximum = std::max(std::max(high[0], high[1]), std::max(high[2], high[3]));
+  constexpr int kBuckets = 256;
+  const double scale = maximum > minimum ? (kBuckets - 1) / (maximum - minimum) : 0.0;
+  auto bucket_of = [&](double value) {
+    const double position = (value - minimum) * scale;
+    return position >= 0 ? static_cast<int>(position) : 0;  // also maps NaN to 0
+  };
+  std::uint32_t lanes[4][kBuckets] = {};
+  for (i = 0; i + 4 <= count; i += 4) {
+    for (int lane = 0; lane < 4; ++lane) ++lanes[lane][bucket_of(values[i + lane])];
+  }
+  for (; i < count; ++i) ++lanes[0][bucket_of(values[i])];
+  std::size_t histogram[kBuckets];
+  for (int b = 0; b < kBuckets; ++b) {
+    histogram[b] = std::size_t{lanes[0][b]} + lanes[1][b] + lanes[2][b] + lanes[3][b];
+  }
+  int threshold = kBuckets - 1;
+  for (std::size_t seen = histogram[threshold]; seen < k; seen += histogram[threshold]) --threshold;
+  std::vector<double>& candidates = *scratch;
+  candidates.resize(count);
+  std::size_t kept = 0;
+  for (i = 0; i < count; ++i) {
+    candidates[kept] = values[i];
+    kept += bucket_of(values[i]) >= threshold;
+  }
+  candidates.resize(kept);
+  const auto kth = candidates.begin() + static_cast<std::ptrdiff_t>(k - 1);
+  std::nth_element(candidates.begin(), kth, candidates.end(), std::greater<>());
+  // Sum in sorted order so the result does not depend on the selection's arrangement.
+  std::sort(candidates.begin(), kth + 1, std::greater<>());
   double sum = 0;
-  for (std::size_t i = 0; i < k; ++i) sum += (*scratch)[i];
+  for (auto it = candidates.begin(); it != kth + 1; ++it) sum += *it;
   return sum / static_cast<double>(k);
 }
 

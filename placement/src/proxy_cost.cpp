@@ -96,6 +96,11 @@ ProxyCost::ProxyCost(const netlist::Netlist& netlist, const CostSettings& settin
 
   terminal_x_.resize(static_cast<std::size_t>(nodes));
   terminal_y_.resize(static_cast<std::size_t>(nodes));
+  terminal_cell_.resize(static_cast<std::size_t>(nodes));
+  terminal_owner_.resize(static_cast<std::size_t>(nodes));
+  for (NodeId i = 0; i < nodes; ++i) {
+    terminal_owner_[i] = netlist::is_pin(netlist.kind(i)) ? netlist.pin_owner(i) : i;
+  }
   for (NodeId i = 0; i < nodes; ++i) {
     if (!netlist::is_pin(netlist.kind(i))) update_terminals(i);
   }
@@ -107,8 +112,13 @@ ProxyCost::~ProxyCost() = default;
 // Positions of a node and its pins: hard-macro pins at centre + rotated offset, soft-macro pins
 // at the cluster centre (their offsets are ignored, PROXY_COST.md), anything else at itself.
 void ProxyCost::update_terminals(NodeId node) {
-  terminal_x_[node] = x_[node];
-  terminal_y_[node] = y_[node];
+  const GridGeometry& grid = congestion_grid_;
+  auto place = [&](NodeId terminal, double x, double y) {
+    terminal_x_[terminal] = x;
+    terminal_y_[terminal] = y;
+    terminal_cell_[terminal] = kernels::row_of(grid, y) * grid.cols + kernels::column_of(grid, x);
+  };
+  place(node, x_[node], y_[node]);
   const bool soft = netlist_.kind(node) == NodeKind::kSoftMacro;
   for (std::int32_t k = pins_of_begin_[node]; k < pins_of_begin_[node + 1]; ++k) {
     const NodeId pin = pins_of_[k];
@@ -117,8 +127,7 @@ void ProxyCost::update_terminals(NodeId node) {
       netlist::rotate_offset(orientation_[node], netlist_.pin_offset_x(pin),
                              netlist_.pin_offset_y(pin), &dx, &dy);
     }
-    terminal_x_[pin] = x_[node] + dx;
-    terminal_y_[pin] = y_[node] + dy;
+    place(pin, x_[node] + dx, y_[node] + dy);
   }
 }
 
@@ -127,8 +136,7 @@ double ProxyCost::net_hpwl(std::int32_t net) const {
   bool any = false;
   for (std::int32_t k = net_begin_[net]; k < net_begin_[net + 1]; ++k) {
     const NodeId t = net_terminals_[k];
-    const NodeId owner = netlist_.pin_owner(t) == netlist::kNoNode ? t : netlist_.pin_owner(t);
-    if (!placed_[owner]) continue;
+    if (!placed_[terminal_owner_[t]]) continue;
     any = true;
     x_low = std::min(x_low, terminal_x_[t]);
     x_high = std::max(x_high, terminal_x_[t]);
@@ -144,14 +152,11 @@ void ProxyCost::add_net_route(std::int32_t net, double sign) {
   ++stamp_mark_;
   for (std::int32_t k = net_begin_[net]; k < net_begin_[net + 1]; ++k) {
     const NodeId t = net_terminals_[k];
-    const NodeId owner = netlist_.pin_owner(t) == netlist::kNoNode ? t : netlist_.pin_owner(t);
-    if (!placed_[owner]) continue;
-    const Cell cell{kernels::row_of(grid, terminal_y_[t]),
-                    kernels::column_of(grid, terminal_x_[t])};
-    std::int64_t& seen = stamp_[static_cast<std::size_t>(cell.row) * grid.cols + cell.col];
-    if (seen == stamp_mark_) continue;
-    seen = stamp_mark_;
-    cells_.push_back(cell);
+    if (!placed_[terminal_owner_[t]]) continue;
+    const std::int32_t cell = terminal_cell_[t];
+    if (stamp_[cell] == stamp_mark_) continue;
+    stamp_[cell] = stamp_mark_;
+    cells_.push_back({cell / grid.cols, cell % grid.cols});
   }
   GridAccumulator acc{route_h_.data(), route_v_.data(), grid.cols};
   kernels::route_net(cells_.data(), static_cast<std::int32_t>(cells_.size()), 0,

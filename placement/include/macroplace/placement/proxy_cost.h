@@ -88,6 +88,8 @@ class ProxyCost {
   std::vector<Orientation> orientation_;
   std::vector<std::uint8_t> placed_;
   std::vector<double> terminal_x_, terminal_y_;  // where each node meets its nets
+  std::vector<std::int32_t> terminal_cell_;      // its congestion-grid cell, row * cols + col
+  std::vector<NodeId> terminal_owner_;           // the node that moves it (itself or its macro)
   bool all_placed_ = true;
 
   // Structure, built once.
@@ -105,7 +107,7 @@ class ProxyCost {
   std::vector<double> macro_h_, macro_v_;  // raw hard-macro blockage on the congestion grid
 
   // Scratch.
-  std::vector<std::int64_t> stamp_;
+  std::vector<std::int64_t> stamp_;  // per congestion cell: the last stamp_mark_ that saw it
   std::int64_t stamp_mark_ = 0;
   std::vector<kernels::Cell> cells_;
   mutable std::vector<double> scratch_, smooth_h_, smooth_v_, values_, final_h_, final_v_;
