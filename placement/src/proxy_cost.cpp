@@ -9,7 +9,6 @@ namespace macroplace::placement {
 
 namespace {
 
-using kernels::Cell;
 using kernels::GridGeometry;
 using netlist::NodeKind;
 

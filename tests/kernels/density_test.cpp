@@ -125,7 +125,7 @@ struct AreaCase {
 };
 
 const std::vector<AreaCase>& area_cases() {
-  static const std::vector<AreaCase> cases = {
+  static const std::vector<AreaCase> kCases = {
       {"inside one cell",
        // [12,18]x[23,27]: all in cell (2,1): 6 * 4 = 24.
        {{12, 23, 18, 27}},
@@ -194,7 +194,7 @@ const std::vector<AreaCase>& area_cases() {
         0, 98, 50, 0, 0,    // row 2
         0, 0,  0,  0, 0}},  // row 3
   };
-  return cases;
+  return kCases;
 }
 
 TEST(Density, AddRectAreaHandComputed) {
@@ -342,7 +342,7 @@ struct RecordingAccumulator {
       ADD_FAILURE() << what << " outside the grid at row " << row << ", col " << col;
       return;
     }
-    (*values)[static_cast<std::size_t>(row * kCols + col)] += w;
+    (*values)[static_cast<std::size_t>(row) * kCols + col] += w;
   }
 };
 
@@ -353,7 +353,7 @@ struct BlockageCase {
 };
 
 const std::vector<BlockageCase>& blockage_cases() {
-  static const std::vector<BlockageCase> cases = {
+  static const std::vector<BlockageCase> kCases = {
       {"exactly one full cell",
        // [10,20]x[20,30] = cell (2,1): dx = dy = 10: V = 10*2 = 20, H = 10*3 = 30.
        // One row, one column: no correction.
@@ -494,7 +494,7 @@ const std::vector<BlockageCase>& blockage_cases() {
         0, 0,  0, 0, 0}},  // row 3
       {"entirely outside the canvas", {60, 0, 70, 10}, zeros(), zeros()},
   };
-  return cases;
+  return kCases;
 }
 
 TEST(MacroBlockage, HandComputedWithThePartialCoverageCorrection) {

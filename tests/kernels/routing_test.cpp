@@ -47,7 +47,7 @@ struct RecordingAccumulator {
       ADD_FAILURE() << what << " unit outside the grid at row " << row << ", col " << col;
       return;
     }
-    (*values)[static_cast<std::size_t>(row * kCols + col)] += w;
+    (*values)[static_cast<std::size_t>(row) * kCols + col] += w;
   }
 };
 
@@ -123,7 +123,7 @@ std::string describe(const std::vector<Cell>& cells) {
 // 2-cell nets: H units on the source's row, from min(cs,ck) to max(cs,ck)-1; V units on the
 // sink's column, from min(rs,rk) to max(rs,rk)-1.
 const std::vector<RouteCase>& two_cell_cases() {
-  static const std::vector<RouteCase> cases = {
+  static const std::vector<RouteCase> kCases = {
       {"sink right, same row",
        // source (1,1), sink (1,4): H row 1 cols 1..3; no V (same row).
        {rc(1, 1), rc(1, 4)},
@@ -231,13 +231,13 @@ const std::vector<RouteCase>& two_cell_cases() {
         0, 0, 0, 0, 1,    // row 2
         0, 0, 0, 0, 0}},  // row 3
   };
-  return cases;
+  return kCases;
 }
 
 // 3-cell nets: sorted by (col, row) into (r1,c1), (r2,c2), (r3,c3); the first of cases a-d that
 // applies. The source plays no part.
 const std::vector<RouteCase>& three_cell_cases() {
-  static const std::vector<RouteCase> cases = {
+  static const std::vector<RouteCase> kCases = {
       {"a. L-shape going up",
        // sorted (0,0) (1,2) (3,4): c1<c2<c3 and 0 < r2=1 < 3.
        // H row 0 cols 0..1; H row 1 cols 2..3; V col 2 rows 0..0; V col 4 rows 1..2.
@@ -430,12 +430,12 @@ const std::vector<RouteCase>& three_cell_cases() {
         0, 1, 0, 0, 0,    // row 2
         0, 0, 0, 0, 0}},  // row 3
   };
-  return cases;
+  return kCases;
 }
 
 // More than 3 cells: a star of 2-cell routes from the source.
 const std::vector<RouteCase>& star_cases() {
-  static const std::vector<RouteCase> cases = {
+  static const std::vector<RouteCase> kCases = {
       {"4-cell star, source third, weight 0.5",
        // source (1,2):
        //   -> (3,0): H row 1 cols 0..1; V col 0 rows 1..2
@@ -486,7 +486,7 @@ const std::vector<RouteCase>& star_cases() {
         0, 0, 1, 0, 0,    // row 2
         0, 0, 0, 0, 0}},  // row 3
   };
-  return cases;
+  return kCases;
 }
 
 void check_route_net(const RouteCase& c, const std::vector<Cell>& cells, std::int32_t source) {

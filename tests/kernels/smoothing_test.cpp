@@ -31,7 +31,7 @@ Values zeros() {
 
 Values unit_at(std::int32_t row, std::int32_t col, double value = 1.0) {
   Values values = zeros();
-  values[static_cast<std::size_t>(row * kCols + col)] = value;
+  values[static_cast<std::size_t>(row) * kCols + col] = value;
   return values;
 }
 
@@ -64,7 +64,7 @@ constexpr double kHalf = 1.0 / 2, kThird = 1.0 / 3, kQuarter = 1.0 / 4, kFifth =
 constexpr double kTwoThirds = 2.0 / 3;
 
 const std::vector<SmoothCase>& cases() {
-  static const std::vector<SmoothCase> cases = {
+  static const std::vector<SmoothCase> kCases = {
       // ---- a single V unit: spread along its row ----
       {"V at column 0, s=0: unchanged", 0, zeros(), unit_at(1, 0), zeros(), unit_at(1, 0)},
       {"V at column 0, s=1: columns [-1,1] -> {0,1} in the grid, 1/2 each",
@@ -268,7 +268,7 @@ const std::vector<SmoothCase>& cases() {
         0, 0, 0,          0,          0,           // row 2
         0, 0, 0,          0,          0}},         // row 3
   };
-  return cases;
+  return kCases;
 }
 
 TEST(SmoothRouting, HandComputedSpreads) {
@@ -297,16 +297,16 @@ TEST(SmoothRouting, ConservesRowTotalsOfVAndColumnTotalsOfH) {
     for (std::int32_t row = 0; row < kRows; ++row) {
       double in = 0, smoothed = 0;
       for (std::int32_t col = 0; col < kCols; ++col) {
-        in += v[static_cast<std::size_t>(row * kCols + col)];
-        smoothed += out.v[static_cast<std::size_t>(row * kCols + col)];
+        in += v[static_cast<std::size_t>(row) * kCols + col];
+        smoothed += out.v[static_cast<std::size_t>(row) * kCols + col];
       }
       EXPECT_NEAR(smoothed, in, 1e-12 * in) << "V total of row " << row;
     }
     for (std::int32_t col = 0; col < kCols; ++col) {
       double in = 0, smoothed = 0;
       for (std::int32_t row = 0; row < kRows; ++row) {
-        in += h[static_cast<std::size_t>(row * kCols + col)];
-        smoothed += out.h[static_cast<std::size_t>(row * kCols + col)];
+        in += h[static_cast<std::size_t>(row) * kCols + col];
+        smoothed += out.h[static_cast<std::size_t>(row) * kCols + col];
       }
       EXPECT_NEAR(smoothed, in, 1e-12 * in) << "H total of column " << col;
     }
@@ -324,7 +324,7 @@ TEST(SmoothRouting, IsTheSumOfItsSingleUnits) {
   Values h_sum = zeros(), v_sum = zeros();
   for (std::int32_t row = 0; row < kRows; ++row) {
     for (std::int32_t col = 0; col < kCols; ++col) {
-      const std::size_t i = static_cast<std::size_t>(row * kCols + col);
+      const std::size_t i = static_cast<std::size_t>(row) * kCols + col;
       const Smoothed part = smooth(2, unit_at(row, col, h[i]), unit_at(row, col, v[i]));
       for (std::size_t j = 0; j < h_sum.size(); ++j) {
         h_sum[j] += part.h[j];
