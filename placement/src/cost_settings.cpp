@@ -1,5 +1,6 @@
 #include "macroplace/placement/cost_settings.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -44,7 +45,16 @@ CostSettings settings_for(const netlist::Netlist& netlist,
   // Circuit Training's default canvas: a square holding the design at 60% utilisation.
   const double side = std::sqrt(netlist.counts().total_area() / 0.6);
   settings.canvas_width = settings.canvas_height = side;
+  settings.blockages = netlist.blockages;
   if (header == nullptr) return settings;
+  for (const netlist::Blockage& blockage : header->blockages) {
+    const bool known = std::any_of(
+        settings.blockages.begin(), settings.blockages.end(), [&](const netlist::Blockage& b) {
+          return b.rect.x0 == blockage.rect.x0 && b.rect.y0 == blockage.rect.y0 &&
+                 b.rect.x1 == blockage.rect.x1 && b.rect.y1 == blockage.rect.y1;
+        });
+    if (!known) settings.blockages.push_back(blockage);
+  }
   if (header->width && header->height) {
     settings.canvas_width = *header->width;
     settings.canvas_height = *header->height;

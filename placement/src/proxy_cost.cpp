@@ -39,7 +39,7 @@ void build_csr(std::size_t keys, const std::vector<std::pair<std::int32_t, std::
 
 ProxyCost::ProxyCost(const netlist::Netlist& netlist, const CostSettings& settings,
                      kernels::Backend backend)
-    : netlist_(netlist), settings_(settings) {
+    : netlist_(netlist), settings_(settings), backend_(backend) {
   std::string error;
   kernels_ = kernels::make_cost_kernels(backend, &error);
   if (!kernels_) throw std::runtime_error("no cost kernels: " + error);
@@ -300,6 +300,29 @@ void ProxyCost::set_placed(NodeId node, bool placed) {
     add_net_route(net, 1.0);
   }
   all_placed_ = all_placed_ && placed;
+}
+
+void ProxyCost::set_positions(const std::vector<NodeId>& nodes, const std::vector<double>& x,
+                              const std::vector<double>& y) {
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    x_[nodes[i]] = x[i];
+    y_[nodes[i]] = y[i];
+    update_terminals(nodes[i]);
+  }
+  recompute();
+}
+
+std::unique_ptr<ProxyCost> ProxyCost::clone() const {
+  auto copy = std::make_unique<ProxyCost>(netlist_, settings_, backend_);
+  copy->x_ = x_;
+  copy->y_ = y_;
+  copy->orientation_ = orientation_;
+  copy->placed_ = placed_;
+  for (NodeId node = 0; node < netlist_.num_nodes(); ++node) {
+    if (!netlist::is_pin(netlist_.kind(node))) copy->update_terminals(node);
+  }
+  copy->recompute();
+  return copy;
 }
 
 std::vector<double> ProxyCost::density_map() const {

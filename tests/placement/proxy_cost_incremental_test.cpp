@@ -121,3 +121,52 @@ TEST(Incremental, UnplacedMacrosContributeNothing) {
 
 }  // namespace
 }  // namespace macroplace::placement
+
+namespace macroplace::placement {
+namespace {
+
+TEST(Incremental, BulkPositionsAndClonesAgreeWithSingleMoves) {
+  netlist::Netlist design;
+  ASSERT_TRUE(
+      netlist::read_ct_netlist(example_path("ct/macro_tiles_10x10/netlist.pb.txt"), &design).ok());
+  ProxyCost single(design, settings_for(design, nullptr));
+  ProxyCost bulk(design, settings_for(design, nullptr));
+  std::vector<NodeId> nodes;
+  std::vector<double> xs, ys;
+  for (NodeId node = 0; node < design.num_nodes(); ++node) {
+    if (design.kind(node) != NodeKind::kHardMacro) continue;
+    const double x = 40.0 + (node * 37) % 500, y = 60.0 + (node * 53) % 500;
+    single.move(node, x, y);
+    nodes.push_back(node);
+    xs.push_back(x);
+    ys.push_back(y);
+  }
+  bulk.set_positions(nodes, xs, ys);
+  expect_same(single.costs(), bulk.costs(), 1e-9);
+  single.set_orientation(nodes[3], netlist::Orientation::kFS);
+  single.set_placed(nodes[4], false);
+  const std::unique_ptr<ProxyCost> copy = single.clone();
+  expect_same(single.costs(), copy->costs(), 1e-12);
+  EXPECT_EQ(copy->orientation(nodes[3]), netlist::Orientation::kFS);
+  EXPECT_FALSE(copy->placed(nodes[4]));
+  copy->move(nodes[0], 1, 1);  // independent of the original
+  EXPECT_EQ(single.x(nodes[0]), xs[0]);
+}
+
+TEST(CostSettings, BlockagesComeFromTheNetlistAndTheHeaderOnce) {
+  netlist::Netlist design;
+  ASSERT_TRUE(
+      netlist::read_ct_netlist(
+          example_path("ct/simple_grouped_with_coords_with_blockage/netlist.pb.txt"), &design)
+          .ok());
+  netlist::PlacementFile plc;
+  ASSERT_TRUE(netlist::read_plc(
+                  example_path("ct/simple_grouped_with_coords_with_blockage/initial.plc"), &plc)
+                  .ok());
+  const CostSettings settings = settings_for(design, &plc.settings);
+  ASSERT_EQ(settings.blockages.size(), 2u);  // both files list the same two
+  EXPECT_EQ(settings.blockages[1].rect.x0, 490.0);
+}
+
+}  // namespace
+}  // namespace macroplace::placement

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "macroplace/netlist/netlist.h"
 #include "macroplace/netlist/plc.h"
@@ -42,6 +43,9 @@ struct CostSettings {
   double overlap_threshold = 0.004;
   CongestionGrid congestion_grid = CongestionGrid::kLegacy;
   CostWeights weights;
+  // Regions hard macros must stay out of (from the netlist and the .plc header); they do not
+  // change the cost, only legality and what placers may do.
+  std::vector<netlist::Blockage> blockages;
 
   Status validate() const;
 };

@@ -52,12 +52,20 @@ class ProxyCost {
   void set_orientation(NodeId node, Orientation orientation);
   void swap(NodeId a, NodeId b);  // exchanges the two centres
   void set_placed(NodeId node, bool placed);
+  // Moves many nodes at once (a placer's result) and recomputes everything: cheaper than one
+  // incremental move per node when most of the design moves.
+  void set_positions(const std::vector<NodeId>& nodes, const std::vector<double>& x,
+                     const std::vector<double>& y);
+  // An independent evaluator with the same netlist, settings, backend and current placement
+  // (for parallel search chains).
+  std::unique_ptr<ProxyCost> clone() const;
 
   // ---- state ----
   double x(NodeId node) const { return x_[node]; }
   double y(NodeId node) const { return y_[node]; }
   Orientation orientation(NodeId node) const { return orientation_[node]; }
   bool placed(NodeId node) const { return placed_[node] != 0; }
+  bool fixed(NodeId node) const { return netlist_.fixed(node); }  // placers must not move it
   const CostSettings& settings() const { return settings_; }
   const netlist::Netlist& netlist() const { return netlist_; }
   const kernels::GridGeometry& grid() const { return grid_; }
@@ -80,6 +88,7 @@ class ProxyCost {
 
   const netlist::Netlist& netlist_;
   CostSettings settings_;
+  kernels::Backend backend_;
   kernels::GridGeometry grid_, congestion_grid_;
   std::unique_ptr<kernels::CostKernels> kernels_;
 
