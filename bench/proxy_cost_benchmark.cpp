@@ -46,6 +46,9 @@ void full_proxy_ariane(benchmark::State& state) {
 }
 BENCHMARK(full_proxy_ariane)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
+// One move of a random hard macro to a random spot (what an annealer does per step), split into
+// its parts: 0 = move and read the new costs, 1 = the move (incremental update) only, 2 = reading
+// the costs only.
 void incremental_move_ariane(benchmark::State& state) {
   omp_set_num_threads(1);
   const Netlist& design = ariane().design;
@@ -57,13 +60,15 @@ void incremental_move_ariane(benchmark::State& state) {
   std::mt19937 random(1);
   std::uniform_int_distribution<std::size_t> pick(0, macros.size() - 1);
   std::uniform_real_distribution<double> where(0, cost.settings().canvas_width);
+  const int64_t part = state.range(0);
   for (auto _ : state) {
-    // One move of a random hard macro and the new proxy cost: what an annealer does per step.
-    cost.move(macros[pick(random)], where(random), where(random));
-    benchmark::DoNotOptimize(cost.costs().proxy);
+    if (part != 2) cost.move(macros[pick(random)], where(random), where(random));
+    if (part != 1) benchmark::DoNotOptimize(cost.costs().proxy);
   }
+  static const char* const kLabels[] = {"move + costs()", "move only", "costs() only"};
+  state.SetLabel(kLabels[part]);
 }
-BENCHMARK(incremental_move_ariane)->Unit(benchmark::kMicrosecond);
+BENCHMARK(incremental_move_ariane)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
 // Wirelength + density of the flat netlist straight on the kernels (no congestion).
 void flat_ariane_wirelength_density(benchmark::State& state) {
@@ -101,32 +106,5 @@ void flat_ariane_wirelength_density(benchmark::State& state) {
   state.SetLabel(std::to_string(state.range(0)) + " thread(s)");
 }
 BENCHMARK(flat_ariane_wirelength_density)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
-
-}  // namespace
-
-namespace {
-
-// The two halves of incremental_move_ariane: the edit alone, and costs() alone.
-void incremental_parts_ariane(benchmark::State& state) {
-  omp_set_num_threads(1);
-  const Netlist& design = ariane().design;
-  ProxyCost cost(design, macroplace::placement::settings_for(design, &ariane().plc.settings));
-  std::vector<macroplace::netlist::NodeId> macros;
-  for (macroplace::netlist::NodeId i = 0; i < design.num_nodes(); ++i) {
-    if (design.kind(i) == NodeKind::kHardMacro) macros.push_back(i);
-  }
-  std::mt19937 random(1);
-  std::uniform_int_distribution<std::size_t> pick(0, macros.size() - 1);
-  std::uniform_real_distribution<double> where(0, cost.settings().canvas_width);
-  for (auto _ : state) {
-    if (state.range(0) == 0) {
-      cost.move(macros[pick(random)], where(random), where(random));
-    } else {
-      benchmark::DoNotOptimize(cost.costs().proxy);
-    }
-  }
-  state.SetLabel(state.range(0) == 0 ? "move only" : "costs() only");
-}
-BENCHMARK(incremental_parts_ariane)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -9,15 +9,6 @@ namespace macroplace::kernels {
 
 namespace {
 
-// Adds straight into full-grid arrays.
-struct GridAccumulator {
-  double* h;
-  double* v;
-  std::int32_t cols;
-  void horizontal(std::int32_t row, std::int32_t col, double w) { h[row * cols + col] += w; }
-  void vertical(std::int32_t row, std::int32_t col, double w) { v[row * cols + col] += w; }
-};
-
 class CpuCostKernels : public CostKernels {
  public:
   const char* name() const override { return "cpu"; }

@@ -9,16 +9,9 @@ namespace macroplace::placement {
 
 namespace {
 
+using kernels::GridAccumulator;
 using kernels::GridGeometry;
 using netlist::NodeKind;
-
-struct GridAccumulator {
-  double* h;
-  double* v;
-  std::int32_t cols;
-  void horizontal(std::int32_t row, std::int32_t col, double w) { h[row * cols + col] += w; }
-  void vertical(std::int32_t row, std::int32_t col, double w) { v[row * cols + col] += w; }
-};
 
 bool has_area(NodeKind kind) {
   return kind == NodeKind::kHardMacro || kind == NodeKind::kSoftMacro || kind == NodeKind::kStdCell;
@@ -243,19 +236,15 @@ CostBreakdown ProxyCost::recompute() {
   return costs();
 }
 
-template <typename Edit>
-void ProxyCost::edit_node(NodeId node, Edit&& edit) {
-  if (!placed_[node]) {
-    edit();
-    update_terminals(node);
-    return;
-  }
+// Removes what the node's nets and footprint contribute, applies the change, and adds them back:
+// the one incremental step every edit goes through.
+template <typename Change>
+void ProxyCost::around_node(NodeId node, Change&& change) {
   for (std::int32_t k = nets_of_begin_[node]; k < nets_of_begin_[node + 1]; ++k) {
     add_net_route(nets_of_[k], -1.0);
   }
-  add_footprint(node, -1.0);
-  edit();
-  update_terminals(node);
+  add_footprint(node, -1.0);  // no-op while unplaced
+  change();
   add_footprint(node, 1.0);
   for (std::int32_t k = nets_of_begin_[node]; k < nets_of_begin_[node + 1]; ++k) {
     const std::int32_t net = nets_of_[k];
@@ -263,6 +252,19 @@ void ProxyCost::edit_node(NodeId node, Edit&& edit) {
     wirelength_ += net_weight_[net] * (hpwl - hpwl_[net]);
     hpwl_[net] = hpwl;
     add_net_route(net, 1.0);
+  }
+}
+
+template <typename Edit>
+void ProxyCost::edit_node(NodeId node, Edit&& edit) {
+  auto change = [&] {
+    edit();
+    update_terminals(node);
+  };
+  if (placed_[node]) {
+    around_node(node, change);
+  } else {
+    change();  // an unplaced node contributes nothing yet
   }
 }
 
@@ -285,20 +287,7 @@ void ProxyCost::swap(NodeId a, NodeId b) {
 
 void ProxyCost::set_placed(NodeId node, bool placed) {
   if ((placed_[node] != 0) == placed) return;
-  // Remove what the node's nets and footprint add now, flip, and add them back.
-  for (std::int32_t k = nets_of_begin_[node]; k < nets_of_begin_[node + 1]; ++k) {
-    add_net_route(nets_of_[k], -1.0);
-  }
-  add_footprint(node, -1.0);  // no-op when unplaced
-  placed_[node] = placed ? 1 : 0;
-  add_footprint(node, 1.0);  // no-op when now unplaced
-  for (std::int32_t k = nets_of_begin_[node]; k < nets_of_begin_[node + 1]; ++k) {
-    const std::int32_t net = nets_of_[k];
-    const double hpwl = net_hpwl(net);
-    wirelength_ += net_weight_[net] * (hpwl - hpwl_[net]);
-    hpwl_[net] = hpwl;
-    add_net_route(net, 1.0);
-  }
+  around_node(node, [&] { placed_[node] = placed ? 1 : 0; });
   all_placed_ = all_placed_ && placed;
 }
 

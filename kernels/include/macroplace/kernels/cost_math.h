@@ -238,6 +238,15 @@ MACROPLACE_HD void route_net(const Cell* cells, std::int32_t count, std::int32_t
   }
 }
 
+// The host-side accumulator: adds straight into row-major H and V arrays.
+struct GridAccumulator {
+  double* h;
+  double* v;
+  std::int32_t cols;
+  void horizontal(std::int32_t row, std::int32_t col, double w) { h[row * cols + col] += w; }
+  void vertical(std::int32_t row, std::int32_t col, double w) { v[row * cols + col] += w; }
+};
+
 // ---- macro routing blockage (PROXY_COST.md, congestion step 5) ----
 
 // Adds a hard macro's routing blockage: for each cell it overlaps by (dx, dy),

@@ -83,6 +83,8 @@ class ProxyCost {
   void add_footprint(NodeId node, double sign);
   void add_net_route(std::int32_t net, double sign);
   double net_hpwl(std::int32_t net) const;
+  template <typename Change>
+  void around_node(NodeId node, Change&& change);
   template <typename Edit>
   void edit_node(NodeId node, Edit&& edit);
 
