@@ -1,0 +1,63 @@
+// SimulatedAnnealing: the macro placer the published comparisons rank strongest, on the exact
+// incremental proxy cost.
+//
+// Contract: anneal_macros() moves the movable hard macros of a *legal* placement (see
+// legality.h; run legalize_macros() first) and keeps it legal after every accepted move: macros
+// stay inside the canvas, out of blockages and at least `spacing` apart. Moves: shift (range
+// shrinking with temperature), swap, mirror (N/FN/S/FS: footprint unchanged), jump to a random
+// spot, and shuffle (three macros rotate places). Cooling is geometric, scheduled so the
+// temperature falls by `cooling_span` over the budget. Several independent chains run on
+// threads; the best is kept and written back into `cost`. With `max_moves` set (and no time
+// limit) the result depends only on the seed and the number of chains, not on the machine or
+// the thread count.
+//
+//   AnnealingOptions options;
+//   options.time_limit_seconds = 60;
+//   AnnealingResult result = anneal_macros(&cost, options, print_progress);
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "macroplace/placement/proxy_cost.h"
+
+namespace macroplace::placement {
+
+struct AnnealingOptions {
+  double time_limit_seconds = 60;  // 0: no time limit (then max_moves must be set)
+  std::int64_t max_moves = 0;      // per chain; 0: no move limit
+  std::uint64_t seed = 1;
+  int chains = 2;
+  int threads = 0;                  // 0: one per chain, at most the hardware's
+  double spacing = 0.1;             // um between hard macros
+  double cooling_span = 1e-3;       // final temperature / initial temperature
+  double initial_acceptance = 0.5;  // of uphill moves, used to pick the initial temperature
+  // Move mix, relative weights.
+  double shift_weight = 0.5, swap_weight = 0.2, mirror_weight = 0.1, jump_weight = 0.15,
+         shuffle_weight = 0.05;
+  // Called every `soft_macro_period` accepted moves with the chain's evaluator, e.g. to re-place
+  // soft macros with the force-directed placer; null: soft macros stay.
+  std::function<void(ProxyCost*)> replace_soft_macros;
+  std::int64_t soft_macro_period = 0;
+
+  Status validate() const;
+};
+
+struct AnnealingProgress {
+  double seconds = 0;
+  std::int64_t moves = 0;  // all chains
+  double best_proxy = 0;
+  double temperature = 0;  // of chain 0
+};
+
+struct AnnealingResult {
+  CostBreakdown initial, best;
+  std::int64_t moves = 0, accepted = 0;  // all chains
+  int best_chain = 0;
+  double seconds = 0;
+};
+
+AnnealingResult anneal_macros(ProxyCost* cost, const AnnealingOptions& options,
+                              const std::function<void(const AnnealingProgress&)>& progress = {});
+
+}  // namespace macroplace::placement

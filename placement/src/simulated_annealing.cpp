@@ -1,0 +1,427 @@
+#include "macroplace/placement/simulated_annealing.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+namespace macroplace::placement {
+
+namespace {
+
+using netlist::NodeKind;
+using Clock = std::chrono::steady_clock;
+
+struct Box {
+  double x0, y0, x1, y1;
+};
+
+// Where a macro may go: inside the canvas, out of blockages, `spacing` clear of other hard
+// macros. Checks are linear in the number of hard macros, which is small (hundreds).
+class MacroSpace {
+ public:
+  MacroSpace(const ProxyCost& cost, double spacing) : cost_(cost), spacing_(spacing) {
+    const netlist::Netlist& netlist = cost.netlist();
+    for (NodeId node = 0; node < netlist.num_nodes(); ++node) {
+      if (netlist.kind(node) == NodeKind::kHardMacro) hard_macros_.push_back(node);
+    }
+  }
+
+  const std::vector<NodeId>& hard_macros() const { return hard_macros_; }
+
+  Box footprint(NodeId node, double x, double y, Orientation orientation) const {
+    const netlist::Netlist& netlist = cost_.netlist();
+    const bool turned = netlist::swaps_width_and_height(orientation);
+    const double w = turned ? netlist.height(node) : netlist.width(node);
+    const double h = turned ? netlist.width(node) : netlist.height(node);
+    return {x - w / 2, y - h / 2, x + w / 2, y + h / 2};
+  }
+
+  bool apart(const Box& a, const Box& b) const {
+    return a.x1 + spacing_ <= b.x0 || b.x1 + spacing_ <= a.x0 || a.y1 + spacing_ <= b.y0 ||
+           b.y1 + spacing_ <= a.y0;
+  }
+
+  bool inside(const Box& box) const {
+    const CostSettings& s = cost_.settings();
+    if (box.x0 < 0 || box.y0 < 0 || box.x1 > s.canvas_width || box.y1 > s.canvas_height) {
+      return false;
+    }
+    for (const netlist::Blockage& blockage : s.blockages) {
+      const netlist::Rect& r = blockage.rect;
+      if (box.x0 < r.x1 && r.x0 < box.x1 && box.y0 < r.y1 && r.y0 < box.y1) return false;
+    }
+    return true;
+  }
+
+  // True when `moved` (proposed boxes for some macros) are inside and clear of every other
+  // placed hard macro and of each other.
+  bool legal(const std::vector<NodeId>& moved, const std::vector<Box>& boxes) const {
+    for (std::size_t i = 0; i < moved.size(); ++i) {
+      if (!inside(boxes[i])) return false;
+      for (std::size_t j = i + 1; j < moved.size(); ++j) {
+        if (!apart(boxes[i], boxes[j])) return false;
+      }
+    }
+    for (const NodeId other : hard_macros_) {
+      if (!cost_.placed(other) || std::find(moved.begin(), moved.end(), other) != moved.end()) {
+        continue;
+      }
+      const Box box = footprint(other, cost_.x(other), cost_.y(other), cost_.orientation(other));
+      for (const Box& proposed : boxes) {
+        if (!apart(proposed, box)) return false;
+      }
+    }
+    return true;
+  }
+
+ private:
+  const ProxyCost& cost_;
+  double spacing_;
+  std::vector<NodeId> hard_macros_;
+};
+
+// A proposed change: new centre and orientation for a few macros.
+struct Proposal {
+  std::vector<NodeId> nodes;
+  std::vector<double> x, y;
+  std::vector<Orientation> orientation;
+  void clear() {
+    nodes.clear();
+    x.clear();
+    y.clear();
+    orientation.clear();
+  }
+  void add(NodeId node, double nx, double ny, Orientation o) {
+    nodes.push_back(node);
+    x.push_back(nx);
+    y.push_back(ny);
+    orientation.push_back(o);
+  }
+};
+
+// The macros that keep their footprint under a mirror: N, FN, S, FS stay upright, E.. turned.
+Orientation mirrored(Orientation o, int which) {
+  static constexpr Orientation kUpright[] = {Orientation::kN, Orientation::kFN, Orientation::kS,
+                                             Orientation::kFS};
+  static constexpr Orientation kTurned[] = {Orientation::kE, Orientation::kFE, Orientation::kW,
+                                            Orientation::kFW};
+  const bool turned = netlist::swaps_width_and_height(o);
+  const Orientation* family = turned ? kTurned : kUpright;
+  int index = 0;
+  while (family[index] != o) ++index;
+  return family[(index + 1 + which % 3) % 4];
+}
+
+struct Snapshot {
+  std::vector<NodeId> nodes;  // every movable macro, hard and soft
+  std::vector<double> x, y;
+  std::vector<Orientation> orientation;
+  CostBreakdown costs;
+};
+
+void take_snapshot(const ProxyCost& cost, const CostBreakdown& costs, Snapshot* snapshot) {
+  snapshot->x.resize(snapshot->nodes.size());
+  snapshot->y.resize(snapshot->nodes.size());
+  snapshot->orientation.resize(snapshot->nodes.size());
+  for (std::size_t i = 0; i < snapshot->nodes.size(); ++i) {
+    snapshot->x[i] = cost.x(snapshot->nodes[i]);
+    snapshot->y[i] = cost.y(snapshot->nodes[i]);
+    snapshot->orientation[i] = cost.orientation(snapshot->nodes[i]);
+  }
+  snapshot->costs = costs;
+}
+
+void restore_snapshot(const Snapshot& snapshot, ProxyCost* cost) {
+  for (std::size_t i = 0; i < snapshot.nodes.size(); ++i) {
+    if (cost->orientation(snapshot.nodes[i]) != snapshot.orientation[i]) {
+      cost->set_orientation(snapshot.nodes[i], snapshot.orientation[i]);
+    }
+  }
+  cost->set_positions(snapshot.nodes, snapshot.x, snapshot.y);
+}
+
+struct Shared {
+  const AnnealingOptions& options;
+  Clock::time_point start;
+  std::atomic<std::int64_t> moves{0};
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  double best_proxy = INFINITY;
+  const std::function<void(const AnnealingProgress&)>& progress;
+};
+
+struct ChainResult {
+  Snapshot best;
+  std::int64_t moves = 0, accepted = 0;
+};
+
+class Chain {
+ public:
+  Chain(std::unique_ptr<ProxyCost> cost, std::uint64_t seed, int index, Shared* shared)
+      : cost_(std::move(cost)),
+        space_(*cost_, shared->options.spacing),
+        random_(seed),
+        index_(index),
+        shared_(*shared) {
+    for (const NodeId node : space_.hard_macros()) {
+      if (cost_->placed(node) && !cost_->fixed(node)) movable_.push_back(node);
+    }
+    const netlist::Netlist& netlist = cost_->netlist();
+    for (NodeId node = 0; node < netlist.num_nodes(); ++node) {
+      if (netlist::is_macro(netlist.kind(node)) && !cost_->fixed(node)) {
+        result_.best.nodes.push_back(node);
+      }
+    }
+    const CostSettings& s = cost_->settings();
+    span_ = std::max(s.canvas_width, s.canvas_height);
+    min_shift_ = std::min(s.canvas_width / s.columns, s.canvas_height / s.rows) / 4;
+  }
+
+  ChainResult run() {
+    const AnnealingOptions& options = shared_.options;
+    CostBreakdown current = cost_->costs();
+    take_snapshot(*cost_, current, &result_.best);
+    if (movable_.empty()) return std::move(result_);
+    initial_temperature_ = pick_initial_temperature(current.proxy);
+    temperature_ = initial_temperature_;
+    const double weights[] = {options.shift_weight, options.swap_weight, options.mirror_weight,
+                              options.jump_weight, options.shuffle_weight};
+    std::discrete_distribution<int> move_kind(std::begin(weights), std::end(weights));
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    std::int64_t since_soft = 0;
+    while (!shared_.stop.load(std::memory_order_relaxed)) {
+      if (options.max_moves > 0 && result_.moves >= options.max_moves) break;
+      if ((result_.moves & 255) == 0 && !update_schedule()) break;
+      ++result_.moves;
+      if (!propose(move_kind(random_))) continue;
+      apply(proposal_);
+      const CostBreakdown next = cost_->costs();
+      const double delta = next.proxy - current.proxy;
+      if (delta <= 0 || unit(random_) < std::exp(-delta / temperature_)) {
+        current = next;
+        ++result_.accepted;
+        if (current.proxy < result_.best.costs.proxy) take_snapshot(*cost_, current, &result_.best);
+        if (options.replace_soft_macros && options.soft_macro_period > 0 &&
+            ++since_soft >= options.soft_macro_period) {
+          since_soft = 0;
+          options.replace_soft_macros(cost_.get());
+          current = cost_->costs();
+          if (current.proxy < result_.best.costs.proxy) {
+            take_snapshot(*cost_, current, &result_.best);
+          }
+        }
+      } else {
+        apply(undo_);
+      }
+    }
+    shared_.moves.fetch_add(result_.moves % 256, std::memory_order_relaxed);
+    return std::move(result_);
+  }
+
+ private:
+  // Temperature from the uphill moves of a short random walk that is undone afterwards:
+  // T0 = -mean uphill delta / ln(initial acceptance).
+  double pick_initial_temperature(double proxy) {
+    double uphill = 0;
+    int count = 0;
+    for (int i = 0; i < 200; ++i) {
+      if (!propose(i % 4 == 0 ? 3 : 0)) continue;
+      apply(proposal_);
+      const double delta = cost_->costs().proxy - proxy;
+      apply(undo_);
+      if (delta > 0) {
+        uphill += delta;
+        ++count;
+      }
+    }
+    const double mean = count > 0 ? uphill / count : 1e-3;
+    return std::max(1e-12, -mean / std::log(shared_.options.initial_acceptance));
+  }
+
+  // Advances the geometric cooling; false when the budget is spent.
+  bool update_schedule() {
+    const AnnealingOptions& options = shared_.options;
+    double progress = 0;
+    if (options.max_moves > 0) progress = static_cast<double>(result_.moves) / options.max_moves;
+    const double seconds = std::chrono::duration<double>(Clock::now() - shared_.start).count();
+    if (options.time_limit_seconds > 0) {
+      progress = std::max(progress, seconds / options.time_limit_seconds);
+    }
+    if (progress >= 1.0) return false;
+    temperature_ = initial_temperature_ * std::pow(options.cooling_span, progress);
+    if (result_.moves > 0) shared_.moves.fetch_add(256, std::memory_order_relaxed);
+    if (index_ == 0 && shared_.progress && seconds - last_report_ >= 0.5) {
+      last_report_ = seconds;
+      AnnealingProgress report;
+      report.seconds = seconds;
+      report.moves = shared_.moves.load(std::memory_order_relaxed);
+      {
+        std::lock_guard<std::mutex> lock(shared_.mutex);
+        shared_.best_proxy = std::min(shared_.best_proxy, result_.best.costs.proxy);
+        report.best_proxy = shared_.best_proxy;
+      }
+      report.temperature = temperature_;
+      shared_.progress(report);
+    } else if (index_ != 0 && (result_.moves & 4095) == 0) {
+      std::lock_guard<std::mutex> lock(shared_.mutex);
+      shared_.best_proxy = std::min(shared_.best_proxy, result_.best.costs.proxy);
+    }
+    return true;
+  }
+
+  // Fills proposal_ (and undo_) with a legal move of the given kind; false if none was found.
+  bool propose(int kind) {
+    proposal_.clear();
+    undo_.clear();
+    std::uniform_int_distribution<std::size_t> pick(0, movable_.size() - 1);
+    const NodeId a = movable_[pick(random_)];
+    const CostSettings& s = cost_->settings();
+    switch (kind) {
+      case 0: {  // shift, by a range that shrinks with the temperature
+        const double range =
+            std::max(min_shift_, span_ * 0.25 * std::sqrt(temperature_ / initial_temperature_));
+        std::uniform_real_distribution<double> offset(-range, range);
+        proposal_.add(a, cost_->x(a) + offset(random_), cost_->y(a) + offset(random_),
+                      cost_->orientation(a));
+        break;
+      }
+      case 1: {  // swap
+        const NodeId b = movable_[pick(random_)];
+        if (b == a) return false;
+        proposal_.add(a, cost_->x(b), cost_->y(b), cost_->orientation(a));
+        proposal_.add(b, cost_->x(a), cost_->y(a), cost_->orientation(b));
+        break;
+      }
+      case 2:  // mirror
+        proposal_.add(a, cost_->x(a), cost_->y(a),
+                      mirrored(cost_->orientation(a), static_cast<int>(random_() % 3)));
+        break;
+      case 3: {  // jump anywhere
+        std::uniform_real_distribution<double> along_x(0, s.canvas_width);
+        std::uniform_real_distribution<double> along_y(0, s.canvas_height);
+        proposal_.add(a, along_x(random_), along_y(random_), cost_->orientation(a));
+        break;
+      }
+      default: {  // shuffle three: a -> b -> c -> a
+        const NodeId b = movable_[pick(random_)];
+        const NodeId c = movable_[pick(random_)];
+        if (a == b || b == c || a == c) return false;
+        proposal_.add(a, cost_->x(b), cost_->y(b), cost_->orientation(a));
+        proposal_.add(b, cost_->x(c), cost_->y(c), cost_->orientation(b));
+        proposal_.add(c, cost_->x(a), cost_->y(a), cost_->orientation(c));
+        break;
+      }
+    }
+    boxes_.clear();
+    for (std::size_t i = 0; i < proposal_.nodes.size(); ++i) {
+      boxes_.push_back(space_.footprint(proposal_.nodes[i], proposal_.x[i], proposal_.y[i],
+                                        proposal_.orientation[i]));
+    }
+    if (!space_.legal(proposal_.nodes, boxes_)) return false;
+    for (const NodeId node : proposal_.nodes) {
+      undo_.add(node, cost_->x(node), cost_->y(node), cost_->orientation(node));
+    }
+    return true;
+  }
+
+  void apply(const Proposal& change) {
+    for (std::size_t i = 0; i < change.nodes.size(); ++i) {
+      const NodeId node = change.nodes[i];
+      if (cost_->orientation(node) != change.orientation[i]) {
+        cost_->set_orientation(node, change.orientation[i]);
+      }
+      if (cost_->x(node) != change.x[i] || cost_->y(node) != change.y[i]) {
+        cost_->move(node, change.x[i], change.y[i]);
+      }
+    }
+  }
+
+  std::unique_ptr<ProxyCost> cost_;
+  MacroSpace space_;
+  std::mt19937_64 random_;
+  int index_;
+  Shared& shared_;
+  std::vector<NodeId> movable_;
+  double span_ = 0, min_shift_ = 0;
+  double initial_temperature_ = 1, temperature_ = 1;
+  double last_report_ = -1;
+  Proposal proposal_, undo_;
+  std::vector<Box> boxes_;
+  ChainResult result_;
+};
+
+}  // namespace
+
+Status AnnealingOptions::validate() const {
+  if (!(time_limit_seconds >= 0) || !(std::isfinite(time_limit_seconds))) {
+    return Status::error("time limit must be a non-negative number of seconds");
+  }
+  if (time_limit_seconds == 0 && max_moves <= 0) {
+    return Status::error("give a time limit or a number of moves");
+  }
+  if (chains < 1 || chains > 256) return Status::error("chains must be in 1..256");
+  if (threads < 0) return Status::error("threads must be 0 (automatic) or positive");
+  if (!(spacing >= 0)) return Status::error("spacing must be non-negative");
+  if (!(cooling_span > 0 && cooling_span <= 1))
+    return Status::error("cooling span must be in (0, 1]");
+  if (!(initial_acceptance > 0 && initial_acceptance < 1)) {
+    return Status::error("initial acceptance must be in (0, 1)");
+  }
+  const double weights[] = {shift_weight, swap_weight, mirror_weight, jump_weight, shuffle_weight};
+  double total = 0;
+  for (const double w : weights) {
+    if (!(w >= 0)) return Status::error("move weights must be non-negative");
+    total += w;
+  }
+  if (!(total > 0)) return Status::error("at least one move weight must be positive");
+  return Status();
+}
+
+AnnealingResult anneal_macros(ProxyCost* cost, const AnnealingOptions& options,
+                              const std::function<void(const AnnealingProgress&)>& progress) {
+  Shared shared{options, Clock::now(), {}, {}, {}, INFINITY, progress};
+  AnnealingResult result;
+  result.initial = cost->costs();
+  const int threads =
+      options.threads > 0
+          ? options.threads
+          : std::max(1, std::min<int>(options.chains,
+                                      static_cast<int>(std::thread::hardware_concurrency())));
+  std::vector<ChainResult> outcomes(static_cast<std::size_t>(options.chains));
+  // Chains run in waves of `threads`; chain i always uses seed + i, so results do not depend on
+  // how chains are spread over threads.
+  for (int first = 0; first < options.chains; first += threads) {
+    std::vector<std::thread> workers;
+    for (int i = first; i < std::min(options.chains, first + threads); ++i) {
+      workers.emplace_back([&, i] {
+        Chain chain(cost->clone(),
+                    options.seed + static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ull, i,
+                    &shared);
+        outcomes[static_cast<std::size_t>(i)] = chain.run();
+      });
+    }
+    for (std::thread& worker : workers) worker.join();
+  }
+  int best = 0;
+  for (int i = 0; i < options.chains; ++i) {
+    result.moves += outcomes[static_cast<std::size_t>(i)].moves;
+    result.accepted += outcomes[static_cast<std::size_t>(i)].accepted;
+    if (outcomes[static_cast<std::size_t>(i)].best.costs.proxy <
+        outcomes[static_cast<std::size_t>(best)].best.costs.proxy) {
+      best = i;
+    }
+  }
+  restore_snapshot(outcomes[static_cast<std::size_t>(best)].best, cost);
+  result.best = cost->costs();
+  result.best_chain = best;
+  result.seconds = std::chrono::duration<double>(Clock::now() - shared.start).count();
+  return result;
+}
+
+}  // namespace macroplace::placement
