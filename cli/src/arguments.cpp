@@ -21,7 +21,8 @@ std::string parse_arguments(const CommandSpec& spec, const std::vector<std::stri
   }
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (arg.size() > 2 && arg.compare(0, 2, "--") == 0) {
+    const bool short_option = arg.size() == 2 && arg[0] == '-' && arg[1] != '-';
+    if ((arg.size() > 2 && arg.compare(0, 2, "--") == 0) || short_option) {
       std::string name = arg;
       std::vector<std::string> inline_value;
       const std::size_t equals = arg.find('=');

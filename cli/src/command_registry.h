@@ -7,8 +7,10 @@
 #include <vector>
 
 #include "arguments.h"
+#include "macroplace/kernels/cost_kernels.h"
 #include "macroplace/netlist/netlist.h"
 #include "macroplace/netlist/plc.h"
+#include "macroplace/placement/cost_settings.h"
 
 namespace macroplace::cli {
 
@@ -20,6 +22,16 @@ struct Command {
 const Command& info_command();
 const Command& convert_command();
 const Command& cost_command();
+const Command& place_command();
+
+// The cost-setting options (--canvas, --grid, --routes, --macro-alloc, --smoothing, --weights,
+// --preset, --congestion-grid, --backend) appended to a command's own.
+std::vector<OptionSpec> with_cost_options(std::vector<OptionSpec> options);
+// Applies those options to settings taken from a placement header; false (after printing why)
+// on a bad value.
+bool apply_cost_overrides(const ParsedArguments& args, placement::CostSettings* settings,
+                          std::ostream& err);
+bool cost_backend_of(const ParsedArguments& args, kernels::Backend* backend, std::ostream& err);
 
 // Reads a design and, when given, applies a placement file. Prints the error and returns false
 // when anything is wrong.

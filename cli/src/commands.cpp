@@ -11,7 +11,7 @@ namespace {
 
 const std::vector<const Command*>& all_commands() {
   static const std::vector<const Command*> kCommands = {&info_command(), &convert_command(),
-                                                        &cost_command()};
+                                                        &cost_command(), &place_command()};
   return kCommands;
 }
 

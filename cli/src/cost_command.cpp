@@ -8,7 +8,6 @@
 #include "command_registry.h"
 #include "json_writer.h"
 #include "macroplace/cli/commands.h"
-#include "macroplace/netlist/numbers.h"
 #include "macroplace/placement/legality.h"
 #include "macroplace/placement/proxy_cost.h"
 
@@ -16,114 +15,21 @@ namespace macroplace::cli {
 
 namespace {
 
-using placement::CostSettings;
-
-// Reads the values of a numeric option; false (with a message) when one is not a number.
-bool numbers_of(const ParsedArguments& args, const std::string& option, std::size_t count,
-                double* out, std::ostream& err) {
-  if (!args.has(option)) return true;
-  const auto& values = args.values(option);
-  for (std::size_t i = 0; i < count; ++i) {
-    if (!netlist::parse_number(values[i], &out[i])) {
-      err << "macroplace cost: " << option << " expects numbers, got '" << values[i] << "'\n";
-      return false;
-    }
-  }
-  return true;
-}
-
-// Applies the command-line overrides to settings taken from the placement header.
-bool apply_overrides(const ParsedArguments& args, CostSettings* s, std::ostream& err) {
-  double pair[3];
-  if (args.has("--preset")) {
-    const std::string preset = *args.value("--preset");
-    if (preset == "published") {
-      s->weights = placement::CostWeights::published();
-    } else if (preset == "circuit-training") {
-      s->weights = placement::CostWeights::circuit_training();
-    } else {
-      err << "macroplace cost: --preset expects published or circuit-training, got '" << preset
-          << "'\n";
-      return false;
-    }
-  }
-  if (!numbers_of(args, "--canvas", 2, pair, err)) return false;
-  if (args.has("--canvas")) {
-    s->canvas_width = pair[0];
-    s->canvas_height = pair[1];
-  }
-  if (!numbers_of(args, "--grid", 2, pair, err)) return false;
-  if (args.has("--grid")) {
-    if (pair[0] != std::floor(pair[0]) || pair[1] != std::floor(pair[1]) || pair[0] < 1 ||
-        pair[1] < 1 || pair[0] > 4096 || pair[1] > 4096) {
-      err << "macroplace cost: --grid expects whole numbers of columns and rows in 1..4096\n";
-      return false;
-    }
-    s->columns = static_cast<std::int32_t>(pair[0]);
-    s->rows = static_cast<std::int32_t>(pair[1]);
-  }
-  if (!numbers_of(args, "--routes", 2, pair, err)) return false;
-  if (args.has("--routes")) {
-    s->routes_per_micron_horizontal = pair[0];
-    s->routes_per_micron_vertical = pair[1];
-  }
-  if (!numbers_of(args, "--macro-alloc", 2, pair, err)) return false;
-  if (args.has("--macro-alloc")) {
-    s->macro_routes_horizontal = pair[0];
-    s->macro_routes_vertical = pair[1];
-  }
-  if (!numbers_of(args, "--smoothing", 1, pair, err)) return false;
-  if (args.has("--smoothing")) s->smoothing_range = pair[0];
-  if (!numbers_of(args, "--weights", 3, pair, err)) return false;
-  if (args.has("--weights")) s->weights = {pair[0], pair[1], pair[2]};
-  if (args.has("--congestion-grid")) {
-    const std::string grid = *args.value("--congestion-grid");
-    if (grid == "legacy") {
-      s->congestion_grid = placement::CongestionGrid::kLegacy;
-    } else if (grid == "separate") {
-      s->congestion_grid = placement::CongestionGrid::kSeparate;
-    } else {
-      err << "macroplace cost: --congestion-grid expects legacy or separate, got '" << grid
-          << "'\n";
-      return false;
-    }
-  }
-  return true;
-}
-
-bool backend_of(const ParsedArguments& args, kernels::Backend* backend, std::ostream& err) {
-  const std::string name = args.value("--backend").value_or("cpu");
-  if (name == "cpu") {
-    *backend = kernels::Backend::kCpu;
-  } else if (name == "cuda") {
-    *backend = kernels::Backend::kCuda;
-  } else if (name == "auto") {
-    *backend = kernels::Backend::kAuto;
-  } else {
-    err << "macroplace cost: --backend expects auto, cpu or cuda, got '" << name << "'\n";
-    return false;
-  }
-  if (*backend == kernels::Backend::kCuda && !kernels::cuda_device_available()) {
-    err << "macroplace cost: --backend cuda: no CUDA device (or built without CUDA)\n";
-    return false;
-  }
-  return true;
-}
-
 int run_cost(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
   const std::string path = args.positionals()[0];
   netlist::Netlist design;
   netlist::PlacementFile placement_file;
   const auto plc = args.value("--plc");
   if (!load_design(path, plc, &design, &placement_file, err)) return kExitFailure;
-  CostSettings settings = placement::settings_for(design, plc ? &placement_file.settings : nullptr);
-  if (!apply_overrides(args, &settings, err)) return kExitUsage;
+  placement::CostSettings settings =
+      placement::settings_for(design, plc ? &placement_file.settings : nullptr);
+  if (!apply_cost_overrides(args, &settings, err)) return kExitUsage;
   if (const netlist::Status status = settings.validate(); !status.ok()) {
     err << "macroplace cost: " << status.message() << "\n";
     return kExitUsage;
   }
   kernels::Backend backend = kernels::Backend::kCpu;
-  if (!backend_of(args, &backend, err)) return kExitUsage;
+  if (!cost_backend_of(args, &backend, err)) return kExitUsage;
 
   const auto start = std::chrono::steady_clock::now();
   placement::ProxyCost cost(design, settings, backend);
@@ -229,18 +135,9 @@ const Command& cost_command() {
        "with Circuit Training's defaults (square canvas of side sqrt(area / 0.6), 10 x 10 grid).\n"
        "Every setting can be overridden; the values used are printed.",
        {"NETLIST"},
-       {{"--plc", "FILE", "placement to evaluate (positions and header settings)", 1},
-        {"--json", "", "print one JSON object", 0},
-        {"--canvas", "W H", "canvas size in um", 2},
-        {"--grid", "C R", "grid columns and rows", 2},
-        {"--routes", "H V", "routing tracks per micron, horizontal and vertical", 2},
-        {"--macro-alloc", "H V", "routing tracks per micron used by hard macros", 2},
-        {"--smoothing", "S", "congestion smoothing range (cells)", 1},
-        {"--weights", "WL DEN CONG", "proxy weights (default 1 0.5 0.5)", 3},
-        {"--preset", "NAME", "weights preset: published (1/0.5/0.5) or circuit-training (1/1/0.5)",
-         1},
-        {"--congestion-grid", "MODE", "legacy (placement grid, default) or separate", 1},
-        {"--backend", "NAME", "cpu (default), cuda or auto", 1}}},
+       with_cost_options(
+           {{"--plc", "FILE", "placement to evaluate (positions and header settings)", 1},
+            {"--json", "", "print one JSON object", 0}})},
       run_cost};
   return kCommand;
 }

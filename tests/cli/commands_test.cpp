@@ -119,7 +119,7 @@ TEST(Cli, UsageErrorsExitTwo) {
 }
 
 TEST(Cli, EveryCommandHasHelp) {
-  for (const char* command : {"info", "convert", "cost"}) {
+  for (const char* command : {"info", "convert", "cost", "place"}) {
     const Result result = run({command, "--help"});
     EXPECT_EQ(result.status, kExitSuccess);
     EXPECT_NE(result.out.find(std::string("Usage: macroplace ") + command), std::string::npos);
@@ -225,6 +225,52 @@ TEST(CostCommand, BadSettingsAreUsageErrors) {
   ASSERT_EQ(separate.status, kExitSuccess) << separate.err;
   // Cell side 2000 / (70.33 + 74.51) = 13.8 um on a 645.5 um canvas: 46 x 46 cells.
   expect_json_field(separate.out, "\"congestion_grid_size\":{\"cols\":46,\"rows\":46}");
+}
+
+}  // namespace
+}  // namespace macroplace::cli
+
+namespace macroplace::cli {
+namespace {
+
+TEST(PlaceCommand, LegalizesTheOutOfCanvasInitialPlacement) {
+  const std::string dir = make_temp_dir("place");
+  const Result result = run({"place", example_path("ariane133-ng45/netlist.pb.txt.gz"), "--plc",
+                             example_path("ariane133-ng45/initial.plc"), "--method", "legalize",
+                             "-o", dir + "/out.plc", "--report", dir + "/report.json"});
+  ASSERT_EQ(result.status, kExitSuccess) << result.err;
+  EXPECT_NE(result.out.find("legality: legal"), std::string::npos) << result.out;
+  // The written placement reads back, and `cost` finds it legal too.
+  const Result cost = run({"cost", example_path("ariane133-ng45/netlist.pb.txt.gz"), "--plc",
+                           dir + "/out.plc", "--json"});
+  ASSERT_EQ(cost.status, kExitSuccess) << cost.err;
+  expect_json_field(cost.out, "\"overlapping_macro_pairs\":0,");
+  expect_json_field(cost.out, "\"grid\":{\"cols\":24,\"rows\":21}");  // header carried over
+  const std::string report = macroplace::testing::read_file(dir + "/report.json");
+  expect_json_field(report, "\"legal\":true");
+  expect_json_field(report, "\"method\":\"legalize\"");
+}
+
+TEST(PlaceCommand, AnnealingWithAMoveBudgetIsReproducible) {
+  const std::string dir = make_temp_dir("place");
+  auto place = [&](const std::string& name) {
+    return run({"place", example_path("ariane133-ng45/netlist.pb.txt.gz"), "--plc",
+                example_path("ariane133-ng45/legalized.plc"), "--max-moves", "300", "--seed", "3",
+                "-o", dir + "/" + name, "--quiet"});
+  };
+  ASSERT_EQ(place("a.plc").status, kExitSuccess);
+  ASSERT_EQ(place("b.plc").status, kExitSuccess);
+  auto body = [](const std::string& text) { return text.substr(text.find("# node_index")); };
+  EXPECT_EQ(body(macroplace::testing::read_file(dir + "/a.plc")),
+            body(macroplace::testing::read_file(dir + "/b.plc")));
+}
+
+TEST(PlaceCommand, UsageErrors) {
+  const std::string design = example_path("ct/macro_tiles_10x10/netlist.pb.txt");
+  EXPECT_EQ(run({"place", design}).status, kExitUsage);  // no -o
+  EXPECT_EQ(run({"place", design, "-o", "x.plc", "--method", "magic"}).status, kExitUsage);
+  EXPECT_EQ(run({"place", design, "-o", "x.plc", "--time-limit", "-3"}).status, kExitUsage);
+  EXPECT_EQ(run({"place", design, "-o", "x.plc", "--chains", "0"}).status, kExitUsage);
 }
 
 }  // namespace

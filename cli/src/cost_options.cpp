@@ -1,0 +1,121 @@
+// Command-line options shared by every command that evaluates the proxy cost (cost, place).
+#include <cmath>
+#include <ostream>
+
+#include "command_registry.h"
+#include "macroplace/netlist/numbers.h"
+
+namespace macroplace::cli {
+
+using placement::CostSettings;
+
+namespace {
+
+// Reads the values of a numeric option; false (with a message) when one is not a number.
+bool numbers_of(const ParsedArguments& args, const std::string& option, std::size_t count,
+                double* out, std::ostream& err) {
+  if (!args.has(option)) return true;
+  const auto& values = args.values(option);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!netlist::parse_number(values[i], &out[i])) {
+      err << "macroplace: " << option << " expects numbers, got '" << values[i] << "'\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool apply_cost_overrides(const ParsedArguments& args, CostSettings* s, std::ostream& err) {
+  double pair[3];
+  if (args.has("--preset")) {
+    const std::string preset = *args.value("--preset");
+    if (preset == "published") {
+      s->weights = placement::CostWeights::published();
+    } else if (preset == "circuit-training") {
+      s->weights = placement::CostWeights::circuit_training();
+    } else {
+      err << "macroplace: --preset expects published or circuit-training, got '" << preset << "'\n";
+      return false;
+    }
+  }
+  if (!numbers_of(args, "--canvas", 2, pair, err)) return false;
+  if (args.has("--canvas")) {
+    s->canvas_width = pair[0];
+    s->canvas_height = pair[1];
+  }
+  if (!numbers_of(args, "--grid", 2, pair, err)) return false;
+  if (args.has("--grid")) {
+    if (pair[0] != std::floor(pair[0]) || pair[1] != std::floor(pair[1]) || pair[0] < 1 ||
+        pair[1] < 1 || pair[0] > 4096 || pair[1] > 4096) {
+      err << "macroplace: --grid expects whole numbers of columns and rows in 1..4096\n";
+      return false;
+    }
+    s->columns = static_cast<std::int32_t>(pair[0]);
+    s->rows = static_cast<std::int32_t>(pair[1]);
+  }
+  if (!numbers_of(args, "--routes", 2, pair, err)) return false;
+  if (args.has("--routes")) {
+    s->routes_per_micron_horizontal = pair[0];
+    s->routes_per_micron_vertical = pair[1];
+  }
+  if (!numbers_of(args, "--macro-alloc", 2, pair, err)) return false;
+  if (args.has("--macro-alloc")) {
+    s->macro_routes_horizontal = pair[0];
+    s->macro_routes_vertical = pair[1];
+  }
+  if (!numbers_of(args, "--smoothing", 1, pair, err)) return false;
+  if (args.has("--smoothing")) s->smoothing_range = pair[0];
+  if (!numbers_of(args, "--weights", 3, pair, err)) return false;
+  if (args.has("--weights")) s->weights = {pair[0], pair[1], pair[2]};
+  if (args.has("--congestion-grid")) {
+    const std::string grid = *args.value("--congestion-grid");
+    if (grid == "legacy") {
+      s->congestion_grid = placement::CongestionGrid::kLegacy;
+    } else if (grid == "separate") {
+      s->congestion_grid = placement::CongestionGrid::kSeparate;
+    } else {
+      err << "macroplace: --congestion-grid expects legacy or separate, got '" << grid << "'\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool cost_backend_of(const ParsedArguments& args, kernels::Backend* backend, std::ostream& err) {
+  const std::string name = args.value("--backend").value_or("cpu");
+  if (name == "cpu") {
+    *backend = kernels::Backend::kCpu;
+  } else if (name == "cuda") {
+    *backend = kernels::Backend::kCuda;
+  } else if (name == "auto") {
+    *backend = kernels::Backend::kAuto;
+  } else {
+    err << "macroplace: --backend expects auto, cpu or cuda, got '" << name << "'\n";
+    return false;
+  }
+  if (*backend == kernels::Backend::kCuda && !kernels::cuda_device_available()) {
+    err << "macroplace: --backend cuda: no CUDA device (or built without CUDA)\n";
+    return false;
+  }
+  return true;
+}
+
+std::vector<OptionSpec> with_cost_options(std::vector<OptionSpec> options) {
+  const std::vector<OptionSpec> cost_options = {
+      {"--canvas", "W H", "canvas size in um", 2},
+      {"--grid", "C R", "grid columns and rows", 2},
+      {"--routes", "H V", "routing tracks per micron, horizontal and vertical", 2},
+      {"--macro-alloc", "H V", "routing tracks per micron used by hard macros", 2},
+      {"--smoothing", "S", "congestion smoothing range (cells)", 1},
+      {"--weights", "WL DEN CONG", "proxy weights (default 1 0.5 0.5)", 3},
+      {"--preset", "NAME", "weights preset: published (1/0.5/0.5) or circuit-training (1/1/0.5)",
+       1},
+      {"--congestion-grid", "MODE", "legacy (placement grid, default) or separate", 1},
+      {"--backend", "NAME", "cpu (default), cuda or auto", 1}};
+  options.insert(options.end(), cost_options.begin(), cost_options.end());
+  return options;
+}
+
+}  // namespace macroplace::cli

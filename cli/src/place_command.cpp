@@ -1,0 +1,254 @@
+// `macroplace place`: a legal placement of a design by one of the placers, written as a .plc,
+// with its exact proxy cost.
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+
+#include "command_registry.h"
+#include "json_writer.h"
+#include "macroplace/cli/commands.h"
+#include "macroplace/netlist/atomic_file.h"
+#include "macroplace/netlist/numbers.h"
+#include "macroplace/placement/force_directed.h"
+#include "macroplace/placement/legality.h"
+#include "macroplace/placement/macro_legalizer.h"
+#include "macroplace/placement/proxy_cost.h"
+#include "macroplace/placement/simulated_annealing.h"
+
+namespace macroplace::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool integer_option(const ParsedArguments& args, const std::string& name, std::int64_t low,
+                    std::int64_t* out, std::ostream& err) {
+  if (!args.has(name)) return true;
+  double value = 0;
+  if (!netlist::parse_number(*args.value(name), &value) || value != std::floor(value) ||
+      value < static_cast<double>(low) || value > 1e15) {
+    err << "macroplace place: " << name << " expects a whole number >= " << low << ", got '"
+        << *args.value(name) << "'\n";
+    return false;
+  }
+  *out = static_cast<std::int64_t>(value);
+  return true;
+}
+
+void print_costs(std::ostream& out, const char* label, const placement::CostBreakdown& c) {
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "%-22s proxy %.6f  (wirelength %.6f, density %.6f, congestion %.6f)\n", label,
+                c.proxy, c.wirelength_cost, c.density_cost, c.congestion_cost);
+  out << line;
+}
+
+void write_costs(JsonWriter* json, const char* key, const placement::CostBreakdown& c) {
+  json->key(key).begin_object();
+  json->key("proxy").value(c.proxy);
+  json->key("wirelength").value(c.wirelength);
+  json->key("wirelength_cost").value(c.wirelength_cost);
+  json->key("density_cost").value(c.density_cost);
+  json->key("congestion_cost").value(c.congestion_cost);
+  json->end_object();
+}
+
+int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
+  const std::string path = args.positionals()[0];
+  const std::string method = args.value("--method").value_or("sa");
+  if (method != "sa" && method != "fd-only" && method != "legalize") {
+    err << "macroplace place: --method expects sa, fd-only or legalize, got '" << method << "'\n";
+    return kExitUsage;
+  }
+  const auto output = args.value("-o");
+  if (!output) {
+    err << "macroplace place: -o OUT.plc is required\n";
+    return kExitUsage;
+  }
+  placement::AnnealingOptions annealing;
+  annealing.time_limit_seconds = 60;
+  if (args.has("--time-limit")) {
+    if (!netlist::parse_number(*args.value("--time-limit"), &annealing.time_limit_seconds) ||
+        annealing.time_limit_seconds <= 0) {
+      err << "macroplace place: --time-limit expects a positive number of seconds\n";
+      return kExitUsage;
+    }
+  }
+  std::int64_t seed = 1, chains = 2, threads = 0;
+  if (!integer_option(args, "--seed", 0, &seed, err) ||
+      !integer_option(args, "--chains", 1, &chains, err) ||
+      !integer_option(args, "--threads", 0, &threads, err) ||
+      !integer_option(args, "--max-moves", 0, &annealing.max_moves, err)) {
+    return kExitUsage;
+  }
+  annealing.seed = static_cast<std::uint64_t>(seed);
+  annealing.chains = static_cast<int>(chains);
+  annealing.threads = static_cast<int>(threads);
+  if (args.has("--max-moves") && !args.has("--time-limit")) annealing.time_limit_seconds = 0;
+  if (const netlist::Status status = annealing.validate(); !status.ok()) {
+    err << "macroplace place: " << status.message() << "\n";
+    return kExitUsage;
+  }
+
+  netlist::Netlist design;
+  netlist::PlacementFile placement_file;
+  const auto plc = args.value("--plc");
+  if (!load_design(path, plc, &design, &placement_file, err)) return kExitFailure;
+  placement::CostSettings settings =
+      placement::settings_for(design, plc ? &placement_file.settings : nullptr);
+  if (!apply_cost_overrides(args, &settings, err)) return kExitUsage;
+  if (const netlist::Status status = settings.validate(); !status.ok()) {
+    err << "macroplace place: " << status.message() << "\n";
+    return kExitUsage;
+  }
+  kernels::Backend backend = kernels::Backend::kCpu;
+  if (!cost_backend_of(args, &backend, err)) return kExitUsage;
+
+  const auto start = Clock::now();
+  placement::ProxyCost cost(design, settings, backend);
+  const placement::CostBreakdown initial = cost.costs();
+  const bool quiet = args.has("--quiet");
+  // Soft macros: re-placed by the force-directed placer, or kept where the input put them (the
+  // default when a placement was given: a real flow's clusters usually beat our FD today).
+  const std::string soft_macros = args.value("--soft-macros").value_or(plc ? "keep" : "fd");
+  if (soft_macros != "keep" && soft_macros != "fd") {
+    err << "macroplace place: --soft-macros expects keep or fd, got '" << soft_macros << "'\n";
+    return kExitUsage;
+  }
+  const bool run_force_directed = method == "fd-only" || soft_macros == "fd";
+  const bool terminal = !quiet && isatty(STDERR_FILENO) != 0;
+
+  // 1. Hard macros made legal (inside, apart, out of blockages), with least displacement.
+  const placement::LegalizerResult legalized = placement::legalize_macros(&cost, {});
+  if (!legalized.unplaced.empty()) {
+    err << "macroplace place: " << legalized.unplaced.size()
+        << " hard macros found no legal spot (first: '" << design.name(legalized.unplaced[0])
+        << "'); the canvas may be too small\n";
+    return kExitFailure;
+  }
+  const placement::CostBreakdown after_legalizer = cost.costs();
+  // 2. Soft macros by the force-directed placer, hard macros held.
+  placement::ForceDirectedOptions force_directed;
+  if (method != "legalize" && run_force_directed) {
+    placement::place_soft_macros(&cost, force_directed);
+  }
+  // 3. Hard macros by simulated annealing, soft macros re-placed now and then.
+  placement::AnnealingResult annealed;
+  if (method == "sa") {
+    if (run_force_directed) {
+      annealing.replace_soft_macros = [&force_directed](placement::ProxyCost* chain) {
+        placement::place_soft_macros(chain, force_directed);
+      };
+      annealing.soft_macro_period = 5000;
+    }
+    auto progress = [&](const placement::AnnealingProgress& p) {
+      if (!terminal) return;
+      std::fprintf(stderr, "\r[%7.1f s] %11lld moves  %8.0f moves/s  best proxy %.6f  T %.2e   ",
+                   p.seconds, static_cast<long long>(p.moves),
+                   p.seconds > 0 ? static_cast<double>(p.moves) / p.seconds : 0.0, p.best_proxy,
+                   p.temperature);
+      std::fflush(stderr);
+    };
+    annealed = placement::anneal_macros(&cost, annealing, progress);
+    if (terminal) std::fprintf(stderr, "\n");
+    if (run_force_directed) placement::place_soft_macros(&cost, force_directed);
+  }
+  const placement::CostBreakdown final_costs = cost.costs();
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const placement::LegalityReport legality = placement::check_legality(cost);
+
+  // Write the placement: the evaluator's positions into the netlist, then the .plc.
+  for (netlist::NodeId node = 0; node < design.num_nodes(); ++node) {
+    if (netlist::is_pin(design.kind(node))) continue;
+    design.set_position(node, cost.x(node), cost.y(node));
+    design.set_orientation(node, cost.orientation(node));
+  }
+  netlist::PlacementSettings header = placement_file.settings;
+  header.width = settings.canvas_width;
+  header.height = settings.canvas_height;
+  header.columns = settings.columns;
+  header.rows = settings.rows;
+  header.routes_per_micron_horizontal = settings.routes_per_micron_horizontal;
+  header.routes_per_micron_vertical = settings.routes_per_micron_vertical;
+  header.macro_routes_horizontal = settings.macro_routes_horizontal;
+  header.macro_routes_vertical = settings.macro_routes_vertical;
+  header.smoothing_range = settings.smoothing_range;
+  header.overlap_threshold = settings.overlap_threshold;
+  if (netlist::Status status = netlist::write_plc(design, header, path, *output); !status.ok()) {
+    err << "macroplace: " << status.to_string() << "\n";
+    return kExitFailure;
+  }
+
+  if (!quiet) {
+    out << "design " << path << ", method " << method << ", " << seconds << " s\n";
+    print_costs(out, "start", initial);
+    print_costs(out, "after legalizer", after_legalizer);
+    print_costs(out, "final", final_costs);
+    if (method == "sa") {
+      out << "annealing: " << annealed.moves << " moves (" << annealed.accepted << " accepted) in "
+          << annealed.seconds << " s, best chain " << annealed.best_chain << "\n";
+    }
+    out << "legality: " << (legality.legal() ? "legal" : "NOT legal") << ", "
+        << legality.overlapping_macro_pairs.size() << " overlapping hard-macro pairs\n"
+        << "wrote " << *output << "\n";
+  }
+  if (const auto report = args.value("--report")) {
+    JsonWriter json;
+    json.begin_object();
+    json.key("design").value(path);
+    json.key("method").value(method);
+    json.key("seed").value(seed);
+    json.key("time_limit_s").value(annealing.time_limit_seconds);
+    json.key("runtime_s").value(seconds);
+    write_costs(&json, "initial", initial);
+    write_costs(&json, "after_legalizer", after_legalizer);
+    write_costs(&json, "final", final_costs);
+    json.key("legalizer_displacement_um").value(legalized.total_displacement);
+    json.key("annealing_moves").value(annealed.moves);
+    json.key("overlapping_macro_pairs")
+        .value(static_cast<std::int64_t>(legality.overlapping_macro_pairs.size()));
+    json.key("legal").value(legality.legal());
+    json.key("output").value(*output);
+    json.end_object();
+    netlist::AtomicFile file(*report);
+    file.write(json.str() + "\n");
+    if (netlist::Status status = file.commit(); !status.ok()) {
+      err << "macroplace: " << status.to_string() << "\n";
+      return kExitFailure;
+    }
+  }
+  return legality.legal() ? kExitSuccess : kExitFailure;
+}
+
+}  // namespace
+
+const Command& place_command() {
+  static const Command kCommand{
+      {"place",
+       "macroplace place NETLIST [--plc FILE] [--method sa|fd-only|legalize] -o OUT.plc [options]",
+       "Place a design and write a legal placement with its proxy cost.\n"
+       "Hard macros are first made legal with least displacement; fd-only then places the soft\n"
+       "macros with the force-directed placer; sa (default) also anneals the hard macros within\n"
+       "the time limit (with --soft-macros fd, re-placing soft macros now and then). A progress\n"
+       "line shows on a terminal.",
+       {"NETLIST"},
+       with_cost_options({{"--plc", "FILE", "starting placement and settings", 1},
+                          {"--method", "NAME", "sa (default), fd-only or legalize", 1},
+                          {"--soft-macros", "MODE",
+                           "keep (default with --plc) or fd (force-directed re-placement)", 1},
+                          {"-o", "OUT.plc", "where to write the placement (required)", 1},
+                          {"--report", "OUT.json", "write a JSON report", 1},
+                          {"--time-limit", "S", "annealing time budget in seconds (default 60)", 1},
+                          {"--max-moves", "N", "annealing moves per chain (reproducible)", 1},
+                          {"--seed", "N", "random seed (default 1)", 1},
+                          {"--chains", "N", "independent annealing chains (default 2)", 1},
+                          {"--threads", "N", "threads (default: one per chain)", 1},
+                          {"--quiet", "", "print nothing but errors", 0}})},
+      run_place};
+  return kCommand;
+}
+
+}  // namespace macroplace::cli
