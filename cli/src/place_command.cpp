@@ -12,6 +12,7 @@
 #include "macroplace/cli/commands.h"
 #include "macroplace/netlist/atomic_file.h"
 #include "macroplace/netlist/numbers.h"
+#include "macroplace/placement/coordinate_descent.h"
 #include "macroplace/placement/force_directed.h"
 #include "macroplace/placement/legality.h"
 #include "macroplace/placement/macro_legalizer.h"
@@ -156,6 +157,17 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     if (terminal) std::fprintf(stderr, "\n");
     if (run_force_directed) placement::place_soft_macros(&cost, force_directed);
   }
+  // 4. Optionally, coordinate descent (Circuit Training's refinement).
+  placement::CoordinateDescentResult refined;
+  if (args.has("--refine")) {
+    placement::CoordinateDescentOptions descent;
+    if (run_force_directed) {
+      descent.replace_soft_macros = [&force_directed](placement::ProxyCost* c) {
+        placement::place_soft_macros(c, force_directed);
+      };
+    }
+    refined = placement::refine_macros(&cost, descent);
+  }
   const placement::CostBreakdown final_costs = cost.costs();
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const placement::LegalityReport legality = placement::check_legality(cost);
@@ -190,6 +202,10 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     if (method == "sa") {
       out << "annealing: " << annealed.moves << " moves (" << annealed.accepted << " accepted) in "
           << annealed.seconds << " s, best chain " << annealed.best_chain << "\n";
+    }
+    if (args.has("--refine")) {
+      out << "coordinate descent: " << refined.passes << " passes, " << refined.moves_kept
+          << " moves kept, " << refined.seconds << " s\n";
     }
     out << "legality: " << (legality.legal() ? "legal" : "NOT legal") << ", "
         << legality.overlapping_macro_pairs.size() << " overlapping hard-macro pairs\n"
@@ -246,6 +262,7 @@ const Command& place_command() {
                           {"--seed", "N", "random seed (default 1)", 1},
                           {"--chains", "N", "independent annealing chains (default 2)", 1},
                           {"--threads", "N", "threads (default: one per chain)", 1},
+                          {"--refine", "", "finish with coordinate descent", 0},
                           {"--quiet", "", "print nothing but errors", 0}})},
       run_place};
   return kCommand;

@@ -1,0 +1,95 @@
+// Internal: where a hard macro may go (shared by the search-based placers).
+#pragma once
+
+#include <algorithm>
+#include <vector>
+
+#include "macroplace/placement/proxy_cost.h"
+
+namespace macroplace::placement::internal {
+
+using netlist::NodeKind;
+
+struct Box {
+  double x0, y0, x1, y1;
+};
+
+// Where a macro may go: inside the canvas, out of blockages, `spacing` clear of other hard
+// macros. Checks are linear in the number of hard macros, which is small (hundreds).
+class MacroSpace {
+ public:
+  MacroSpace(const ProxyCost& cost, double spacing) : cost_(cost), spacing_(spacing) {
+    const netlist::Netlist& netlist = cost.netlist();
+    for (NodeId node = 0; node < netlist.num_nodes(); ++node) {
+      if (netlist.kind(node) == NodeKind::kHardMacro) hard_macros_.push_back(node);
+    }
+  }
+
+  const std::vector<NodeId>& hard_macros() const { return hard_macros_; }
+
+  Box footprint(NodeId node, double x, double y, Orientation orientation) const {
+    const netlist::Netlist& netlist = cost_.netlist();
+    const bool turned = netlist::swaps_width_and_height(orientation);
+    const double w = turned ? netlist.height(node) : netlist.width(node);
+    const double h = turned ? netlist.width(node) : netlist.height(node);
+    return {x - w / 2, y - h / 2, x + w / 2, y + h / 2};
+  }
+
+  bool apart(const Box& a, const Box& b) const {
+    return a.x1 + spacing_ <= b.x0 || b.x1 + spacing_ <= a.x0 || a.y1 + spacing_ <= b.y0 ||
+           b.y1 + spacing_ <= a.y0;
+  }
+
+  bool inside(const Box& box) const {
+    const CostSettings& s = cost_.settings();
+    if (box.x0 < 0 || box.y0 < 0 || box.x1 > s.canvas_width || box.y1 > s.canvas_height) {
+      return false;
+    }
+    for (const netlist::Blockage& blockage : s.blockages) {
+      const netlist::Rect& r = blockage.rect;
+      if (box.x0 < r.x1 && r.x0 < box.x1 && box.y0 < r.y1 && r.y0 < box.y1) return false;
+    }
+    return true;
+  }
+
+  // True when `moved` (proposed boxes for some macros) are inside and clear of every other
+  // placed hard macro and of each other.
+  bool legal(const std::vector<NodeId>& moved, const std::vector<Box>& boxes) const {
+    for (std::size_t i = 0; i < moved.size(); ++i) {
+      if (!inside(boxes[i])) return false;
+      for (std::size_t j = i + 1; j < moved.size(); ++j) {
+        if (!apart(boxes[i], boxes[j])) return false;
+      }
+    }
+    for (const NodeId other : hard_macros_) {
+      if (!cost_.placed(other) || std::find(moved.begin(), moved.end(), other) != moved.end()) {
+        continue;
+      }
+      const Box box = footprint(other, cost_.x(other), cost_.y(other), cost_.orientation(other));
+      for (const Box& proposed : boxes) {
+        if (!apart(proposed, box)) return false;
+      }
+    }
+    return true;
+  }
+
+ private:
+  const ProxyCost& cost_;
+  double spacing_;
+  std::vector<NodeId> hard_macros_;
+};
+
+// The macros that keep their footprint under a mirror: N, FN, S, FS stay upright, E.. turned.
+inline Orientation mirrored(Orientation o, int which) {
+  static constexpr Orientation kUpright[] = {Orientation::kN, Orientation::kFN, Orientation::kS,
+                                             Orientation::kFS};
+  static constexpr Orientation kTurned[] = {Orientation::kE, Orientation::kFE, Orientation::kW,
+                                            Orientation::kFW};
+  const bool turned = netlist::swaps_width_and_height(o);
+  const Orientation* family = turned ? kTurned : kUpright;
+  int index = 0;
+  while (family[index] != o) ++index;
+  return family[(index + 1 + which % 3) % 4];
+}
+
+}  // namespace macroplace::placement::internal
