@@ -263,8 +263,9 @@ struct RandomDesign {
     };
     std::vector<NodeId> pins;
     for (int i = 0; i < 4; ++i) {
+      const int column = i % 2, row = i / 2;  // a 2-wide array of hard macros
       const NodeId hard = design.add_node(NodeKind::kHardMacro, "h" + std::to_string(i), 30, 20,
-                                          20 + 60.0 * (i % 2), 20 + 60.0 * (i / 2));
+                                          20 + 60.0 * column, 20 + 60.0 * row);
       fixed.push_back(hard);
       pins.push_back(
           design.add_pin(hard, NodeKind::kHardMacroPin, "h" + std::to_string(i) + "/p", 5, -3));
@@ -284,6 +285,7 @@ struct RandomDesign {
     for (int n = 0; n < 80; ++n) {
       std::vector<NodeId> terminals;
       const int degree = 2 + static_cast<int>(next(4));
+      terminals.reserve(static_cast<std::size_t>(degree));
       for (int k = 0; k < degree; ++k) {
         terminals.push_back(pins[static_cast<std::size_t>(next(static_cast<double>(pins.size())))]);
       }
@@ -345,11 +347,11 @@ TEST(ForceDirected, DeterministicBitForBit) {
     place_soft_macros(&b, options);
     for (NodeId node : first.soft) {
       const double ax = a.x(node), bx = b.x(node), ay = a.y(node), by = b.y(node);
-      EXPECT_EQ(std::memcmp(&ax, &bx, sizeof ax), 0);
-      EXPECT_EQ(std::memcmp(&ay, &by, sizeof ay), 0);
+      EXPECT_EQ(ax, bx);  // exactly equal, not just close
+      EXPECT_EQ(ay, by);
     }
     const double pa = a.costs().proxy, pb = b.costs().proxy;
-    EXPECT_EQ(std::memcmp(&pa, &pb, sizeof pa), 0);
+    EXPECT_EQ(pa, pb);
   }
 }
 

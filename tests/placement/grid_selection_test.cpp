@@ -253,8 +253,9 @@ std::vector<int> naive_pack(const netlist::Netlist& design, double width, double
     const double w = design.width(n), h = design.height(n);
     int found = -1;
     for (int cell = 0; cell < cols * rows && found < 0; ++cell) {
-      const double x = (cell % cols + 0.5) * (width / cols);
-      const double y = (cell / cols + 0.5) * (height / rows);
+      const int cell_col = cell % cols, cell_row = cell / cols;
+      const double x = (cell_col + 0.5) * (width / cols);
+      const double y = (cell_row + 0.5) * (height / rows);
       if (options.keep_inside_canvas && (x - w / 2 < -1e-6 || x + w / 2 > width + 1e-6 ||
                                          y - h / 2 < -1e-6 || y + h / 2 > height + 1e-6)) {
         continue;
@@ -265,8 +266,9 @@ std::vector<int> naive_pack(const netlist::Netlist& design, double width, double
     }
     cells.push_back(found);
     if (found < 0) break;
-    boxes.push_back({(found % cols + 0.5) * (width / cols), (found / cols + 0.5) * (height / rows),
-                     w, h, options.macro_spacing});
+    const int found_col = found % cols, found_row = found / cols;
+    boxes.push_back({(found_col + 0.5) * (width / cols), (found_row + 0.5) * (height / rows), w, h,
+                     options.macro_spacing});
   }
   return cells;
 }
@@ -335,8 +337,9 @@ TEST(GridSelection, RandomMacroSetsRespectTheRule) {
     EXPECT_NEAR(packing.empty_ratio, choice.metrics.empty_ratio, 1e-12);
     for (std::size_t i = 0; i < packing.order.size(); ++i) {
       const NodeId a = packing.order[i];
-      const double ax = (packing.cells[i] % cols + 0.5) * gw;
-      const double ay = (packing.cells[i] / cols + 0.5) * gh;
+      const int col_a = packing.cells[i] % cols, row_a = packing.cells[i] / cols;
+      const double ax = (col_a + 0.5) * gw;
+      const double ay = (row_a + 0.5) * gh;
       if (options.keep_inside_canvas) {
         EXPECT_GE(ax - design.width(a) / 2, -1e-6);
         EXPECT_LE(ax + design.width(a) / 2, width + 1e-6);
@@ -345,8 +348,8 @@ TEST(GridSelection, RandomMacroSetsRespectTheRule) {
       }
       for (std::size_t j = 0; j < i; ++j) {
         const NodeId b = packing.order[j];
-        const NaiveBox other{(packing.cells[j] % cols + 0.5) * gw,
-                             (packing.cells[j] / cols + 0.5) * gh, design.width(b),
+        const int col_b = packing.cells[j] % cols, row_b = packing.cells[j] / cols;
+        const NaiveBox other{(col_b + 0.5) * gw, (row_b + 0.5) * gh, design.width(b),
                              design.height(b), options.macro_spacing};
         EXPECT_FALSE(naive_conflict(ax, ay, design.width(a), design.height(a), other));
       }
