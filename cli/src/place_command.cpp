@@ -120,6 +120,13 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     return kExitUsage;
   }
   const bool run_force_directed = method == "fd-only" || soft_macros == "fd";
+  double soft_shift_weight = 0.0;
+  if (args.has("--soft-shift-weight") &&
+      (!netlist::parse_number(*args.value("--soft-shift-weight"), &soft_shift_weight) ||
+       soft_shift_weight < 0)) {
+    err << "macroplace place: --soft-shift-weight expects a non-negative number\n";
+    return kExitUsage;
+  }
   const bool terminal = !quiet && isatty(STDERR_FILENO) != 0;
 
   // 1. Hard macros made legal (inside, apart, out of blockages), with least displacement.
@@ -144,6 +151,8 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
         placement::place_soft_macros(chain, force_directed);
       };
       annealing.soft_macro_period = 5000;
+    } else {
+      annealing.soft_shift_weight = soft_shift_weight;  // kept soft macros anneal along
     }
     auto progress = [&](const placement::AnnealingProgress& p) {
       if (!terminal) return;
@@ -262,6 +271,10 @@ const Command& place_command() {
                           {"--seed", "N", "random seed (default 1)", 1},
                           {"--chains", "N", "independent annealing chains (default 2)", 1},
                           {"--threads", "N", "threads (default: one per chain)", 1},
+                          {"--soft-shift-weight", "W",
+                           "weight of soft-macro shifts among annealing moves when soft macros "
+                           "are kept (default 0; hard-macro moves weigh 1 in all; experimental)",
+                           1},
                           {"--refine", "", "finish with coordinate descent", 0},
                           {"--quiet", "", "print nothing but errors", 0}})},
       run_place};

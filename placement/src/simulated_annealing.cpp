@@ -94,6 +94,12 @@ class Chain {
     for (const NodeId node : space_.hard_macros()) {
       if (cost_->placed(node) && !cost_->fixed(node)) movable_.push_back(node);
     }
+    for (NodeId node = 0; node < cost_->netlist().num_nodes(); ++node) {
+      if (cost_->netlist().kind(node) == netlist::NodeKind::kSoftMacro && cost_->placed(node) &&
+          !cost_->fixed(node)) {
+        soft_movable_.push_back(node);
+      }
+    }
     const netlist::Netlist& netlist = cost_->netlist();
     for (NodeId node = 0; node < netlist.num_nodes(); ++node) {
       if (netlist::is_macro(netlist.kind(node)) && !cost_->fixed(node)) {
@@ -112,8 +118,9 @@ class Chain {
     if (movable_.empty()) return std::move(result_);
     initial_temperature_ = pick_initial_temperature(current.proxy);
     temperature_ = initial_temperature_;
-    const double weights[] = {options.shift_weight, options.swap_weight, options.mirror_weight,
-                              options.jump_weight, options.shuffle_weight};
+    const double weights[] = {options.shift_weight,   options.swap_weight,
+                              options.mirror_weight,  options.jump_weight,
+                              options.shuffle_weight, options.soft_shift_weight};
     std::discrete_distribution<int> move_kind(std::begin(weights), std::end(weights));
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     std::int64_t since_soft = 0;
@@ -232,6 +239,18 @@ class Chain {
         proposal_.add(a, along_x(random_), along_y(random_), cost_->orientation(a));
         break;
       }
+      case 5: {  // shift a soft macro
+        if (soft_movable_.empty()) return false;
+        std::uniform_int_distribution<std::size_t> pick_soft(0, soft_movable_.size() - 1);
+        const NodeId soft = soft_movable_[pick_soft(random_)];
+        const double range =
+            std::max(min_shift_, span_ * 0.25 * std::sqrt(temperature_ / initial_temperature_));
+        std::uniform_real_distribution<double> offset(-range, range);
+        proposal_.add(soft, std::clamp(cost_->x(soft) + offset(random_), 0.0, s.canvas_width),
+                      std::clamp(cost_->y(soft) + offset(random_), 0.0, s.canvas_height),
+                      cost_->orientation(soft));
+        break;
+      }
       default: {  // shuffle three: a -> b -> c -> a
         const NodeId b = movable_[pick(random_)];
         const NodeId c = movable_[pick(random_)];
@@ -241,6 +260,14 @@ class Chain {
         proposal_.add(c, cost_->x(a), cost_->y(a), cost_->orientation(c));
         break;
       }
+    }
+    if (kind == 5) {
+      // Soft macros (clusters) have no legality constraint beyond keeping their centre on the
+      // canvas, which the shift itself clamps.
+      for (const NodeId node : proposal_.nodes) {
+        undo_.add(node, cost_->x(node), cost_->y(node), cost_->orientation(node));
+      }
+      return true;
     }
     boxes_.clear();
     for (std::size_t i = 0; i < proposal_.nodes.size(); ++i) {
@@ -271,7 +298,7 @@ class Chain {
   std::mt19937_64 random_;
   int index_;
   Shared& shared_;
-  std::vector<NodeId> movable_;
+  std::vector<NodeId> movable_, soft_movable_;
   double span_ = 0, min_shift_ = 0;
   double initial_temperature_ = 1, temperature_ = 1;
   double last_report_ = -1;
@@ -297,7 +324,8 @@ Status AnnealingOptions::validate() const {
   if (!(initial_acceptance > 0 && initial_acceptance < 1)) {
     return Status::error("initial acceptance must be in (0, 1)");
   }
-  const double weights[] = {shift_weight, swap_weight, mirror_weight, jump_weight, shuffle_weight};
+  const double weights[] = {shift_weight, swap_weight,    mirror_weight,
+                            jump_weight,  shuffle_weight, soft_shift_weight};
   double total = 0;
   for (const double w : weights) {
     if (!(w >= 0)) return Status::error("move weights must be non-negative");

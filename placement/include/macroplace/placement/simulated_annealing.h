@@ -1,7 +1,8 @@
 // SimulatedAnnealing: the macro placer the published comparisons rank strongest, on the exact
 // incremental proxy cost.
 //
-// Contract: anneal_macros() moves the movable hard macros of a *legal* placement (see
+// Contract: anneal_macros() moves the movable hard macros (and, with soft_shift_weight > 0, the
+// soft macros) of a *legal* placement (see
 // legality.h; run legalize_macros() first) and keeps it legal after every accepted move: macros
 // stay inside the canvas, out of blockages and at least `spacing` apart. Moves: shift (range
 // shrinking with temperature), swap, mirror (N/FN/S/FS: footprint unchanged), jump to a random
@@ -35,6 +36,9 @@ struct AnnealingOptions {
   // Move mix, relative weights.
   double shift_weight = 0.5, swap_weight = 0.2, mirror_weight = 0.1, jump_weight = 0.15,
          shuffle_weight = 0.05;
+  // Shifts of soft macros (clusters), annealed along with the hard macros; 0 leaves them to
+  // `replace_soft_macros`.
+  double soft_shift_weight = 0;
   // Called every `soft_macro_period` accepted moves with the chain's evaluator, e.g. to re-place
   // soft macros with the force-directed placer; null: soft macros stay.
   std::function<void(ProxyCost*)> replace_soft_macros;
