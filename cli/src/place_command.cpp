@@ -14,6 +14,7 @@
 #include "macroplace/netlist/numbers.h"
 #include "macroplace/placement/coordinate_descent.h"
 #include "macroplace/placement/force_directed.h"
+#include "macroplace/placement/greedy_placer.h"
 #include "macroplace/placement/legality.h"
 #include "macroplace/placement/macro_legalizer.h"
 #include "macroplace/placement/proxy_cost.h"
@@ -60,8 +61,9 @@ void write_costs(JsonWriter* json, const char* key, const placement::CostBreakdo
 int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
   const std::string path = args.positionals()[0];
   const std::string method = args.value("--method").value_or("sa");
-  if (method != "sa" && method != "fd-only" && method != "legalize") {
-    err << "macroplace place: --method expects sa, fd-only or legalize, got '" << method << "'\n";
+  if (method != "sa" && method != "greedy" && method != "fd-only" && method != "legalize") {
+    err << "macroplace place: --method expects sa, greedy, fd-only or legalize, got '" << method
+        << "'\n";
     return kExitUsage;
   }
   const auto output = args.value("-o");
@@ -138,6 +140,16 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     return kExitFailure;
   }
   const placement::CostBreakdown after_legalizer = cost.costs();
+  // 1b. Greedy: every hard macro re-placed, largest first, on its cheapest legal cell (the
+  // method itself, or the start of annealing with --greedy-start).
+  if (method == "greedy" || (method == "sa" && args.has("--greedy-start"))) {
+    const placement::GreedyResult greedy = placement::place_macros_greedily(&cost, {});
+    if (!greedy.without_cell.empty()) {
+      // No legal cell centre for some macros: back to where the legalizer put them, which can
+      // now overlap greedy placements; legalize again.
+      placement::legalize_macros(&cost, {});
+    }
+  }
   // 2. Soft macros by the force-directed placer, hard macros held.
   placement::ForceDirectedOptions force_directed;
   if (method != "legalize" && run_force_directed) {
@@ -255,13 +267,15 @@ const Command& place_command() {
       {"place",
        "macroplace place NETLIST [--plc FILE] [--method sa|fd-only|legalize] -o OUT.plc [options]",
        "Place a design and write a legal placement with its proxy cost.\n"
-       "Hard macros are first made legal with least displacement; fd-only then places the soft\n"
-       "macros with the force-directed placer; sa (default) also anneals the hard macros within\n"
+       "Hard macros are first made legal with least displacement; greedy re-places each (largest\n"
+       "first) on its cheapest legal grid cell; fd-only places the soft macros with the\n"
+       "force-directed placer; sa (default) anneals the hard macros within\n"
        "the time limit (with --soft-macros fd, re-placing soft macros now and then). A progress\n"
        "line shows on a terminal.",
        {"NETLIST"},
        with_cost_options({{"--plc", "FILE", "starting placement and settings", 1},
-                          {"--method", "NAME", "sa (default), fd-only or legalize", 1},
+                          {"--method", "NAME", "sa (default), greedy, fd-only or legalize", 1},
+                          {"--greedy-start", "", "with sa: start from the greedy placement", 0},
                           {"--soft-macros", "MODE",
                            "keep (default with --plc) or fd (force-directed re-placement)", 1},
                           {"-o", "OUT.plc", "where to write the placement (required)", 1},
