@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "bench_designs.h"
 #include "macroplace/netlist/ct_netlist.h"
 #include "macroplace/netlist/plc.h"
 #include "macroplace/placement/force_directed.h"
@@ -17,17 +18,9 @@ using macroplace::netlist::NodeKind;
 using macroplace::placement::ForceDirectedOptions;
 using macroplace::placement::ProxyCost;
 
-std::string example(const char* relative) {
-  return std::string(MACROPLACE_SOURCE_DIR) + "/examples/" + relative;
-}
-
-struct Ariane {
-  Netlist design;
-  macroplace::netlist::PlacementFile plc;
+// The reference placement with every hard macro fixed: only soft macros move.
+struct Ariane : macroplace::bench::Ariane {
   Ariane() {
-    macroplace::netlist::read_ct_netlist(example("ariane133-ng45/netlist.pb.txt.gz"), &design);
-    macroplace::netlist::read_plc(example("ariane133-ng45/legalized.plc"), &plc);
-    macroplace::netlist::apply_placement(plc, &design);
     for (macroplace::netlist::NodeId node = 0; node < design.num_nodes(); ++node) {
       if (design.kind(node) == NodeKind::kHardMacro) design.set_fixed(node, true);
     }

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "bench_designs.h"
 #include "macroplace/netlist/bookshelf.h"
 #include "macroplace/netlist/ct_netlist.h"
 
@@ -11,9 +12,7 @@ namespace {
 
 using macroplace::netlist::Netlist;
 
-std::string example(const char* relative) {
-  return std::string(MACROPLACE_SOURCE_DIR) + "/examples/" + relative;
-}
+using macroplace::bench::example;
 
 void read_ct(benchmark::State& state, const char* relative) {
   const std::string path = example(relative);

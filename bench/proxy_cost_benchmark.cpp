@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_designs.h"
 #include "macroplace/kernels/cost_kernels.h"
 #include "macroplace/netlist/ct_netlist.h"
 #include "macroplace/netlist/plc.h"
@@ -18,19 +19,9 @@ using macroplace::netlist::Netlist;
 using macroplace::netlist::NodeKind;
 using macroplace::placement::ProxyCost;
 
-std::string example(const char* relative) {
-  return std::string(MACROPLACE_SOURCE_DIR) + "/examples/" + relative;
-}
+using macroplace::bench::example;
 
-struct Ariane {
-  Netlist design;
-  macroplace::netlist::PlacementFile plc;
-  Ariane() {
-    macroplace::netlist::read_ct_netlist(example("ariane133-ng45/netlist.pb.txt.gz"), &design);
-    macroplace::netlist::read_plc(example("ariane133-ng45/legalized.plc"), &plc);
-    macroplace::netlist::apply_placement(plc, &design);
-  }
-};
+using macroplace::bench::Ariane;
 
 const Ariane& ariane() {
   static const Ariane kAriane;

@@ -33,6 +33,17 @@ bool apply_cost_overrides(const ParsedArguments& args, placement::CostSettings* 
                           std::ostream& err);
 bool cost_backend_of(const ParsedArguments& args, kernels::Backend* backend, std::ostream& err);
 
+// A design ready for cost evaluation: read (with --plc applied), settings from the header plus
+// the command line, and the backend. On failure `exit_status` says how the command should end.
+struct CostInputs {
+  netlist::Netlist design;
+  netlist::PlacementFile placement;
+  placement::CostSettings settings;
+  kernels::Backend backend = kernels::Backend::kCpu;
+};
+bool load_cost_inputs(const std::string& command, const ParsedArguments& args, CostInputs* inputs,
+                      int* exit_status, std::ostream& err);
+
 // Reads a design and, when given, applies a placement file. Prints the error and returns false
 // when anything is wrong.
 bool load_design(const std::string& design_path, const std::optional<std::string>& plc_path,

@@ -17,19 +17,13 @@ namespace {
 
 int run_cost(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
   const std::string path = args.positionals()[0];
-  netlist::Netlist design;
-  netlist::PlacementFile placement_file;
   const auto plc = args.value("--plc");
-  if (!load_design(path, plc, &design, &placement_file, err)) return kExitFailure;
-  placement::CostSettings settings =
-      placement::settings_for(design, plc ? &placement_file.settings : nullptr);
-  if (!apply_cost_overrides(args, &settings, err)) return kExitUsage;
-  if (const netlist::Status status = settings.validate(); !status.ok()) {
-    err << "macroplace cost: " << status.message() << "\n";
-    return kExitUsage;
-  }
-  kernels::Backend backend = kernels::Backend::kCpu;
-  if (!cost_backend_of(args, &backend, err)) return kExitUsage;
+  CostInputs inputs;
+  int exit_status = kExitSuccess;
+  if (!load_cost_inputs("cost", args, &inputs, &exit_status, err)) return exit_status;
+  const netlist::Netlist& design = inputs.design;
+  const placement::CostSettings& settings = inputs.settings;
+  const kernels::Backend backend = inputs.backend;
 
   const auto start = std::chrono::steady_clock::now();
   placement::ProxyCost cost(design, settings, backend);

@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "command_registry.h"
+#include "macroplace/cli/commands.h"
 #include "macroplace/netlist/numbers.h"
 
 namespace macroplace::cli {
@@ -100,6 +101,24 @@ bool cost_backend_of(const ParsedArguments& args, kernels::Backend* backend, std
     return false;
   }
   return true;
+}
+
+bool load_cost_inputs(const std::string& command, const ParsedArguments& args, CostInputs* inputs,
+                      int* exit_status, std::ostream& err) {
+  const auto plc = args.value("--plc");
+  if (!load_design(args.positionals()[0], plc, &inputs->design, &inputs->placement, err)) {
+    *exit_status = kExitFailure;
+    return false;
+  }
+  inputs->settings =
+      placement::settings_for(inputs->design, plc ? &inputs->placement.settings : nullptr);
+  *exit_status = kExitUsage;
+  if (!apply_cost_overrides(args, &inputs->settings, err)) return false;
+  if (const netlist::Status status = inputs->settings.validate(); !status.ok()) {
+    err << "macroplace " << command << ": " << status.message() << "\n";
+    return false;
+  }
+  return cost_backend_of(args, &inputs->backend, err);
 }
 
 std::vector<OptionSpec> with_cost_options(std::vector<OptionSpec> options) {

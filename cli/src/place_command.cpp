@@ -96,19 +96,14 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     return kExitUsage;
   }
 
-  netlist::Netlist design;
-  netlist::PlacementFile placement_file;
   const auto plc = args.value("--plc");
-  if (!load_design(path, plc, &design, &placement_file, err)) return kExitFailure;
-  placement::CostSettings settings =
-      placement::settings_for(design, plc ? &placement_file.settings : nullptr);
-  if (!apply_cost_overrides(args, &settings, err)) return kExitUsage;
-  if (const netlist::Status status = settings.validate(); !status.ok()) {
-    err << "macroplace place: " << status.message() << "\n";
-    return kExitUsage;
-  }
-  kernels::Backend backend = kernels::Backend::kCpu;
-  if (!cost_backend_of(args, &backend, err)) return kExitUsage;
+  CostInputs inputs;
+  int exit_status = kExitSuccess;
+  if (!load_cost_inputs("place", args, &inputs, &exit_status, err)) return exit_status;
+  netlist::Netlist& design = inputs.design;
+  const netlist::PlacementFile& placement_file = inputs.placement;
+  const placement::CostSettings& settings = inputs.settings;
+  const kernels::Backend backend = inputs.backend;
 
   const auto start = Clock::now();
   placement::ProxyCost cost(design, settings, backend);
