@@ -13,7 +13,6 @@
 
 namespace {
 
-using macroplace::netlist::Netlist;
 using macroplace::netlist::NodeKind;
 using macroplace::placement::ForceDirectedOptions;
 using macroplace::placement::ProxyCost;

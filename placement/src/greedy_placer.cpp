@@ -40,8 +40,9 @@ GreedyResult place_macros_greedily(ProxyCost* cost, const GreedyOptions& options
     const NodeId node = order[i];
     double best = INFINITY, best_x = original_x[i], best_y = original_y[i];
     for (std::int64_t cell = 0; cell < cells; cell += stride) {
-      const double x = (static_cast<double>(cell % grid.cols) + 0.5) * grid.cell_width;
-      const double y = (static_cast<double>(cell / grid.cols) + 0.5) * grid.cell_height;
+      const std::int64_t column = cell % grid.cols, row = cell / grid.cols;
+      const double x = (static_cast<double>(column) + 0.5) * grid.cell_width;
+      const double y = (static_cast<double>(row) + 0.5) * grid.cell_height;
       moved[0] = node;
       boxes[0] = space.footprint(node, x, y, cost->orientation(node));
       if (!space.legal(moved, boxes)) continue;
