@@ -117,7 +117,7 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     return kExitUsage;
   }
   const bool run_force_directed = method == "fd-only" || soft_macros == "fd";
-  double soft_shift_weight = 0.0;
+  double soft_shift_weight = 1.0;
   if (args.has("--soft-shift-weight") &&
       (!netlist::parse_number(*args.value("--soft-shift-weight"), &soft_shift_weight) ||
        soft_shift_weight < 0)) {
@@ -268,24 +268,25 @@ const Command& place_command() {
        "the time limit (with --soft-macros fd, re-placing soft macros now and then). A progress\n"
        "line shows on a terminal.",
        {"NETLIST"},
-       with_cost_options({{"--plc", "FILE", "starting placement and settings", 1},
-                          {"--method", "NAME", "sa (default), greedy, fd-only or legalize", 1},
-                          {"--greedy-start", "", "with sa: start from the greedy placement", 0},
-                          {"--soft-macros", "MODE",
-                           "keep (default with --plc) or fd (force-directed re-placement)", 1},
-                          {"-o", "OUT.plc", "where to write the placement (required)", 1},
-                          {"--report", "OUT.json", "write a JSON report", 1},
-                          {"--time-limit", "S", "annealing time budget in seconds (default 60)", 1},
-                          {"--max-moves", "N", "annealing moves per chain (reproducible)", 1},
-                          {"--seed", "N", "random seed (default 1)", 1},
-                          {"--chains", "N", "independent annealing chains (default 2)", 1},
-                          {"--threads", "N", "threads (default: one per chain)", 1},
-                          {"--soft-shift-weight", "W",
-                           "weight of soft-macro shifts among annealing moves when soft macros "
-                           "are kept (default 0; hard-macro moves weigh 1 in all; experimental)",
-                           1},
-                          {"--refine", "", "finish with coordinate descent", 0},
-                          {"--quiet", "", "print nothing but errors", 0}})},
+       with_cost_options(
+           {{"--plc", "FILE", "starting placement and settings", 1},
+            {"--method", "NAME", "sa (default), greedy, fd-only or legalize", 1},
+            {"--greedy-start", "", "with sa: start from the greedy placement", 0},
+            {"--soft-macros", "MODE",
+             "keep (default with --plc) or fd (force-directed re-placement)", 1},
+            {"-o", "OUT.plc", "where to write the placement (required)", 1},
+            {"--report", "OUT.json", "write a JSON report", 1},
+            {"--time-limit", "S", "annealing time budget in seconds (default 60)", 1},
+            {"--max-moves", "N", "annealing moves per chain (reproducible)", 1},
+            {"--seed", "N", "random seed (default 1)", 1},
+            {"--chains", "N", "independent annealing chains (default 2)", 1},
+            {"--threads", "N", "threads (default: one per chain)", 1},
+            {"--soft-shift-weight", "W",
+             "weight of soft-macro shifts among annealing moves when soft macros "
+             "are kept (default 1: as likely as a hard-macro move; 0: soft macros stay)",
+             1},
+            {"--refine", "", "finish with coordinate descent", 0},
+            {"--quiet", "", "print nothing but errors", 0}})},
       run_place};
   return kCommand;
 }

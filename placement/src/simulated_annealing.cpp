@@ -239,8 +239,11 @@ class Chain {
         proposal_.add(a, along_x(random_), along_y(random_), cost_->orientation(a));
         break;
       }
-      case 5: {  // shift a soft macro
-        if (soft_movable_.empty()) return false;
+      case 5: {  // shift a soft macro, once the hard macros have cooled down
+        if (soft_movable_.empty() ||
+            temperature_ > initial_temperature_ * shared_.options.soft_shift_temperature) {
+          return false;
+        }
         std::uniform_int_distribution<std::size_t> pick_soft(0, soft_movable_.size() - 1);
         const NodeId soft = soft_movable_[pick_soft(random_)];
         const double range =
@@ -319,6 +322,9 @@ Status AnnealingOptions::validate() const {
   if (chains < 1 || chains > 256) return Status::error("chains must be in 1..256");
   if (threads < 0) return Status::error("threads must be 0 (automatic) or positive");
   if (!(spacing >= 0)) return Status::error("spacing must be non-negative");
+  if (!(soft_shift_temperature >= 0 && soft_shift_temperature <= 1)) {
+    return Status::error("soft-shift temperature must be a fraction in [0, 1]");
+  }
   if (!(cooling_span > 0 && cooling_span <= 1))
     return Status::error("cooling span must be in (0, 1]");
   if (!(initial_acceptance > 0 && initial_acceptance < 1)) {
