@@ -117,8 +117,8 @@ TEST_F(AnnealAriane, SoftMacroShiftsKeepHardMacrosLegal) {
   }
   cost.set_positions(soft, std::vector<double>(soft.size(), settings_.canvas_width / 2),
                      std::vector<double>(soft.size(), settings_.canvas_height / 2));
-  std::vector<double> soft_before;
-  for (const NodeId node : soft) soft_before.push_back(cost.x(node));
+  std::vector<double> soft_before(soft.size());
+  for (std::size_t i = 0; i < soft.size(); ++i) soft_before[i] = cost.x(soft[i]);
   const AnnealingResult result = anneal_macros(&cost, options_);
   std::printf("soft shifts: %.6f -> %.6f, %lld accepted\n", result.initial.proxy, result.best.proxy,
               static_cast<long long>(result.accepted));
