@@ -16,21 +16,18 @@
 
 #include "macroplace/kernels/cost_kernels.h"
 #include "macroplace/kernels/cost_math.h"
+#include "small_grid.h"
 
 namespace macroplace::kernels {
 namespace {
 
-constexpr std::int32_t kCols = 5, kRows = 4, kCells = kCols * kRows;
-
-using Values = std::vector<double>;
-
-GridGeometry test_grid() {
-  return make_grid(50.0, 40.0, kCols, kRows);
-}
-
-Values zeros() {
-  return Values(kCells, 0.0);
-}
+using testing::kCells;
+using testing::kCols;
+using testing::kRows;
+using testing::RecordingAccumulator;
+using testing::test_grid;
+using testing::Values;
+using testing::zeros;
 
 // Exact comparison: every expected value here is a small integer or a sum of exactly
 // representable products, and untouched cells must stay exactly 0.
@@ -332,19 +329,6 @@ TEST(TopKMean, DensityCostOfTheTestGrid) {
 // macro's overlap with the cell; then the partial-coverage correction.
 
 constexpr double kHAlloc = 3.0, kVAlloc = 2.0;
-
-struct RecordingAccumulator {
-  Values h = zeros(), v = zeros();
-  void horizontal(std::int32_t row, std::int32_t col, double w) { add(&h, "H", row, col, w); }
-  void vertical(std::int32_t row, std::int32_t col, double w) { add(&v, "V", row, col, w); }
-  static void add(Values* values, const char* what, std::int32_t row, std::int32_t col, double w) {
-    if (row < 0 || row >= kRows || col < 0 || col >= kCols) {
-      ADD_FAILURE() << what << " outside the grid at row " << row << ", col " << col;
-      return;
-    }
-    (*values)[static_cast<std::size_t>(row) * kCols + col] += w;
-  }
-};
 
 struct BlockageCase {
   const char* name;

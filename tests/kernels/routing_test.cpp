@@ -17,39 +17,22 @@
 
 #include "macroplace/kernels/cost_kernels.h"
 #include "macroplace/kernels/cost_math.h"
+#include "small_grid.h"
 
 namespace macroplace::kernels {
 namespace {
 
-constexpr std::int32_t kCols = 5, kRows = 4, kCells = kCols * kRows;
-
-GridGeometry test_grid() {
-  return make_grid(50.0, 40.0, kCols, kRows);
-}
+using testing::kCells;
+using testing::kCols;
+using testing::kRows;
+using testing::RecordingAccumulator;
+using testing::test_grid;
+using testing::Values;
+using testing::zeros;
 
 Cell rc(std::int32_t row, std::int32_t col) {
   return Cell{row, col};
 }
-
-using Values = std::vector<double>;
-
-Values zeros() {
-  return Values(kCells, 0.0);
-}
-
-// Records H and V units into full-grid arrays; a unit outside the grid is a failure.
-struct RecordingAccumulator {
-  Values h = zeros(), v = zeros();
-  void horizontal(std::int32_t row, std::int32_t col, double w) { add(&h, "H", row, col, w); }
-  void vertical(std::int32_t row, std::int32_t col, double w) { add(&v, "V", row, col, w); }
-  static void add(Values* values, const char* what, std::int32_t row, std::int32_t col, double w) {
-    if (row < 0 || row >= kRows || col < 0 || col >= kCols) {
-      ADD_FAILURE() << what << " unit outside the grid at row " << row << ", col " << col;
-      return;
-    }
-    (*values)[static_cast<std::size_t>(row) * kCols + col] += w;
-  }
-};
 
 void expect_grid(const Values& actual, const Values& expected, const std::string& what) {
   ASSERT_EQ(actual.size(), expected.size()) << what;

@@ -13,21 +13,17 @@
 #include <vector>
 
 #include "macroplace/kernels/cost_kernels.h"
+#include "small_grid.h"
 
 namespace macroplace::kernels {
 namespace {
 
-constexpr std::int32_t kCols = 5, kRows = 4, kCells = kCols * kRows;
-
-using Values = std::vector<double>;
-
-GridGeometry test_grid() {
-  return make_grid(50.0, 40.0, kCols, kRows);
-}
-
-Values zeros() {
-  return Values(kCells, 0.0);
-}
+using testing::kCells;
+using testing::kCols;
+using testing::kRows;
+using testing::test_grid;
+using testing::Values;
+using testing::zeros;
 
 Values unit_at(std::int32_t row, std::int32_t col, double value = 1.0) {
   Values values = zeros();
