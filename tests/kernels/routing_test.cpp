@@ -24,7 +24,6 @@ namespace {
 
 using testing::kCells;
 using testing::kCols;
-using testing::kRows;
 using testing::RecordingAccumulator;
 using testing::test_grid;
 using testing::Values;
