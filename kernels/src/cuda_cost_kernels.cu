@@ -48,75 +48,25 @@
 #include <string>
 
 #include "cpu_cost_kernels.h"
+#include "cuda_support.h"
+#include "fixed_point.h"
 
 namespace macroplace::kernels {
 
 namespace {
 
-constexpr int kThreadsPerBlock = 256;
+using cuda::add_fixed;
+using cuda::blocks_for;
+using cuda::check;
+using cuda::check_launch;
+using cuda::DeviceBuffer;
+using cuda::kThreadsPerBlock;
+
 constexpr int kLocalCells = 32;  // distinct cells a net-routing thread deduplicates on its own
 // Per-block scratch grids of the high-degree kernel are capped at this many bytes in all.
 constexpr std::size_t kScratchBytes = std::size_t{64} << 20;
 
-void check(cudaError_t status, const char* what) {
-  if (status != cudaSuccess) {
-    throw std::runtime_error(std::string("CUDA backend: ") + what + ": " +
-                             cudaGetErrorString(status));
-  }
-}
-
-// A launch is checked twice: configuration errors at once, execution errors at the next sync.
-void check_launch(const char* kernel) {
-  check(cudaGetLastError(), kernel);
-}
-
-unsigned blocks_for(std::size_t items) {
-  return static_cast<unsigned>((items + kThreadsPerBlock - 1) / kThreadsPerBlock);
-}
-
-// The power of two 2^k with bound * 2^k <= 2^61 (see the banner). Non-finite or zero bounds
-// (NaN inputs, empty designs) fall back to 2^0: the result is then as meaningless as the input,
-// but no arithmetic is undefined.
-double fixed_point_scale(double bound) {
-  if (!(bound > 0) || !std::isfinite(bound)) return 1.0;
-  int exponent = 0;
-  std::frexp(bound, &exponent);  // bound < 2^exponent
-  const int k = std::clamp(61 - exponent, -1000, 1000);
-  return std::ldexp(1.0, k);
-}
-
-// A device array that keeps its storage across calls and grows when needed.
-template <typename T>
-class DeviceBuffer {
- public:
-  DeviceBuffer() = default;
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  ~DeviceBuffer() {
-    if (data_ != nullptr) cudaFree(data_);  // nothing to do about an error in a destructor
-  }
-  // Returns true when the storage was (re)allocated, so its contents are undefined.
-  bool reserve(std::size_t count) {
-    if (count <= capacity_) return false;
-    if (data_ != nullptr) check(cudaFree(data_), "cudaFree");
-    data_ = nullptr;
-    capacity_ = 0;
-    check(cudaMalloc(reinterpret_cast<void**>(&data_), count * sizeof(T)), "cudaMalloc");
-    capacity_ = count;
-    return true;
-  }
-  T* get() const { return data_; }
-
- private:
-  T* data_ = nullptr;
-  std::size_t capacity_ = 0;
-};
-
 // ---- device accumulation ----
-
-__device__ inline void add_fixed(unsigned long long* slot, double value, double scale) {
-  atomicAdd(slot, static_cast<unsigned long long>(__double2ll_rn(value * scale)));
-}
 
 // The routing accumulator of route_net / add_macro_blockage on fixed-point device grids. Its
 // methods are __host__ __device__ only so that the __host__ __device__ templates of cost_math.h
