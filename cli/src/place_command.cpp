@@ -12,6 +12,7 @@
 #include "macroplace/cli/commands.h"
 #include "macroplace/netlist/atomic_file.h"
 #include "macroplace/netlist/numbers.h"
+#include "macroplace/placement/analytical_placer.h"
 #include "macroplace/placement/coordinate_descent.h"
 #include "macroplace/placement/force_directed.h"
 #include "macroplace/placement/greedy_placer.h"
@@ -61,9 +62,10 @@ void write_costs(JsonWriter* json, const char* key, const placement::CostBreakdo
 int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
   const std::string path = args.positionals()[0];
   const std::string method = args.value("--method").value_or("sa");
-  if (method != "sa" && method != "greedy" && method != "fd-only" && method != "legalize") {
-    err << "macroplace place: --method expects sa, greedy, fd-only or legalize, got '" << method
-        << "'\n";
+  if (method != "sa" && method != "greedy" && method != "fd-only" && method != "analytical" &&
+      method != "legalize") {
+    err << "macroplace place: --method expects sa, greedy, fd-only, analytical or legalize, got '"
+        << method << "'\n";
     return kExitUsage;
   }
   const auto output = args.value("-o");
@@ -112,11 +114,34 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
   // Soft macros: re-placed by the force-directed placer, or kept where the input put them (the
   // default when a placement was given: a real flow's clusters usually beat our FD today).
   const std::string soft_macros = args.value("--soft-macros").value_or(plc ? "keep" : "fd");
-  if (soft_macros != "keep" && soft_macros != "fd") {
-    err << "macroplace place: --soft-macros expects keep or fd, got '" << soft_macros << "'\n";
+  if (soft_macros != "keep" && soft_macros != "fd" && soft_macros != "analytical") {
+    err << "macroplace place: --soft-macros expects keep, fd or analytical, got '" << soft_macros
+        << "'\n";
     return kExitUsage;
   }
-  const bool run_force_directed = method == "fd-only" || soft_macros == "fd";
+  const bool run_analytical =
+      method == "analytical" || (method != "fd-only" && soft_macros == "analytical");
+  const bool run_force_directed = !run_analytical && (method == "fd-only" || soft_macros == "fd");
+  placement::AnalyticalOptions analytical;
+  analytical.backend = backend;
+  analytical.seed = static_cast<std::uint64_t>(seed);
+  if (args.has("--target-density") &&
+      (!netlist::parse_number(*args.value("--target-density"), &analytical.target_density))) {
+    err << "macroplace place: --target-density expects a number in (0, 1]\n";
+    return kExitUsage;
+  }
+  if (args.has("--stop-overflow")) {
+    double stop = 0;
+    if (!netlist::parse_number(*args.value("--stop-overflow"), &stop)) {
+      err << "macroplace place: --stop-overflow expects a non-negative number\n";
+      return kExitUsage;
+    }
+    analytical.stop_overflow = stop;
+  }
+  if (const netlist::Status status = analytical.validate(); !status.ok()) {
+    err << "macroplace place: " << status.message() << "\n";
+    return kExitUsage;
+  }
   double soft_shift_weight = 1.0;
   if (args.has("--soft-shift-weight") &&
       (!netlist::parse_number(*args.value("--soft-shift-weight"), &soft_shift_weight) ||
@@ -150,6 +175,26 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
   if (method != "legalize" && run_force_directed) {
     placement::place_soft_macros(&cost, force_directed);
   }
+  placement::AnalyticalResult analytical_result;
+  const auto analytical_placer = [&](placement::ProxyCost* c) {
+    analytical_result = placement::place_soft_macros_analytical(c, analytical);
+  };
+  if (method != "legalize" && run_analytical) {
+    if (terminal) {
+      analytical.progress = [](int iteration, double hpwl, double overflow) {
+        std::fprintf(stderr, "\r[analytical] iteration %5d  HPWL %.6g um  overflow %.4f   ",
+                     iteration, hpwl, overflow);
+        std::fflush(stderr);
+      };
+    }
+    analytical_placer(&cost);
+    if (terminal) std::fprintf(stderr, "\n");
+    analytical.progress = nullptr;
+    if (!analytical_result.status.ok()) {
+      err << "macroplace place: " << analytical_result.status.message() << "\n";
+      return kExitFailure;
+    }
+  }
   // 3. Hard macros by simulated annealing, soft macros re-placed now and then.
   placement::AnnealingResult annealed;
   if (method == "sa") {
@@ -158,6 +203,11 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
         placement::place_soft_macros(chain, force_directed);
       };
       annealing.soft_macro_period = 5000;
+    } else if (run_analytical) {
+      annealing.replace_soft_macros = [&analytical](placement::ProxyCost* chain) {
+        placement::place_soft_macros_analytical(chain, analytical);
+      };
+      annealing.soft_macro_period = 20000;
     } else {
       annealing.soft_shift_weight = soft_shift_weight;  // kept soft macros anneal along
     }
@@ -172,6 +222,7 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     annealed = placement::anneal_macros(&cost, annealing, progress);
     if (terminal) std::fprintf(stderr, "\n");
     if (run_force_directed) placement::place_soft_macros(&cost, force_directed);
+    if (run_analytical) analytical_placer(&cost);
   }
   // 4. Optionally, coordinate descent (Circuit Training's refinement).
   placement::CoordinateDescentResult refined;
@@ -215,6 +266,11 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     print_costs(out, "start", initial);
     print_costs(out, "after legalizer", after_legalizer);
     print_costs(out, "final", final_costs);
+    if (run_analytical && method != "legalize") {
+      out << "analytical (" << analytical_result.backend << "): " << analytical_result.movable
+          << " objects, " << analytical_result.iterations << " iterations, overflow "
+          << analytical_result.overflow << ", " << analytical_result.seconds << " s\n";
+    }
     if (method == "sa") {
       out << "annealing: " << annealed.moves << " moves (" << annealed.accepted << " accepted) in "
           << annealed.seconds << " s, best chain " << annealed.best_chain << "\n";
@@ -260,20 +316,27 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
 const Command& place_command() {
   static const Command kCommand{
       {"place",
-       "macroplace place NETLIST [--plc FILE] [--method sa|fd-only|legalize] -o OUT.plc [options]",
+       "macroplace place NETLIST [--plc FILE] [--method sa|greedy|fd-only|analytical|legalize]\n"
+       "                -o OUT.plc [options]",
        "Place a design and write a legal placement with its proxy cost.\n"
        "Hard macros are first made legal with least displacement; greedy re-places each (largest\n"
        "first) on its cheapest legal grid cell; fd-only places the soft macros with the\n"
-       "force-directed placer; sa (default) anneals the hard macros within\n"
+       "force-directed placer, analytical with the analytical placer (and the standard cells of a\n"
+       "flat netlist); sa (default) anneals the hard macros within\n"
        "the time limit (with --soft-macros fd, re-placing soft macros now and then). A progress\n"
        "line shows on a terminal.",
        {"NETLIST"},
        with_cost_options(
            {{"--plc", "FILE", "starting placement and settings", 1},
-            {"--method", "NAME", "sa (default), greedy, fd-only or legalize", 1},
+            {"--method", "NAME", "sa (default), greedy, fd-only, analytical or legalize", 1},
             {"--greedy-start", "", "with sa: start from the greedy placement", 0},
             {"--soft-macros", "MODE",
-             "keep (default with --plc) or fd (force-directed re-placement)", 1},
+             "keep (default with --plc), fd (force-directed) or analytical", 1},
+            {"--target-density", "D", "analytical placer's target bin density (default 1)", 1},
+            {"--stop-overflow", "F",
+             "analytical placer stops below this density overflow (default 0.01 for macro clusters, "
+             "0.1 with standard cells)",
+             1},
             {"-o", "OUT.plc", "where to write the placement (required)", 1},
             {"--report", "OUT.json", "write a JSON report", 1},
             {"--time-limit", "S", "annealing time budget in seconds (default 60)", 1},

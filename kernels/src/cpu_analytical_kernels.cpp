@@ -30,6 +30,7 @@ class CpuAnalyticalKernels final : public AnalyticalKernels {
     entry_y_.assign(s.net_terminals.size(), 0.0);
     grad_entry_x_.assign(s.net_terminals.size(), 0.0);
     grad_entry_y_.assign(s.net_terminals.size(), 0.0);
+    scratch_.assign(s.net_terminals.size(), 0.0);
     net_value_.assign(s.net_weight.size(), 0.0);
     charge_fixed_.assign(bins, 0);
     charge_.assign(bins, 0.0);
@@ -53,8 +54,11 @@ class CpuAnalyticalKernels final : public AnalyticalKernels {
         for (std::int32_t k = begin; k < end; ++k) grad_entry_x_[k] = grad_entry_y_[k] = 0;
         continue;
       }
-      const double wx = wa_net_axis(entry_x_.data(), begin, end, gamma, &grad_entry_x_[begin]);
-      const double wy = wa_net_axis(entry_y_.data(), begin, end, gamma, &grad_entry_y_[begin]);
+      double* scratch = &scratch_[begin];
+      const double wx =
+          wa_net_axis(entry_x_.data(), begin, end, gamma, &grad_entry_x_[begin], scratch);
+      const double wy =
+          wa_net_axis(entry_y_.data(), begin, end, gamma, &grad_entry_y_[begin], scratch);
       const double weight = s.net_weight[n];
       for (std::int32_t k = begin; k < end; ++k) {
         grad_entry_x_[k] *= weight;
@@ -172,7 +176,7 @@ class CpuAnalyticalKernels final : public AnalyticalKernels {
 
   AnalyticalStructure structure_;
   std::unique_ptr<PoissonSolver> solver_;
-  std::vector<double> entry_x_, entry_y_, grad_entry_x_, grad_entry_y_, net_value_;
+  std::vector<double> entry_x_, entry_y_, grad_entry_x_, grad_entry_y_, scratch_, net_value_;
   std::vector<std::int64_t> charge_fixed_;
   std::vector<double> charge_, rho_, potential_, field_x_, field_y_;
 };

@@ -51,7 +51,8 @@ __global__ void gather_entries_kernel(std::int64_t entries, const std::int32_t* 
 
 __global__ void wa_kernel(std::int32_t nets, const std::int32_t* begin, const std::uint8_t* used,
                           const double* weight, const double* entry_x, const double* entry_y,
-                          double gamma, double* grad_x, double* grad_y, double* value) {
+                          double gamma, double* grad_x, double* grad_y, double* scratch,
+                          double* value) {
   const std::int32_t n = static_cast<std::int32_t>(blockIdx.x * blockDim.x + threadIdx.x);
   if (n >= nets) return;
   const std::int32_t first = begin[n], last = begin[n + 1];
@@ -60,8 +61,8 @@ __global__ void wa_kernel(std::int32_t nets, const std::int32_t* begin, const st
     value[n] = 0;
     return;
   }
-  const double wx = wa_net_axis(entry_x, first, last, gamma, grad_x + first);
-  const double wy = wa_net_axis(entry_y, first, last, gamma, grad_y + first);
+  const double wx = wa_net_axis(entry_x, first, last, gamma, grad_x + first, scratch + first);
+  const double wy = wa_net_axis(entry_y, first, last, gamma, grad_y + first, scratch + first);
   for (std::int32_t k = first; k < last; ++k) {
     grad_x[k] *= weight[n];
     grad_y[k] *= weight[n];
@@ -206,7 +207,7 @@ class CudaAnalyticalKernels final : public AnalyticalKernels {
     upload(&entries_begin_, s_.object_entries_begin.data(), s_.object_entries_begin.size());
     upload(&entries_, s_.object_entries.data(), s_.object_entries.size());
     const std::size_t entries = s_.net_terminals.size();
-    for (auto* buffer : {&entry_x_, &entry_y_, &grad_entry_x_, &grad_entry_y_}) {
+    for (auto* buffer : {&entry_x_, &entry_y_, &grad_entry_x_, &grad_entry_y_, &scratch_}) {
       buffer->reserve(entries);
     }
     net_value_.reserve(s_.net_weight.size());
@@ -240,7 +241,8 @@ class CudaAnalyticalKernels final : public AnalyticalKernels {
     if (nets > 0) {
       wa_kernel<<<blocks_for(nets), kThreadsPerBlock>>>(
           nets, net_begin_.get(), net_used_.get(), net_weight_.get(), entry_x_.get(),
-          entry_y_.get(), gamma, grad_entry_x_.get(), grad_entry_y_.get(), net_value_.get());
+          entry_y_.get(), gamma, grad_entry_x_.get(), grad_entry_y_.get(), scratch_.get(),
+          net_value_.get());
       check_launch("wa_kernel");
     }
     if (s_.movable > 0) {
@@ -375,7 +377,7 @@ class CudaAnalyticalKernels final : public AnalyticalKernels {
   DeviceBuffer<double> width_, height_, pin_offset_x_, pin_offset_y_, net_weight_, x_, y_;
   DeviceBuffer<std::int32_t> pin_object_, net_begin_, net_terminals_, entries_begin_, entries_;
   DeviceBuffer<std::uint8_t> net_used_;
-  DeviceBuffer<double> entry_x_, entry_y_, grad_entry_x_, grad_entry_y_, net_value_;
+  DeviceBuffer<double> entry_x_, entry_y_, grad_entry_x_, grad_entry_y_, scratch_, net_value_;
   DeviceBuffer<double> gradient_x_, gradient_y_;
   DeviceBuffer<unsigned long long> charge_fixed_;
   DeviceBuffer<double> charge_, rho_, work_a_, work_b_, potential_, field_x_, field_y_;

@@ -84,15 +84,15 @@ TEST(PoissonSolverTest, UniformDensityHasNoFieldAndModesAddUp) {
 
 TEST(WaNetTest, TendsToTheSpanAndItsGradientMatchesFiniteDifferences) {
   const std::vector<double> two = {0.0, 10.0};
-  std::vector<double> grad(2);
-  EXPECT_NEAR(wa_net_axis(two.data(), 0, 2, 0.01, grad.data()), 10.0, 1e-9);
+  std::vector<double> grad(2), scratch(6);
+  EXPECT_NEAR(wa_net_axis(two.data(), 0, 2, 0.01, grad.data(), scratch.data()), 10.0, 1e-9);
   EXPECT_NEAR(grad[0], -1.0, 1e-9);
   EXPECT_NEAR(grad[1], 1.0, 1e-9);
   // Two terminals at a and b, gamma g: WA = (b - a) tanh((b - a) / (2 g)) ... in closed form
   // WA = (b e^(b/g) + a e^(a/g)) / (e^(a/g) + e^(b/g)) - (a e^(-a/g) + b e^(-b/g)) /
   // (e^(-a/g) + e^(-b/g)) = (b - a) (e^d - 1) / (e^d + 1) with d = (b - a) / g.
   const double d = 10.0 / 4.0;
-  EXPECT_NEAR(wa_net_axis(two.data(), 0, 2, 4.0, grad.data()),
+  EXPECT_NEAR(wa_net_axis(two.data(), 0, 2, 4.0, grad.data(), scratch.data()),
               10.0 * (std::exp(d) - 1) / (std::exp(d) + 1), 1e-12);
 
   std::mt19937 random(7);
@@ -101,8 +101,8 @@ TEST(WaNetTest, TendsToTheSpanAndItsGradientMatchesFiniteDifferences) {
     std::vector<double> pos(6);
     for (double& p : pos) p = position(random);
     const double gamma = 3.0;
-    std::vector<double> g(6), scratch(6);
-    const double value = wa_net_axis(pos.data(), 0, 6, gamma, g.data());
+    std::vector<double> g(6), work(6);
+    const double value = wa_net_axis(pos.data(), 0, 6, gamma, g.data(), scratch.data());
     const double low = *std::min_element(pos.begin(), pos.end());
     const double high = *std::max_element(pos.begin(), pos.end());
     EXPECT_GT(value, 0.0);
@@ -112,8 +112,8 @@ TEST(WaNetTest, TendsToTheSpanAndItsGradientMatchesFiniteDifferences) {
       std::vector<double> plus = pos, minus = pos;
       plus[k] += h;
       minus[k] -= h;
-      const double numeric = (wa_net_axis(plus.data(), 0, 6, gamma, scratch.data()) -
-                              wa_net_axis(minus.data(), 0, 6, gamma, scratch.data())) /
+      const double numeric = (wa_net_axis(plus.data(), 0, 6, gamma, work.data(), scratch.data()) -
+                              wa_net_axis(minus.data(), 0, 6, gamma, work.data(), scratch.data())) /
                              (2 * h);
       EXPECT_NEAR(g[k], numeric, 1e-7) << "terminal " << k;
     }
@@ -171,11 +171,12 @@ TEST(AnalyticalKernelsTest, WirelengthIsTheWeightedWaSumAndItsGradientIsExact) {
   // By hand from the definition: net 0 = pins 0, 1, 4; net 1 = pins 2, 3 (net 2 has degree 1).
   const std::vector<double> net0_x{10 + 1, 30 - 2, 20 + 3}, net0_y{12, 40, 50 - 4};
   const std::vector<double> net1_x{30 + 2, 50}, net1_y{40 + 1, 8};
-  std::vector<double> scratch(3);
-  const double expected = 1.0 * (wa_net_axis(net0_x.data(), 0, 3, gamma, scratch.data()) +
-                                 wa_net_axis(net0_y.data(), 0, 3, gamma, scratch.data())) +
-                          2.5 * (wa_net_axis(net1_x.data(), 0, 2, gamma, scratch.data()) +
-                                 wa_net_axis(net1_y.data(), 0, 2, gamma, scratch.data()));
+  std::vector<double> g(3), scratch(3);
+  const double expected =
+      1.0 * (wa_net_axis(net0_x.data(), 0, 3, gamma, g.data(), scratch.data()) +
+             wa_net_axis(net0_y.data(), 0, 3, gamma, g.data(), scratch.data())) +
+      2.5 * (wa_net_axis(net1_x.data(), 0, 2, gamma, g.data(), scratch.data()) +
+             wa_net_axis(net1_y.data(), 0, 2, gamma, g.data(), scratch.data()));
   EXPECT_NEAR(value, expected, 1e-12);
   for (int i = 0; i < 3; ++i) {
     for (int axis = 0; axis < 2; ++axis) {

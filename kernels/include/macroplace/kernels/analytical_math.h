@@ -6,7 +6,7 @@
 // the bin span and overlap of a density-smoothed object. Bins are indexed row * cols + col, row
 // 0 at the bottom, like the proxy-cost grids.
 //
-//   double value = wa_net_axis(pos, begin, end, gamma, grad);  // grad[k - begin] per terminal
+//   double value = wa_net_axis(pos, begin, end, gamma, grad, scratch);  // grad per terminal
 //   SmoothedRect r = smoothed_rect(bins, x, y, width, height);
 //   double area = r.scale * overlap_length(r.x0, r.x1, bx0, bx1) * overlap_length(...);
 #pragma once
@@ -30,10 +30,11 @@ struct DensityBins {
 // Weighted-average wirelength of one net along one axis (Hsu et al., DAC 2011):
 //   WA = sum x_i e^(x_i/g) / sum e^(x_i/g) - sum x_i e^(-x_i/g) / sum e^(-x_i/g),
 // evaluated with the exponents shifted by the net's max (min) so that nothing overflows. `pos`
-// holds the terminals' coordinates [begin, end); grad[k - begin] receives dWA/dpos[k]. WA lies in
+// holds the terminals' coordinates [begin, end); grad[k - begin] receives dWA/dpos[k];
+// scratch[k - begin] is working storage (each exponential is taken once). WA lies in
 // (0, max - min] and tends to max - min as gamma -> 0.
 MACROPLACE_HD double wa_net_axis(const double* pos, std::int32_t begin, std::int32_t end,
-                                 double gamma, double* grad) {
+                                 double gamma, double* grad, double* scratch) {
   double high = pos[begin];
   double low = pos[begin];
   for (std::int32_t k = begin + 1; k < end; ++k) {
@@ -45,6 +46,8 @@ MACROPLACE_HD double wa_net_axis(const double* pos, std::int32_t begin, std::int
   for (std::int32_t k = begin; k < end; ++k) {
     const double plus = exp((pos[k] - high) * inverse_gamma);
     const double minus = exp((low - pos[k]) * inverse_gamma);
+    grad[k - begin] = plus;
+    scratch[k - begin] = minus;
     sum_plus += plus;
     weighted_plus += pos[k] * plus;
     sum_minus += minus;
@@ -52,9 +55,11 @@ MACROPLACE_HD double wa_net_axis(const double* pos, std::int32_t begin, std::int
   }
   const double mean_plus = weighted_plus / sum_plus;
   const double mean_minus = weighted_minus / sum_minus;
+  const double inverse_plus = 1.0 / sum_plus;
+  const double inverse_minus = 1.0 / sum_minus;
   for (std::int32_t k = begin; k < end; ++k) {
-    const double plus = exp((pos[k] - high) * inverse_gamma) / sum_plus;
-    const double minus = exp((low - pos[k]) * inverse_gamma) / sum_minus;
+    const double plus = grad[k - begin] * inverse_plus;
+    const double minus = scratch[k - begin] * inverse_minus;
     grad[k - begin] = plus * (1.0 + (pos[k] - mean_plus) * inverse_gamma) -
                       minus * (1.0 - (pos[k] - mean_minus) * inverse_gamma);
   }
