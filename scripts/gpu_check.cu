@@ -1,4 +1,5 @@
-// gpu_check: CPU-vs-CUDA parity and CUDA kernel timings of CostKernels, in one program that needs
+// gpu_check: CPU-vs-CUDA parity and CUDA kernel timings of CostKernels and AnalyticalKernels
+// (through the public factory), in one program that needs
 // only the kernels sources (no GoogleTest, no Google Benchmark, no zlib), for machines that lend
 // a GPU but lack the project's development packages. Built and run by scripts/gpu-check.
 //
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "cuda_cost_kernels.cu"  // NOLINT: the backend itself, see above
+#include "macroplace/kernels/analytical_kernels.h"
 
 namespace mk = macroplace::kernels;
 
@@ -309,6 +311,8 @@ void time_method(const std::string& method, mk::cuda_backend::CudaCostKernels& c
   emit(name + "/speedup_call_vs_cpu", median(host) / median(wall), "x");
 }
 
+void check_analytical();  // below: CPU-vs-CUDA parity of AnalyticalKernels
+
 int run() {
   int device = 0;
   mk::check(cudaGetDevice(&device), "cudaGetDevice");
@@ -389,9 +393,139 @@ int run() {
         k.macro_routing(grid, big.macros(), kHAlloc, kVAlloc, a.data(), b.data());
       },
       traffic.macro_routing, peak, repeats);
+  check_analytical();
   return g_failed ? 1 : 0;
 }
 
+// ---- analytical placer kernels (AnalyticalKernels) ----
+
+// A random mixed-size design for the analytical kernels: `movable` small cells and a few large
+// fixed macros on a 1000 um canvas, nets of 2..8 pins with offsets.
+struct AnalyticalCase {
+  std::vector<double> width, height, x, y, offset_x, offset_y, weight;
+  std::vector<std::int32_t> pin_object, begin{0}, terminals;
+  mk::AnalyticalDesign design;
+};
+
+void make_analytical_case(std::uint32_t seed, std::int32_t movable, std::int32_t fixed,
+                          std::int32_t bins, AnalyticalCase* c) {
+  std::mt19937 random(seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const std::int32_t objects = movable + fixed;
+  for (std::int32_t i = 0; i < objects; ++i) {
+    const bool big = i >= movable;
+    c->width.push_back(big ? 40 + 60 * unit(random) : 0.4 + 2 * unit(random));
+    c->height.push_back(big ? 40 + 60 * unit(random) : 1.4);
+    c->x.push_back(1000 * unit(random));
+    c->y.push_back(1000 * unit(random));
+  }
+  const std::int32_t pins = 4 * objects;
+  for (std::int32_t p = 0; p < pins; ++p) {
+    const auto object = static_cast<std::int32_t>(unit(random) * objects) % objects;
+    c->pin_object.push_back(object);
+    c->offset_x.push_back((unit(random) - 0.5) * c->width[object]);
+    c->offset_y.push_back((unit(random) - 0.5) * c->height[object]);
+  }
+  for (std::int32_t n = 0; n < objects; ++n) {
+    const int degree = 2 + static_cast<int>(unit(random) * 7);
+    for (int k = 0; k < degree; ++k) {
+      c->terminals.push_back(static_cast<std::int32_t>(unit(random) * pins) % pins);
+    }
+    c->begin.push_back(static_cast<std::int32_t>(c->terminals.size()));
+    c->weight.push_back(1.0 + (n % 3));
+  }
+  mk::AnalyticalDesign& d = c->design;
+  d.objects = objects;
+  d.movable = movable;
+  d.width = c->width.data();
+  d.height = c->height.data();
+  d.pins = pins;
+  d.pin_object = c->pin_object.data();
+  d.pin_offset_x = c->offset_x.data();
+  d.pin_offset_y = c->offset_y.data();
+  d.nets = mk::NetArrays{static_cast<std::int32_t>(c->weight.size()), c->begin.data(),
+                         c->terminals.data(), c->weight.data()};
+  d.bins = mk::DensityBins{bins, bins, 0, 0, 1000, 1000};
+  d.target_density = 0.8;
+}
+
+struct AnalyticalOutputs {
+  double wirelength = 0, hpwl = 0, energy = 0, overflow = 0;
+  std::vector<double> wl_x, wl_y, d_x, d_y, map;
+};
+
+AnalyticalOutputs run_analytical(mk::AnalyticalKernels& k, const AnalyticalCase& c) {
+  AnalyticalOutputs o;
+  const auto n = static_cast<std::size_t>(c.design.movable);
+  o.wl_x.resize(n);
+  o.wl_y.resize(n);
+  o.d_x.resize(n);
+  o.d_y.resize(n);
+  o.wirelength = k.wirelength(c.x.data(), c.y.data(), 8.0, o.wl_x.data(), o.wl_y.data());
+  o.hpwl = k.hpwl(c.x.data(), c.y.data());
+  const mk::DensityValue value = k.density(c.x.data(), c.y.data(), o.d_x.data(), o.d_y.data());
+  o.energy = value.energy;
+  o.overflow = value.overflow;
+  o.map = k.density_map();
+  return o;
+}
+
+// Largest |a - b| over the largest |a|: the error of a gradient field as a whole.
+double field_error(const std::vector<double>& a, const std::vector<double>& b) {
+  double scale = 0, worst = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    scale = std::max(scale, std::fabs(a[i]));
+    worst = std::max(worst, std::fabs(a[i] - b[i]));
+  }
+  return scale > 0 ? worst / scale : worst;
+}
+
+void check_analytical() {
+  for (const std::int32_t movable : {2000, 200000}) {
+    AnalyticalCase c;
+    make_analytical_case(7, movable, 100, movable > 10000 ? 512 : 64, &c);
+    std::string error;
+    auto cpu = mk::make_analytical_kernels(mk::Backend::kCpu, &error);
+    auto cuda = mk::make_analytical_kernels(mk::Backend::kCuda, &error);
+    if (cuda == nullptr) {
+      std::fprintf(stderr, "gpu-check: analytical CUDA backend: %s\n", error.c_str());
+      g_failed = true;
+      return;
+    }
+    cpu->set_design(c.design);
+    cuda->set_design(c.design);
+    const AnalyticalOutputs a = run_analytical(*cpu, c);
+    const AnalyticalOutputs b = run_analytical(*cuda, c);
+    const std::string name = "analytical/" + std::to_string(movable);
+    expect_within(name + "/wirelength", std::fabs(a.wirelength - b.wirelength) / a.wirelength);
+    expect_within(name + "/hpwl", std::fabs(a.hpwl - b.hpwl) / a.hpwl);
+    expect_within(name + "/wirelength_gradient",
+                  std::max(field_error(a.wl_x, b.wl_x), field_error(a.wl_y, b.wl_y)));
+    expect_within(name + "/density_map", field_error(a.map, b.map));
+    expect_within(name + "/overflow", std::fabs(a.overflow - b.overflow));
+    // The CUDA Poisson solve (dense transforms) and FFTW round differently: compare energy and
+    // field to 1e-9 of their scale.
+    expect_within(name + "/energy", std::fabs(a.energy - b.energy) / std::fabs(a.energy));
+    expect_within(name + "/density_gradient",
+                  std::max(field_error(a.d_x, b.d_x), field_error(a.d_y, b.d_y)));
+    const AnalyticalOutputs again = run_analytical(*cuda, c);
+    expect_true(name + "/cuda_deterministic",
+                again.wl_x == b.wl_x && again.d_x == b.d_x && again.energy == b.energy);
+    std::vector<double> gx(c.x.size()), gy(c.x.size());
+    const auto time = [&](mk::AnalyticalKernels& k, const char* what) {
+      std::vector<double> wl, dens;
+      for (int i = 0; i < 5; ++i) {
+        wl.push_back(
+            wall_ms([&] { k.wirelength(c.x.data(), c.y.data(), 8.0, gx.data(), gy.data()); }));
+        dens.push_back(wall_ms([&] { k.density(c.x.data(), c.y.data(), gx.data(), gy.data()); }));
+      }
+      emit(name + "/" + what + "/wirelength_call_ms", median(wl), "ms");
+      emit(name + "/" + what + "/density_call_ms", median(dens), "ms");
+    };
+    time(*cuda, "cuda");
+    time(*cpu, "cpu");
+  }
+}
 }  // namespace
 
 // --cpu-only: the host side alone (design generation, CPU backend, bytes model), for checking

@@ -110,6 +110,9 @@ Problem build_problem(const netlist::Netlist& netlist, const std::vector<Orienta
   return p;
 }
 
+constexpr int kMaxBacktracks = 5;
+constexpr double kBacktrackRatio = 0.95;
+
 // Nesterov's accelerated gradient with a Lipschitz-estimated step (ePlace, section 5).
 class NesterovPlacer {
  public:
@@ -123,6 +126,15 @@ class NesterovPlacer {
         bins_(bins),
         n_(static_cast<std::size_t>(problem.movable)) {
     stop_overflow_ = options.stop_overflow.value_or(problem.std_cells > 0 ? 0.1 : 0.01);
+    // The HPWL growth per iteration that leaves the density weight as it is: a fraction of what
+    // every net stretching by one bin would add. It scales with the design, not with the current
+    // HPWL (which is tiny while everything starts at the centre).
+    double nets = 0;
+    for (std::size_t n = 0; n + 1 < problem.net_begin.size(); ++n) {
+      nets += problem.net_begin[n + 1] - problem.net_begin[n] >= 2 ? 1.0 : 0.0;
+    }
+    hpwl_reference_ = options.hpwl_growth_reference * std::max(nets, 1.0) *
+                      (bins.bin_width() + bins.bin_height());
   }
 
   // x/y: every object's centre; the movable ones are moved.
@@ -153,40 +165,44 @@ class NesterovPlacer {
     // First step size from a small trial move along the gradient.
     double step = initial_step(vx, vy, gx, gy, gamma);
     double a = 1.0;
-    double hpwl = kernels_->hpwl(ux.data(), uy.data());
+    double hpwl = kernels_->hpwl(vx.data(), vy.data());
     double previous_hpwl = hpwl;
     int iteration = 0;
-    std::vector<double> new_ux(x->size()), new_uy(y->size());
-    new_ux = ux;
-    new_uy = uy;
+    std::vector<double> new_ux = ux, new_uy = uy, next_vx = vx, next_vy = vy;
     for (; iteration < options_.max_iterations; ++iteration) {
-      // u' = v - step g; v' = u' + (a - 1) / a' (u' - u).
+      // u' = v - step g; v' = u' + (a - 1) / a' (u' - u). ePlace's backtracking: when the
+      // Lipschitz estimate at v' calls for a much shorter step than the one taken, the step is
+      // retaken with the shorter one (a few times at most).
       const double next_a = 0.5 * (1.0 + std::sqrt(4.0 * a * a + 1.0));
       const double momentum = (a - 1.0) / next_a;
-      std::vector<double> next_vx = vx, next_vy = vy;
-      for (std::size_t i = 0; i < n_; ++i) {
-        new_ux[i] = vx[i] - step * gx[i];
-        new_uy[i] = vy[i] - step * gy[i];
-      }
-      clamp(&new_ux, &new_uy);
-      for (std::size_t i = 0; i < n_; ++i) {
-        next_vx[i] = new_ux[i] + momentum * (new_ux[i] - ux[i]);
-        next_vy[i] = new_uy[i] + momentum * (new_uy[i] - uy[i]);
-      }
-      clamp(&next_vx, &next_vy);
       gamma = gamma_for(overflow);
-      kernels_->wirelength(next_vx.data(), next_vy.data(), gamma, wl_x.data(), wl_y.data());
-      density = kernels_->density(next_vx.data(), next_vy.data(), d_x.data(), d_y.data());
-      combine(wl_x, wl_y, d_x, d_y, &next_gx, &next_gy);
-      // Lipschitz estimate: |dv| / |dg|.
-      double dv = 0, dg = 0;
-      for (std::size_t i = 0; i < n_; ++i) {
-        dv += (next_vx[i] - vx[i]) * (next_vx[i] - vx[i]) +
-              (next_vy[i] - vy[i]) * (next_vy[i] - vy[i]);
-        dg += (next_gx[i] - gx[i]) * (next_gx[i] - gx[i]) +
-              (next_gy[i] - gy[i]) * (next_gy[i] - gy[i]);
+      for (int attempt = 0; attempt < kMaxBacktracks; ++attempt) {
+        for (std::size_t i = 0; i < n_; ++i) {
+          new_ux[i] = vx[i] - step * gx[i];
+          new_uy[i] = vy[i] - step * gy[i];
+        }
+        clamp(&new_ux, &new_uy);
+        for (std::size_t i = 0; i < n_; ++i) {
+          next_vx[i] = new_ux[i] + momentum * (new_ux[i] - ux[i]);
+          next_vy[i] = new_uy[i] + momentum * (new_uy[i] - uy[i]);
+        }
+        clamp(&next_vx, &next_vy);
+        kernels_->wirelength(next_vx.data(), next_vy.data(), gamma, wl_x.data(), wl_y.data());
+        density = kernels_->density(next_vx.data(), next_vy.data(), d_x.data(), d_y.data());
+        combine(wl_x, wl_y, d_x, d_y, &next_gx, &next_gy);
+        // Lipschitz estimate: |dv| / |dg|.
+        double dv = 0, dg = 0;
+        for (std::size_t i = 0; i < n_; ++i) {
+          dv += (next_vx[i] - vx[i]) * (next_vx[i] - vx[i]) +
+                (next_vy[i] - vy[i]) * (next_vy[i] - vy[i]);
+          dg += (next_gx[i] - gx[i]) * (next_gx[i] - gx[i]) +
+                (next_gy[i] - gy[i]) * (next_gy[i] - gy[i]);
+        }
+        const double estimate = dg > 0 && dv > 0 ? std::sqrt(dv / dg) : step;
+        const bool accepted = estimate >= kBacktrackRatio * step;
+        step = estimate;
+        if (accepted) break;
       }
-      if (dg > 0 && dv > 0) step = std::sqrt(dv / dg);
       std::swap(ux, new_ux);
       std::swap(uy, new_uy);
       std::swap(vx, next_vx);
@@ -196,7 +212,7 @@ class NesterovPlacer {
       a = next_a;
       overflow = density.overflow;
 
-      hpwl = kernels_->hpwl(ux.data(), uy.data());
+      hpwl = kernels_->hpwl(vx.data(), vy.data());
       update_density_weight(hpwl, previous_hpwl);
       previous_hpwl = hpwl;
       if (options_.progress) options_.progress(iteration + 1, hpwl, overflow);
@@ -205,9 +221,11 @@ class NesterovPlacer {
         break;
       }
     }
-    // The result is the main sequence u; its overflow is measured there.
-    std::vector<double> sx(n_), sy(n_);
-    result.overflow = kernels_->density(ux.data(), uy.data(), sx.data(), sy.data()).overflow;
+    // The result is the look-ahead point v, where the gradients (and the overflow that stopped
+    // the loop) were evaluated, as in DREAMPlace; the main sequence u can lag it by a step.
+    std::copy(vx.begin(), vx.begin() + static_cast<std::ptrdiff_t>(n_), ux.begin());
+    std::copy(vy.begin(), vy.begin() + static_cast<std::ptrdiff_t>(n_), uy.begin());
+    result.overflow = overflow;
     result.hpwl = kernels_->hpwl(ux.data(), uy.data());
     result.iterations = iteration;
     result.backend = kernels_->name();
@@ -264,10 +282,10 @@ class NesterovPlacer {
 
   void update_density_weight(double hpwl, double previous_hpwl) {
     constexpr double kUpper = 1.05, kLower = 0.95;
-    const double reference = options_.hpwl_growth_reference * std::max(previous_hpwl, 1e-12);
     const double delta = hpwl - previous_hpwl;
     const double factor =
-        delta < 0 ? kUpper : std::clamp(std::pow(kUpper, 1.0 - delta / reference), kLower, kUpper);
+        delta < 0 ? kUpper
+                  : std::clamp(std::pow(kUpper, 1.0 - delta / hpwl_reference_), kLower, kUpper);
     lambda_ *= factor;
   }
 
@@ -294,6 +312,7 @@ class NesterovPlacer {
   std::size_t n_;
   double lambda_ = 1.0;
   double stop_overflow_ = 0.1;
+  double hpwl_reference_ = 1.0;
 };
 
 AnalyticalResult run_placer(const netlist::Netlist& netlist, const netlist::Rect& canvas,

@@ -43,9 +43,10 @@ struct AnalyticalOptions {
   int min_iterations = 30;  // the density weight needs a few iterations before overflow means much
   // Initial density weight = ratio x |grad wirelength|_1 / |grad density|_1 (DREAMPlace 8e-5).
   double initial_density_weight_ratio = 8e-5;
-  // The density weight grows by up to 1.05 per iteration, less when the HPWL rises by more than
-  // this fraction of itself in one iteration (DREAMPlace's rule, with a relative reference).
-  double hpwl_growth_reference = 0.01;
+  // The density weight grows by 1.05 per iteration while the HPWL falls, and by
+  // 1.05^(1 - dHPWL / reference) in [0.95, 1.05] while it rises (DREAMPlace's rule), with
+  // reference = this x (nets) x (bin width + bin height): a scale of the design.
+  double hpwl_growth_reference = 0.03;
   // WA smoothing gamma = gamma_factor x (bin width + bin height) x 10^((overflow - 0.1) x 20/9 -
   // 1).
   double gamma_factor = 4.0;
