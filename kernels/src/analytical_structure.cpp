@@ -11,6 +11,7 @@ namespace macroplace::kernels {
 AnalyticalStructure::AnalyticalStructure(const AnalyticalDesign& design)
     : objects(design.objects),
       movable(design.movable),
+      fillers(design.fillers),
       width(design.width, design.width + design.objects),
       height(design.height, design.height + design.objects),
       pin_object(design.pin_object, design.pin_object + design.pins),
@@ -22,6 +23,7 @@ AnalyticalStructure::AnalyticalStructure(const AnalyticalDesign& design)
       bins(design.bins),
       target_density(design.target_density) {
   if (movable < 0 || movable > objects) throw std::invalid_argument("bad movable object count");
+  if (fillers < 0 || fillers > movable) throw std::invalid_argument("bad filler count");
   if (bins.cols < 2 || bins.rows < 2 || !(bins.width > 0) || !(bins.height > 0)) {
     throw std::invalid_argument("density bins need at least 2 x 2 bins over a positive canvas");
   }
@@ -56,7 +58,7 @@ AnalyticalStructure::AnalyticalStructure(const AnalyticalDesign& design)
   for (std::int32_t i = 0; i < objects; ++i) {
     const double area = std::fabs(width[i] * height[i]);
     total_area += area;
-    if (i < movable) movable_area += area;
+    if (i < movable - fillers) movable_area += area;
   }
   charge_scale = fixed_point_scale(total_area);
 }

@@ -18,7 +18,8 @@ struct AnalyticalStructure {
     return static_cast<std::size_t>(bins.cols) * static_cast<std::size_t>(bins.rows);
   }
 
-  std::int32_t objects = 0, movable = 0;
+  std::int32_t objects = 0, movable = 0, fillers = 0;
+  std::int32_t filler_begin() const { return movable - fillers; }
   std::vector<double> width, height;
   std::vector<std::int32_t> pin_object;
   std::vector<double> pin_offset_x, pin_offset_y;
@@ -29,7 +30,7 @@ struct AnalyticalStructure {
   std::vector<std::int32_t> object_entries_begin, object_entries;
   DensityBins bins;
   double target_density = 1;
-  double movable_area = 0;
+  double movable_area = 0;  // fillers left out
   // Fixed-point scale of bin charges (fixed_point.h): no bin holds more than all objects' area.
   double charge_scale = 1;
 };

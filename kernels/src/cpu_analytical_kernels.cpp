@@ -32,7 +32,8 @@ class CpuAnalyticalKernels final : public AnalyticalKernels {
     grad_entry_y_.assign(s.net_terminals.size(), 0.0);
     scratch_.assign(s.net_terminals.size(), 0.0);
     net_value_.assign(s.net_weight.size(), 0.0);
-    charge_fixed_.assign(bins, 0);
+    charge_fixed_.assign(2 * bins, 0);  // [0, bins): cells and fixed objects; then fillers
+    real_rho_.assign(bins, 0.0);
     charge_.assign(bins, 0.0);
     rho_.assign(bins, 0.0);
     potential_.assign(bins, 0.0);
@@ -97,13 +98,16 @@ class CpuAnalyticalKernels final : public AnalyticalKernels {
       });
     }
     const std::int32_t movable = s.movable;
+    const std::int32_t filler_begin = s.filler_begin();
+    const auto filler_offset = static_cast<std::int64_t>(charge_.size());
 #pragma omp parallel for schedule(dynamic, 256)
     for (std::int32_t i = 0; i < movable; ++i) {
       const SmoothedRect r = smoothed_rect(bins, x[i], y[i], s.width[i], s.height[i]);
+      std::int64_t* map = charge_fixed_.data() + (i >= filler_begin ? filler_offset : 0);
       for_each_bin_overlap(bins, r, [&](std::int32_t bin, double area) {
         const auto quantum = static_cast<std::int64_t>(std::llrint(area * scale));
 #pragma omp atomic
-        charge_fixed_[bin] += quantum;
+        map[bin] += quantum;
       });
     }
     const double bin_area = bins.bin_width() * bins.bin_height();
@@ -111,10 +115,13 @@ class CpuAnalyticalKernels final : public AnalyticalKernels {
     DensityValue value;
     double overflow = 0;
     for (std::size_t b = 0; b < charge_.size(); ++b) {
-      charge_[b] = static_cast<double>(charge_fixed_[b]) * inverse_scale;
+      const double real = static_cast<double>(charge_fixed_[b]) * inverse_scale;
+      const double filler = static_cast<double>(charge_fixed_[b + charge_.size()]) * inverse_scale;
+      charge_[b] = real + filler;
       rho_[b] = charge_[b] / bin_area;
-      overflow += std::max(0.0, charge_[b] - s.target_density * bin_area);
-      value.max_density = std::max(value.max_density, rho_[b]);
+      real_rho_[b] = real / bin_area;
+      overflow += std::max(0.0, real - s.target_density * bin_area);
+      value.max_density = std::max(value.max_density, real_rho_[b]);
     }
     value.overflow = s.movable_area > 0 ? overflow / s.movable_area : 0.0;
     solver_->solve(rho_.data(), potential_.data(), field_x_.data(), field_y_.data());
@@ -136,7 +143,7 @@ class CpuAnalyticalKernels final : public AnalyticalKernels {
   }
 
   std::vector<double> density_map() const override {
-    return rho_;
+    return real_rho_;
   }
 
  private:
@@ -178,7 +185,7 @@ class CpuAnalyticalKernels final : public AnalyticalKernels {
   std::unique_ptr<PoissonSolver> solver_;
   std::vector<double> entry_x_, entry_y_, grad_entry_x_, grad_entry_y_, scratch_, net_value_;
   std::vector<std::int64_t> charge_fixed_;
-  std::vector<double> charge_, rho_, potential_, field_x_, field_y_;
+  std::vector<double> charge_, rho_, real_rho_, potential_, field_x_, field_y_;
 };
 
 }  // namespace

@@ -92,24 +92,33 @@ __global__ void reduce_kernel(std::int32_t movable, const std::int32_t* entries_
   grad_y[i] = sy;
 }
 
+// Charges of every object: cells and fixed objects into charge[0, bins), fillers (objects
+// [filler_begin, movable)) into charge[bins, 2 bins).
 __global__ void scatter_kernel(std::int32_t first, std::int32_t last, std::int32_t movable,
-                               DensityBins bins, double target_density, const double* x,
-                               const double* y, const double* width, const double* height,
-                               double scale, unsigned long long* charge) {
+                               std::int32_t filler_begin, DensityBins bins, double target_density,
+                               const double* x, const double* y, const double* width,
+                               const double* height, double scale, unsigned long long* charge) {
   const std::int32_t i = first + static_cast<std::int32_t>(blockIdx.x * blockDim.x + threadIdx.x);
   if (i >= last) return;
+  if (i >= filler_begin && i < movable) {
+    charge += static_cast<std::int64_t>(bins.cols) * bins.rows;
+  }
   const SmoothedRect r = i < movable ? smoothed_rect(bins, x[i], y[i], width[i], height[i])
                                      : fixed_rect(x[i], y[i], width[i], height[i], target_density);
   for_each_bin_overlap(
       bins, r, [&](std::int32_t bin, double area) { add_fixed(&charge[bin], area, scale); });
 }
 
+// charge = cells + fillers (the Poisson source), real = cells alone (overflow, density map).
 __global__ void charge_kernel(std::int64_t bins, const unsigned long long* fixed,
                               double inverse_scale, double inverse_bin_area, double* charge,
-                              double* rho) {
+                              double* real, double* rho) {
   const std::int64_t b = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (b >= bins) return;
-  charge[b] = static_cast<double>(static_cast<long long>(fixed[b])) * inverse_scale;
+  real[b] = static_cast<double>(static_cast<long long>(fixed[b])) * inverse_scale;
+  const double filler =
+      static_cast<double>(static_cast<long long>(fixed[b + bins])) * inverse_scale;
+  charge[b] = real[b] + filler;
   rho[b] = charge[b] * inverse_bin_area;
 }
 
@@ -213,12 +222,13 @@ class CudaAnalyticalKernels final : public AnalyticalKernels {
     net_value_.reserve(s_.net_weight.size());
     host_net_value_.assign(s_.net_weight.size(), 0.0);
     const std::size_t bins = s_.bin_count();
-    charge_fixed_.reserve(bins);
-    for (auto* buffer : {&charge_, &rho_, &work_a_, &work_b_, &potential_, &field_x_, &field_y_,
-                         &coefficient_x_, &coefficient_y_}) {
+    charge_fixed_.reserve(2 * bins);
+    for (auto* buffer : {&charge_, &real_charge_, &rho_, &work_a_, &work_b_, &potential_, &field_x_,
+                         &field_y_, &coefficient_x_, &coefficient_y_}) {
       buffer->reserve(bins);
     }
     host_charge_.assign(bins, 0.0);
+    host_real_charge_.assign(bins, 0.0);
     host_rho_.assign(bins, 0.0);
     host_potential_.assign(bins, 0.0);
     std::vector<double> forward, cosine, sine;
@@ -272,17 +282,17 @@ class CudaAnalyticalKernels final : public AnalyticalKernels {
     const std::size_t bins = s_.bin_count();
     const auto rows = s_.bins.rows;
     const auto cols = s_.bins.cols;
-    check(cudaMemset(charge_fixed_.get(), 0, bins * sizeof(unsigned long long)), "cudaMemset");
+    check(cudaMemset(charge_fixed_.get(), 0, 2 * bins * sizeof(unsigned long long)), "cudaMemset");
     if (s_.objects > 0) {
       scatter_kernel<<<blocks_for(s_.objects), kThreadsPerBlock>>>(
-          0, s_.objects, s_.movable, s_.bins, s_.target_density, x_.get(), y_.get(), width_.get(),
-          height_.get(), s_.charge_scale, charge_fixed_.get());
+          0, s_.objects, s_.movable, s_.filler_begin(), s_.bins, s_.target_density, x_.get(),
+          y_.get(), width_.get(), height_.get(), s_.charge_scale, charge_fixed_.get());
       check_launch("scatter_kernel");
     }
     const double bin_area = s_.bins.bin_width() * s_.bins.bin_height();
     charge_kernel<<<blocks_for(bins), kThreadsPerBlock>>>(
         static_cast<std::int64_t>(bins), charge_fixed_.get(), 1.0 / s_.charge_scale, 1.0 / bin_area,
-        charge_.get(), rho_.get());
+        charge_.get(), real_charge_.get(), rho_.get());
     check_launch("charge_kernel");
 
     // Poisson: forward DCT-II along x then y, coefficients, evaluations.
@@ -308,8 +318,9 @@ class CudaAnalyticalKernels final : public AnalyticalKernels {
     check(cudaMemcpy(host_charge_.data(), charge_.get(), bins * sizeof(double),
                      cudaMemcpyDeviceToHost),
           "cudaMemcpy charge");
-    check(cudaMemcpy(host_rho_.data(), rho_.get(), bins * sizeof(double), cudaMemcpyDeviceToHost),
-          "cudaMemcpy rho");
+    check(cudaMemcpy(host_real_charge_.data(), real_charge_.get(), bins * sizeof(double),
+                     cudaMemcpyDeviceToHost),
+          "cudaMemcpy real charge");
     check(cudaMemcpy(host_potential_.data(), potential_.get(), bins * sizeof(double),
                      cudaMemcpyDeviceToHost),
           "cudaMemcpy potential");
@@ -317,7 +328,8 @@ class CudaAnalyticalKernels final : public AnalyticalKernels {
     DensityValue value;
     double overflow = 0, energy = 0;
     for (std::size_t b = 0; b < bins; ++b) {
-      overflow += std::fmax(0.0, host_charge_[b] - s_.target_density * bin_area);
+      host_rho_[b] = host_real_charge_[b] / bin_area;
+      overflow += std::fmax(0.0, host_real_charge_[b] - s_.target_density * bin_area);
       value.max_density = std::fmax(value.max_density, host_rho_[b]);
       energy += host_charge_[b] * host_potential_[b];
     }
@@ -380,10 +392,11 @@ class CudaAnalyticalKernels final : public AnalyticalKernels {
   DeviceBuffer<double> entry_x_, entry_y_, grad_entry_x_, grad_entry_y_, scratch_, net_value_;
   DeviceBuffer<double> gradient_x_, gradient_y_;
   DeviceBuffer<unsigned long long> charge_fixed_;
-  DeviceBuffer<double> charge_, rho_, work_a_, work_b_, potential_, field_x_, field_y_;
+  DeviceBuffer<double> charge_, real_charge_, rho_, work_a_, work_b_, potential_, field_x_,
+      field_y_;
   DeviceBuffer<double> coefficient_x_, coefficient_y_;
   DeviceBuffer<double> forward_x_, cosine_x_, sine_x_, forward_y_, cosine_y_, sine_y_;
-  std::vector<double> host_net_value_, host_charge_, host_rho_, host_potential_;
+  std::vector<double> host_net_value_, host_charge_, host_real_charge_, host_rho_, host_potential_;
 };
 
 }  // namespace

@@ -38,9 +38,10 @@ double l1_norm(const std::vector<double>& a, const std::vector<double>& b) {
 
 // The placement problem as the kernels see it: objects (movable first), pins, nets over pins.
 struct Problem {
-  std::vector<NodeId> object_node;      // object -> node
-  std::vector<std::int32_t> object_of;  // node -> object, -1 for pins
-  std::int32_t movable = 0;
+  std::vector<NodeId> object_node;       // object -> node
+  std::vector<std::int32_t> object_of;   // node -> object, -1 for pins
+  std::int32_t cells = 0;                // movable objects of the netlist: [0, cells)
+  std::int32_t movable = 0;              // cells, then fillers: [cells, movable)
   std::int32_t std_cells = 0;            // movable standard cells
   std::vector<double> width, height;     // per object, after orientation
   std::vector<std::int32_t> pin_object;  // one pin per distinct net terminal node
@@ -51,7 +52,46 @@ struct Problem {
   std::vector<double> pin_count;  // net terminals on each movable object (for preconditioning)
 };
 
-Problem build_problem(const netlist::Netlist& netlist, const std::vector<Orientation>& orientation,
+// Filler cells (ePlace): total area = target density x free canvas area - movable area, of the
+// movable objects' mean size, at most max_fillers_per_object x movable of them (larger when the
+// cap binds). Returns the count and sets the size.
+std::int32_t filler_count(const netlist::Netlist& netlist, const netlist::Rect& canvas,
+                          const AnalyticalOptions& options, const Problem& p,
+                          const std::vector<std::uint8_t>& placed, double* width, double* height) {
+  if (!options.fillers || p.movable == 0) return 0;
+  double movable_area = 0, mean_width = 0, mean_height = 0;
+  for (std::int32_t o = 0; o < p.movable; ++o) {
+    movable_area += p.width[o] * p.height[o];
+    mean_width += p.width[o];
+    mean_height += p.height[o];
+  }
+  mean_width /= p.movable;
+  mean_height /= p.movable;
+  double fixed_area = 0;
+  for (NodeId node = 0; node < netlist.num_nodes(); ++node) {
+    if (netlist::is_pin(netlist.kind(node)) || moves(netlist, node) || placed[node] == 0) continue;
+    const double hw = 0.5 * netlist.placed_width(node), hh = 0.5 * netlist.placed_height(node);
+    const double ox = std::max(
+        0.0, std::min(canvas.x1, netlist.x(node) + hw) - std::max(canvas.x0, netlist.x(node) - hw));
+    const double oy = std::max(
+        0.0, std::min(canvas.y1, netlist.y(node) + hh) - std::max(canvas.y0, netlist.y(node) - hh));
+    fixed_area += ox * oy;
+  }
+  const double free_area = std::max(0.0, canvas.width() * canvas.height() - fixed_area);
+  const double filler_area = options.target_density * free_area - movable_area;
+  const double unit = mean_width * mean_height;
+  if (!(filler_area > 0) || !(unit > 0)) return 0;
+  const double cap = options.max_fillers_per_object * p.movable;
+  const double count = std::min(std::floor(filler_area / unit), cap);
+  if (count < 1) return 0;
+  const double scale = std::sqrt(filler_area / (count * unit));  // > 1 only when capped
+  *width = mean_width * scale;
+  *height = mean_height * scale;
+  return static_cast<std::int32_t>(count);
+}
+
+Problem build_problem(const netlist::Netlist& netlist, const netlist::Rect& canvas,
+                      const AnalyticalOptions& options, const std::vector<Orientation>& orientation,
                       const std::vector<std::uint8_t>& placed) {
   Problem p;
   const std::int32_t nodes = netlist.num_nodes();
@@ -68,7 +108,17 @@ Problem build_problem(const netlist::Netlist& netlist, const std::vector<Orienta
       p.width.push_back(present ? (swap ? netlist.height(node) : netlist.width(node)) : 0.0);
       p.height.push_back(present ? (swap ? netlist.width(node) : netlist.height(node)) : 0.0);
     }
-    if (pass == 0) p.movable = static_cast<std::int32_t>(p.object_node.size());
+    if (pass == 0) {
+      p.cells = static_cast<std::int32_t>(p.object_node.size());
+      p.movable = p.cells;
+      double width = 0, height = 0;
+      const std::int32_t fillers =
+          filler_count(netlist, canvas, options, p, placed, &width, &height);
+      p.object_node.insert(p.object_node.end(), fillers, netlist::kNoNode);
+      p.width.insert(p.width.end(), fillers, width);
+      p.height.insert(p.height.end(), fillers, height);
+      p.movable += fillers;
+    }
   }
   p.pin_of_node.assign(nodes, -1);
   p.net_begin.reserve(static_cast<std::size_t>(netlist.num_nets()) + 1);
@@ -332,7 +382,7 @@ AnalyticalResult run_placer(const netlist::Netlist& netlist, const netlist::Rect
     result.status = Status::error("positions must have one entry per node");
     return result;
   }
-  const Problem problem = build_problem(netlist, orientation, placed);
+  const Problem problem = build_problem(netlist, canvas, options, orientation, placed);
   if (problem.movable == 0) {
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -345,7 +395,7 @@ AnalyticalResult run_placer(const netlist::Netlist& netlist, const netlist::Rect
     return result;
   }
   kernels::DensityBins bins;
-  bins.cols = bins.rows = options.bins > 0 ? options.bins : automatic_bins(problem.movable);
+  bins.cols = bins.rows = options.bins > 0 ? options.bins : automatic_bins(problem.cells);
   bins.x0 = canvas.x0;
   bins.y0 = canvas.y0;
   bins.width = canvas.width();
@@ -353,6 +403,7 @@ AnalyticalResult run_placer(const netlist::Netlist& netlist, const netlist::Rect
   kernels::AnalyticalDesign design;
   design.objects = static_cast<std::int32_t>(problem.object_node.size());
   design.movable = problem.movable;
+  design.fillers = problem.movable - problem.cells;
   design.width = problem.width.data();
   design.height = problem.height.data();
   design.pins = static_cast<std::int32_t>(problem.pin_object.size());
@@ -372,8 +423,14 @@ AnalyticalResult run_placer(const netlist::Netlist& netlist, const netlist::Rect
   std::mt19937_64 random(options.seed);
   std::normal_distribution<double> noise(0.0, 1.0);
   const double cx = 0.5 * (canvas.x0 + canvas.x1), cy = 0.5 * (canvas.y0 + canvas.y1);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
   for (std::size_t o = 0; o < problem.object_node.size(); ++o) {
     const NodeId node = problem.object_node[o];
+    if (node == netlist::kNoNode) {  // a filler: anywhere on the canvas (DREAMPlace)
+      ox[o] = canvas.x0 + canvas.width() * uniform(random);
+      oy[o] = canvas.y0 + canvas.height() * uniform(random);
+      continue;
+    }
     ox[o] = (*x)[node];
     oy[o] = (*y)[node];
     if (static_cast<std::int32_t>(o) < problem.movable) {
@@ -387,7 +444,9 @@ AnalyticalResult run_placer(const netlist::Netlist& netlist, const netlist::Rect
   }
   NesterovPlacer placer(problem, canvas, options, kernels.get(), bins);
   result = placer.run(&ox, &oy);
-  for (std::int32_t o = 0; o < problem.movable; ++o) {
+  result.movable = problem.cells;
+  result.fillers = problem.movable - problem.cells;
+  for (std::int32_t o = 0; o < problem.cells; ++o) {
     (*x)[problem.object_node[o]] = ox[o];
     (*y)[problem.object_node[o]] = oy[o];
   }
@@ -420,6 +479,9 @@ Status AnalyticalOptions::validate() const {
     return Status::error("gamma factor must be positive");
   }
   if (max_net_degree < 0) return Status::error("max net degree must be non-negative");
+  if (!(max_fillers_per_object >= 0) || !std::isfinite(max_fillers_per_object)) {
+    return Status::error("max fillers per object must be non-negative");
+  }
   if (!(initial_noise >= 0) || !std::isfinite(initial_noise)) {
     return Status::error("initial noise must be non-negative");
   }

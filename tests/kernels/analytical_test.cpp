@@ -278,6 +278,46 @@ TEST(AnalyticalKernelsTest, DensityGradientPushesOverlappingObjectsApart) {
   EXPECT_NEAR(gy[0], gy[1], 1e-9 * std::fabs(gx[0]));
 }
 
+TEST(AnalyticalKernelsTest, FillersPushButStayOutOfOverflowAndTheMap) {
+  // Two 16 x 16 objects (large enough not to be smoothed) on the same 2 x 2 bins; the second is
+  // a filler. The map and the overflow see only the first; the field (hence both gradients)
+  // sees both.
+  std::vector<double> size{16, 16};
+  std::vector<std::int32_t> pin_object{0};
+  std::vector<double> offsets{0};
+  std::vector<std::int32_t> net_begin{0, 1}, terminals{0};
+  std::vector<double> weight{1};
+  AnalyticalDesign design;
+  design.objects = 2;
+  design.movable = 2;
+  design.width = size.data();
+  design.height = size.data();
+  design.pins = 1;
+  design.pin_object = pin_object.data();
+  design.pin_offset_x = offsets.data();
+  design.pin_offset_y = offsets.data();
+  design.nets = NetArrays{1, net_begin.data(), terminals.data(), weight.data()};
+  design.bins = DensityBins{8, 8, 0, 0, 64, 64};
+  design.target_density = 0.5;
+  std::vector<double> x{24, 24}, y{24, 24};  // both exactly on bins (columns 2-3, rows 2-3)
+  std::vector<double> gx(2), gy(2);
+  auto without = cpu_kernels(design);
+  const DensityValue both_real = without->density(x.data(), y.data(), gx.data(), gy.data());
+  EXPECT_NEAR(without->density_map()[3 * 8 + 3], 2.0, 1e-12);
+  EXPECT_NEAR(both_real.overflow, 4 * (2.0 - 0.5) * 64 / 512, 1e-12);
+  design.fillers = 1;
+  auto with = cpu_kernels(design);
+  std::vector<double> fx(2), fy(2);
+  const DensityValue one_real = with->density(x.data(), y.data(), fx.data(), fy.data());
+  EXPECT_NEAR(with->density_map()[3 * 8 + 3], 1.0, 1e-12);
+  EXPECT_NEAR(one_real.overflow, 4 * (1.0 - 0.5) * 64 / 256, 1e-12);
+  EXPECT_NEAR(one_real.max_density, 1.0, 1e-12);
+  // Same charges in the Poisson source: same energy and gradients.
+  EXPECT_NEAR(one_real.energy, both_real.energy, 1e-12 * std::fabs(both_real.energy));
+  EXPECT_NEAR(fx[0], gx[0], 1e-12 * std::fabs(gx[0]) + 1e-15);
+  EXPECT_NEAR(fy[1], gy[1], 1e-12 * std::fabs(gy[1]) + 1e-15);
+}
+
 TEST(AnalyticalKernelsTest, ResultsDoNotDependOnTheThreadCount) {
   // 2000 random objects and nets: every output bit-identical on 1 and 2 threads.
   std::mt19937 random(3);

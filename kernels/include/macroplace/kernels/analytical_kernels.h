@@ -30,6 +30,10 @@ namespace macroplace::kernels {
 struct AnalyticalDesign {
   std::int32_t objects = 0;  // movable first, then fixed
   std::int32_t movable = 0;
+  // The last `fillers` movable objects are filler cells (ePlace): they take part in the density
+  // only, so that real cells may sit at the target density instead of spreading over all the
+  // free space, and are left out of the overflow.
+  std::int32_t fillers = 0;
   const double* width = nullptr;  // per object
   const double* height = nullptr;
   std::int32_t pins = 0;
@@ -43,9 +47,10 @@ struct AnalyticalDesign {
 };
 
 struct DensityValue {
-  double energy = 0;    // 1/2 sum over bins of charge x potential
-  double overflow = 0;  // sum over bins of max(0, charge - target x bin area) / movable area
-  double max_density = 0;
+  double energy = 0;  // 1/2 sum over bins of charge x potential
+  // Sum over bins of max(0, charge - target x bin area) / movable area, fillers left out.
+  double overflow = 0;
+  double max_density = 0;  // fillers left out
 };
 
 class AnalyticalKernels {
@@ -62,7 +67,8 @@ class AnalyticalKernels {
   // Electrostatic energy, overflow and gradients per movable object.
   virtual DensityValue density(const double* x, const double* y, double* grad_x,
                                double* grad_y) = 0;
-  // The bin densities (charge / bin area, fixed objects included) of the last density() call.
+  // The bin densities (charge / bin area, fixed objects included, fillers left out) of the last
+  // density() call.
   virtual std::vector<double> density_map() const = 0;
 };
 
