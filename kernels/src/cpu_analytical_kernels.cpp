@@ -16,6 +16,8 @@ namespace macroplace::kernels {
 
 namespace {
 
+constexpr std::size_t kParallelMinimum = std::size_t{1} << 17;  // items of work per loop
+
 class CpuAnalyticalKernels final : public AnalyticalKernels {
  public:
   const char* name() const override { return "cpu"; }
@@ -46,7 +48,7 @@ class CpuAnalyticalKernels final : public AnalyticalKernels {
     const AnalyticalStructure& s = structure_;
     gather_entries(x, y);
     const auto nets = static_cast<std::int64_t>(s.net_weight.size());
-#pragma omp parallel for schedule(dynamic, 256)
+#pragma omp parallel for schedule(dynamic, 256) if (parallel_entries())
     for (std::int64_t n = 0; n < nets; ++n) {
       const std::int32_t begin = s.net_begin[n];
       const std::int32_t end = s.net_begin[n + 1];
@@ -75,7 +77,7 @@ class CpuAnalyticalKernels final : public AnalyticalKernels {
     const AnalyticalStructure& s = structure_;
     gather_entries(x, y);
     const auto nets = static_cast<std::int64_t>(s.net_weight.size());
-#pragma omp parallel for schedule(dynamic, 256)
+#pragma omp parallel for schedule(dynamic, 256) if (parallel_entries())
     for (std::int64_t n = 0; n < nets; ++n) {
       net_value_[n] = s.net_used[n]
                           ? s.net_weight[n] * entries_hpwl(entry_x_.data(), entry_y_.data(),
@@ -100,7 +102,7 @@ class CpuAnalyticalKernels final : public AnalyticalKernels {
     const std::int32_t movable = s.movable;
     const std::int32_t filler_begin = s.filler_begin();
     const auto filler_offset = static_cast<std::int64_t>(charge_.size());
-#pragma omp parallel for schedule(dynamic, 256)
+#pragma omp parallel for schedule(dynamic, 256) if (parallel_objects())
     for (std::int32_t i = 0; i < movable; ++i) {
       const SmoothedRect r = smoothed_rect(bins, x[i], y[i], s.width[i], s.height[i]);
       std::int64_t* map = charge_fixed_.data() + (i >= filler_begin ? filler_offset : 0);
@@ -128,7 +130,7 @@ class CpuAnalyticalKernels final : public AnalyticalKernels {
     double energy = 0;
     for (std::size_t b = 0; b < charge_.size(); ++b) energy += charge_[b] * potential_[b];
     value.energy = 0.5 * energy;
-#pragma omp parallel for schedule(dynamic, 256)
+#pragma omp parallel for schedule(dynamic, 256) if (parallel_objects())
     for (std::int32_t i = 0; i < movable; ++i) {
       const SmoothedRect r = smoothed_rect(bins, x[i], y[i], s.width[i], s.height[i]);
       double gx = 0, gy = 0;
@@ -151,7 +153,7 @@ class CpuAnalyticalKernels final : public AnalyticalKernels {
   void gather_entries(const double* x, const double* y) {
     const AnalyticalStructure& s = structure_;
     const auto entries = static_cast<std::int64_t>(s.net_terminals.size());
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (parallel_entries())
     for (std::int64_t k = 0; k < entries; ++k) {
       const std::int32_t pin = s.net_terminals[k];
       const std::int32_t object = s.pin_object[pin];
@@ -163,7 +165,7 @@ class CpuAnalyticalKernels final : public AnalyticalKernels {
   void reduce_to_objects(const std::vector<double>& gx, const std::vector<double>& gy,
                          double* grad_x, double* grad_y) const {
     const AnalyticalStructure& s = structure_;
-#pragma omp parallel for schedule(dynamic, 256)
+#pragma omp parallel for schedule(dynamic, 256) if (parallel_objects())
     for (std::int32_t i = 0; i < s.movable; ++i) {
       double sx = 0, sy = 0;
       for (std::int32_t e = s.object_entries_begin[i]; e < s.object_entries_begin[i + 1]; ++e) {
@@ -173,6 +175,15 @@ class CpuAnalyticalKernels final : public AnalyticalKernels {
       grad_x[i] = sx;
       grad_y[i] = sy;
     }
+  }
+
+  // Threads pay only on large designs: on Ariane's 782 clusters the loops take microseconds and
+  // OpenMP's barriers cost more than they save (much more when other work shares the cores).
+  bool parallel_entries() const {
+    return structure_.net_terminals.size() >= kParallelMinimum;
+  }
+  bool parallel_objects() const {
+    return static_cast<std::size_t>(structure_.movable) * 8 >= kParallelMinimum;
   }
 
   static double sum_in_order(const std::vector<double>& values) {

@@ -319,10 +319,11 @@ TEST(AnalyticalKernelsTest, FillersPushButStayOutOfOverflowAndTheMap) {
 }
 
 TEST(AnalyticalKernelsTest, ResultsDoNotDependOnTheThreadCount) {
-  // 2000 random objects and nets: every output bit-identical on 1 and 2 threads.
+  // 20000 random objects and 30000 nets (enough for the threaded loops): every output
+  // bit-identical on 1 and 2 threads.
   std::mt19937 random(3);
-  std::uniform_real_distribution<double> coordinate(0, 100), size(0.5, 6);
-  const std::int32_t objects = 2000, movable = 1900;
+  std::uniform_real_distribution<double> coordinate(0, 300), size(0.5, 6);
+  const std::int32_t objects = 20000, movable = 19000;
   std::vector<double> width(objects), height(objects), x(objects), y(objects);
   for (std::int32_t i = 0; i < objects; ++i) {
     width[i] = size(random);
@@ -336,7 +337,7 @@ TEST(AnalyticalKernelsTest, ResultsDoNotDependOnTheThreadCount) {
   std::vector<std::int32_t> begin{0}, terminals;
   std::vector<double> weight;
   std::uniform_int_distribution<std::int32_t> pick(0, objects - 1), degree(2, 8);
-  for (int n = 0; n < 3000; ++n) {
+  for (int n = 0; n < 30000; ++n) {
     const std::int32_t d = degree(random);
     for (std::int32_t k = 0; k < d; ++k) terminals.push_back(pick(random));
     begin.push_back(static_cast<std::int32_t>(terminals.size()));
@@ -353,7 +354,7 @@ TEST(AnalyticalKernelsTest, ResultsDoNotDependOnTheThreadCount) {
   design.pin_offset_y = offsets.data();
   design.nets = NetArrays{static_cast<std::int32_t>(weight.size()), begin.data(), terminals.data(),
                           weight.data()};
-  design.bins = DensityBins{32, 32, 0, 0, 100, 100};
+  design.bins = DensityBins{128, 128, 0, 0, 300, 300};
   auto run = [&](int threads, std::vector<double>* out) {
     omp_set_num_threads(threads);
     auto kernels = cpu_kernels(design);
