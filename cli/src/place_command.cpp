@@ -19,8 +19,8 @@
 #include "macroplace/placement/legality.h"
 #include "macroplace/placement/macro_legalizer.h"
 #include "macroplace/placement/proxy_cost.h"
-#include "macroplace/placement/row_legalizer.h"
 #include "macroplace/placement/simulated_annealing.h"
+#include "macroplace/placement/std_cell_flow.h"
 
 namespace macroplace::cli {
 
@@ -58,44 +58,6 @@ void write_costs(JsonWriter* json, const char* key, const placement::CostBreakdo
   json->key("density_cost").value(c.density_cost);
   json->key("congestion_cost").value(c.congestion_cost);
   json->end_object();
-}
-
-struct RowLegalization {
-  bool ran = false;
-  double global_hpwl = 0;  // weighted HPWL of every net before / after legalization, um
-  double legal_hpwl = 0;
-  placement::RowLegalizerResult result;
-  std::int64_t violations = 0;
-};
-
-// Row-legalizes the evaluator's standard cells (macros stay); false after printing an error.
-bool legalize_std_cells(placement::ProxyCost* cost, RowLegalization* rows, std::ostream& err) {
-  const netlist::Netlist& design = cost->netlist();
-  rows->ran = true;
-  rows->global_hpwl = cost->costs().wirelength;
-  std::vector<double> x(design.num_nodes()), y(design.num_nodes());
-  for (netlist::NodeId node = 0; node < design.num_nodes(); ++node) {
-    x[node] = cost->x(node);
-    y[node] = cost->y(node);
-  }
-  rows->result = placement::legalize_rows(design, {}, &x, &y);
-  if (!rows->result.status.ok()) {
-    err << "macroplace place: row legalization: " << rows->result.status.message() << "\n";
-    return false;
-  }
-  rows->violations = placement::count_row_violations(design, rows->result.row_height,
-                                                     rows->result.site_width, x, y);
-  std::vector<netlist::NodeId> cells;
-  std::vector<double> cx, cy;
-  for (netlist::NodeId node = 0; node < design.num_nodes(); ++node) {
-    if (design.kind(node) != netlist::NodeKind::kStdCell || design.fixed(node)) continue;
-    cells.push_back(node);
-    cx.push_back(x[node]);
-    cy.push_back(y[node]);
-  }
-  cost->set_positions(cells, cx, cy);
-  rows->legal_hpwl = cost->costs().wirelength;
-  return true;
 }
 
 int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
@@ -235,9 +197,16 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     }
   }
   // 2b. Standard cells of a flat netlist: from the analytical placer's global placement onto rows.
-  RowLegalization rows;
+  placement::StdCellFlowResult rows;
+  bool rows_ran = false;
   if (method != "legalize" && run_analytical && design.counts().std_cells > 0) {
-    if (!legalize_std_cells(&cost, &rows, err)) return kExitFailure;
+    // The analytical placer already placed the cells; legalize them onto rows.
+    rows_ran = true;
+    rows = placement::legalize_std_cells(&cost);
+    if (!rows.status.ok()) {
+      err << "macroplace place: " << rows.status.message() << "\n";
+      return kExitFailure;
+    }
   }
   // 3. Hard macros by simulated annealing, soft macros re-placed now and then.
   placement::AnnealingResult annealed;
@@ -315,13 +284,13 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
           << " objects, " << analytical_result.iterations << " iterations, overflow "
           << analytical_result.overflow << ", " << analytical_result.seconds << " s\n";
     }
-    if (rows.ran) {
-      out << "standard cells: " << rows.result.cells << " on rows of " << rows.result.row_height
-          << " um (sites " << rows.result.site_width << " um) in " << rows.result.seconds
+    if (rows_ran) {
+      out << "standard cells: " << rows.rows.cells << " on rows of " << rows.rows.row_height
+          << " um (sites " << rows.rows.site_width << " um) in " << rows.rows.seconds
           << " s, mean displacement "
-          << rows.result.total_displacement /
-                 static_cast<double>(std::max<std::int64_t>(rows.result.cells, 1))
-          << " um, " << rows.result.unplaced << " unplaced, " << rows.violations << " violations\n"
+          << rows.rows.total_displacement /
+                 static_cast<double>(std::max<std::int64_t>(rows.rows.cells, 1))
+          << " um, " << rows.rows.unplaced << " unplaced, " << rows.violations << " violations\n"
           << "HPWL: " << rows.global_hpwl << " um global, " << rows.legal_hpwl << " um legalized\n";
     }
     if (method == "sa") {
@@ -358,14 +327,14 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
       json.key("seconds").value(analytical_result.seconds);
       json.end_object();
     }
-    if (rows.ran) {
+    if (rows_ran) {
       json.key("row_legalization").begin_object();
-      json.key("cells").value(rows.result.cells);
-      json.key("unplaced").value(rows.result.unplaced);
+      json.key("cells").value(rows.rows.cells);
+      json.key("unplaced").value(rows.rows.unplaced);
       json.key("violations").value(rows.violations);
-      json.key("total_displacement_um").value(rows.result.total_displacement);
-      json.key("max_displacement_um").value(rows.result.max_displacement);
-      json.key("seconds").value(rows.result.seconds);
+      json.key("total_displacement_um").value(rows.rows.total_displacement);
+      json.key("max_displacement_um").value(rows.rows.max_displacement);
+      json.key("seconds").value(rows.rows.seconds);
       json.key("global_hpwl_um").value(rows.global_hpwl);
       json.key("legal_hpwl_um").value(rows.legal_hpwl);
       json.end_object();
@@ -382,7 +351,7 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
       return kExitFailure;
     }
   }
-  const bool rows_legal = !rows.ran || (rows.violations == 0 && rows.result.unplaced == 0);
+  const bool rows_legal = !rows_ran || (rows.violations == 0 && rows.rows.unplaced == 0);
   return legality.legal() && rows_legal ? kExitSuccess : kExitFailure;
 }
 

@@ -17,9 +17,11 @@ namespace {
 using netlist::NetId;
 using netlist::NodeKind;
 
-bool moves(const netlist::Netlist& netlist, NodeId node) {
+bool moves(const netlist::Netlist& netlist, NodeId node, const AnalyticalOptions& options) {
   const NodeKind kind = netlist.kind(node);
-  return (kind == NodeKind::kSoftMacro || kind == NodeKind::kStdCell) && !netlist.fixed(node);
+  const bool movable_kind = kind == NodeKind::kSoftMacro || kind == NodeKind::kStdCell ||
+                            (options.move_hard_macros && kind == NodeKind::kHardMacro);
+  return movable_kind && !netlist.fixed(node);
 }
 
 // The power of two nearest (in log scale) to sqrt(movable), in [16, 1024]: about one object
@@ -69,7 +71,8 @@ std::int32_t filler_count(const netlist::Netlist& netlist, const netlist::Rect& 
   mean_height /= p.movable;
   double fixed_area = 0;
   for (NodeId node = 0; node < netlist.num_nodes(); ++node) {
-    if (netlist::is_pin(netlist.kind(node)) || moves(netlist, node) || placed[node] == 0) continue;
+    if (netlist::is_pin(netlist.kind(node)) || moves(netlist, node, options) || placed[node] == 0)
+      continue;
     const double hw = 0.5 * netlist.placed_width(node), hh = 0.5 * netlist.placed_height(node);
     const double ox = std::max(
         0.0, std::min(canvas.x1, netlist.x(node) + hw) - std::max(canvas.x0, netlist.x(node) - hw));
@@ -99,7 +102,7 @@ Problem build_problem(const netlist::Netlist& netlist, const netlist::Rect& canv
   for (int pass = 0; pass < 2; ++pass) {  // movable objects first, then the fixed ones
     for (NodeId node = 0; node < nodes; ++node) {
       if (netlist::is_pin(netlist.kind(node))) continue;
-      if (moves(netlist, node) != (pass == 0)) continue;
+      if (moves(netlist, node, options) != (pass == 0)) continue;
       p.object_of[node] = static_cast<std::int32_t>(p.object_node.size());
       p.object_node.push_back(node);
       if (pass == 0 && netlist.kind(node) == NodeKind::kStdCell) ++p.std_cells;
@@ -517,7 +520,7 @@ AnalyticalResult place_soft_macros_analytical(ProxyCost* cost, const AnalyticalO
   std::vector<NodeId> moved;
   std::vector<double> mx, my;
   for (NodeId node = 0; node < nodes; ++node) {
-    if (moves(netlist, node) && cost->placed(node)) {
+    if (moves(netlist, node, options) && cost->placed(node)) {
       moved.push_back(node);
       mx.push_back(x[node]);
       my.push_back(y[node]);

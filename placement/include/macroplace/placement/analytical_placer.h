@@ -4,14 +4,14 @@
 // placer) and the standard cells of a flat netlist (the mixed-size flow of academic tables,
 // followed by row legalization, row_legalizer.h).
 //
-// Contract: the movable objects are the non-fixed soft macros and standard cells; hard macros,
-// ports and fixed nodes stay where they are and take part as pin carriers and (hard macros)
-// density obstacles. Positions are centres in micrometres indexed by NodeId; movable objects are
-// kept inside the canvas. Each iteration evaluates the objective's gradient (kernels/, CPU or
-// CUDA) at Nesterov's look-ahead point, steps with a Lipschitz-estimated step size and raises the
-// density weight while the wirelength allows (DREAMPlace's rule); it stops once the density
-// overflow is below `stop_overflow` or after `max_iterations`. Deterministic for a given seed,
-// options and backend.
+// Contract: the movable objects are the non-fixed soft macros and standard cells (and hard
+// macros with move_hard_macros); hard macros, ports and fixed nodes stay where they are and take
+// part as pin carriers and (hard macros) density obstacles. Positions are centres in micrometres
+// indexed by NodeId; movable objects are kept inside the canvas. Each iteration evaluates the
+// objective's gradient (kernels/, CPU or CUDA) at Nesterov's look-ahead point, steps with a
+// Lipschitz-estimated step size and raises the density weight while the wirelength allows
+// (DREAMPlace's rule); it stops once the density overflow is below `stop_overflow` or after
+// `max_iterations`. Deterministic for a given seed, options and backend.
 //
 //   ProxyCost cost(netlist, settings);
 //   AnalyticalResult result = place_soft_macros_analytical(&cost, AnalyticalOptions{});
@@ -57,7 +57,10 @@ struct AnalyticalOptions {
   bool fillers = false;
   double max_fillers_per_object = 4.0;  // fillers grow beyond the mean cell size past this count
   std::int32_t max_net_degree = 0;      // nets with more terminals are left out; 0 keeps them all
-  bool start_at_centre = true;          // else start from the current positions
+  // Hard macros (non-fixed) move too: mixed-size global placement (RePlAce's flow), to be
+  // followed by the macro legalizer. Off: hard macros are obstacles.
+  bool move_hard_macros = false;
+  bool start_at_centre = true;  // else start from the current positions
   double initial_noise = 1e-3;  // random spread around the start, as a fraction of the canvas
   std::uint64_t seed = 1;
   // Called after every iteration (for progress displays); may be empty.
