@@ -23,6 +23,8 @@ const Command& info_command();
 const Command& convert_command();
 const Command& cost_command();
 const Command& place_command();
+const Command& eval_command();
+const Command& report_command();
 
 // The cost-setting options (--canvas, --grid, --routes, --macro-alloc, --smoothing, --weights,
 // --preset, --congestion-grid, --backend) appended to a command's own.

@@ -10,8 +10,9 @@ namespace macroplace::cli {
 namespace {
 
 const std::vector<const Command*>& all_commands() {
-  static const std::vector<const Command*> kCommands = {&info_command(), &convert_command(),
-                                                        &cost_command(), &place_command()};
+  static const std::vector<const Command*> kCommands = {
+      &info_command(), &convert_command(), &cost_command(), &place_command(), &eval_command(),
+      &report_command()};
   return kCommands;
 }
 

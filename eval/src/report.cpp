@@ -1,0 +1,802 @@
+#include "macroplace/eval/report.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <string_view>
+#include <utility>
+
+#include "macroplace/netlist/atomic_file.h"
+#include "svg.h"
+
+namespace macroplace::eval {
+
+using netlist::Status;
+
+namespace {
+
+constexpr const char* kDash = "\u2014";
+constexpr const char* kPlusMinus = " \u00b1 ";
+constexpr const char* kWeightsNote =
+    "proxy = wirelength + 0.5 density + 0.5 congestion (the published weights); proxy_ct = "
+    "wirelength + 1.0 density + 0.5 congestion (Circuit Training's)";
+
+std::string format(const char* pattern, double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, pattern, value);
+  return text;
+}
+
+std::string fixed(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+// Mean with a printf pattern, "± std" when there are two values or more.
+std::string format_mean_std_pattern(const MeanStd& value, const char* mean_pattern,
+                                    const char* std_pattern) {
+  if (value.count == 0) return kDash;
+  std::string text = format(mean_pattern, value.mean);
+  if (value.count > 1) text += kPlusMinus + format(std_pattern, value.std);
+  return text;
+}
+
+std::string format_mean(const MeanStd& value, int decimals) {
+  return value.count == 0 ? std::string(kDash) : fixed(value.mean, decimals);
+}
+
+std::string format_overlaps(const MeanStd& value) {
+  if (value.count == 0) return kDash;
+  return value.mean == std::floor(value.mean) ? fixed(value.mean, 0) : fixed(value.mean, 2);
+}
+
+std::string format_runtime(const MeanStd& value) {
+  if (value.count == 0) return kDash;
+  return fixed(value.mean, value.mean < 100 ? 2 : 0);
+}
+
+// Whole micrometres for real designs; significant digits for tiny test designs.
+std::string format_hpwl(const MeanStd& value) {
+  const char* pattern = std::fabs(value.mean) >= 1000 ? "%.0f" : "%.4g";
+  return format_mean_std_pattern(value, pattern, pattern);
+}
+
+// Characters, not bytes, of UTF-8 text: for fixed-width columns.
+std::size_t display_length(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+// ---- JSON ----------------------------------------------------------------------------------
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char escape[8];
+          std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(c));
+          out += escape;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_number(double value) {
+  return std::isfinite(value) ? format("%.17g", value) : std::string("null");
+}
+
+// One JSON object on one line, fields in insertion order; values are raw JSON.
+class JsonObject {
+ public:
+  JsonObject& add(std::string_view key, const std::string& raw_value) {
+    text_ += text_.empty() ? "{" : ", ";
+    text_ += json_string(key) + ": " + raw_value;
+    return *this;
+  }
+  JsonObject& add_string(std::string_view key, std::string_view value) {
+    return add(key, json_string(value));
+  }
+  JsonObject& add_number(std::string_view key, double value) {
+    return add(key, json_number(value));
+  }
+  JsonObject& add_integer(std::string_view key, std::int64_t value) {
+    return add(key, std::to_string(value));
+  }
+  std::string str() const { return text_.empty() ? "{}" : text_ + "}"; }
+
+ private:
+  std::string text_;
+};
+
+// A JSON array of already rendered values, one per line at the given indent.
+std::string json_array_lines(const std::vector<std::string>& items, const std::string& indent) {
+  if (items.empty()) return "[]";
+  std::string out = "[\n";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += indent + "  " + items[i] + (i + 1 < items.size() ? ",\n" : "\n");
+  }
+  return out + indent + "]";
+}
+
+template <typename T, typename Render>
+std::string json_inline_array(const std::vector<T>& values, Render render) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i > 0 ? ", " : "") + render(values[i]);
+  return out + "]";
+}
+
+std::string json_mean_std(const MeanStd& value) {
+  return JsonObject()
+      .add_number("mean", value.count > 0 ? value.mean : std::nan(""))
+      .add_number("std", value.count > 1 ? value.std : std::nan(""))
+      .add_integer("count", value.count)
+      .str();
+}
+
+// ---- Tables --------------------------------------------------------------------------------
+
+struct Cell {
+  std::string text;
+  bool bold = false;
+};
+
+struct Table {
+  std::vector<std::string> header;
+  std::vector<bool> numeric;  // right-aligned
+  std::vector<std::vector<Cell>> rows;
+};
+
+// CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that would
+// change a table cell's meaning.
+// An underscore inside a word ("proxy_ct") cannot start emphasis and is left alone.
+std::string markdown_escape(std::string_view text) {
+  auto word = [&text](std::size_t i) {
+    return i < text.size() && std::isalnum(static_cast<unsigned char>(text[i])) != 0;
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool inner_underscore = c == '_' && i > 0 && word(i - 1) && word(i + 1);
+    if (!inner_underscore && std::string_view("\\`*_[]<>|~#").find(c) != std::string_view::npos) {
+      out += '\\';
+    }
+    out += (c == '\n' || c == '\r') ? ' ' : c;
+  }
+  return out;
+}
+
+std::string markdown_table(const Table& table) {
+  std::string out = "|";
+  for (const std::string& name : table.header) out += " " + markdown_escape(name) + " |";
+  out += "\n|";
+  for (std::size_t c = 0; c < table.header.size(); ++c) {
+    out += c < table.numeric.size() && table.numeric[c] ? "---:|" : "---|";
+  }
+  out += "\n";
+  for (const std::vector<Cell>& row : table.rows) {
+    out += "|";
+    for (const Cell& cell : row) {
+      const std::string text = markdown_escape(cell.text);
+      out += " " + (cell.bold ? "**" + text + "**" : text) + " |";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string html_table(const Table& table) {
+  std::string out = "<table>\n<thead><tr>";
+  for (std::size_t c = 0; c < table.header.size(); ++c) {
+    const bool numeric = c < table.numeric.size() && table.numeric[c];
+    out += std::string(numeric ? "<th class=\"num\">" : "<th>") + xml_escape(table.header[c]) +
+           "</th>";
+  }
+  out += "</tr></thead>\n<tbody>\n";
+  for (const std::vector<Cell>& row : table.rows) {
+    out += "<tr>";
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const bool numeric = c < table.numeric.size() && table.numeric[c];
+      const std::string text = xml_escape(row[c].text);
+      out += std::string(numeric ? "<td class=\"num\">" : "<td>") +
+             (row[c].bold ? "<strong>" + text + "</strong>" : text) + "</td>";
+    }
+    out += "</tr>\n";
+  }
+  return out + "</tbody>\n</table>\n";
+}
+
+std::string text_table(const Table& table) {
+  std::vector<std::size_t> widths(table.header.size(), 0);
+  for (std::size_t c = 0; c < table.header.size(); ++c) {
+    widths[c] = display_length(table.header[c]);
+  }
+  for (const std::vector<Cell>& row : table.rows) {
+    for (std::size_t c = 0; c < row.size() && c < widths.size(); ++c) {
+      widths[c] = std::max(widths[c], display_length(row[c].text));
+    }
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    for (std::size_t c = 0; c < cells.size() && c < widths.size(); ++c) {
+      const std::string padding(widths[c] - display_length(cells[c]), ' ');
+      const bool numeric = c < table.numeric.size() && table.numeric[c];
+      if (c > 0) out += "  ";
+      out += numeric ? padding + cells[c] : cells[c] + padding;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out + "\n";
+  };
+  std::string out = line(table.header);
+  std::vector<std::string> rule;
+  rule.reserve(widths.size());
+  for (const std::size_t width : widths) rule.emplace_back(width, '-');
+  out += line(rule);
+  for (const std::vector<Cell>& row : table.rows) {
+    std::vector<std::string> cells;
+    cells.reserve(row.size());
+    for (const Cell& cell : row) cells.push_back(cell.text);
+    out += line(cells);
+  }
+  return out;
+}
+
+// ---- What the documents show ---------------------------------------------------------------
+
+template <typename T>
+void add_unique(std::vector<T>* list, const T& value) {
+  if (std::find(list->begin(), list->end(), value) == list->end()) list->push_back(value);
+}
+
+// Designs in the order of their first run, then those that only have pictures or curves.
+std::vector<std::string> design_order(const EvalReport& report) {
+  std::vector<std::string> designs;
+  for (const RunRecord& run : report.runs) add_unique(&designs, run.design);
+  for (const PlacementPicture& picture : report.pictures) add_unique(&designs, picture.design);
+  for (const ScalingCurve& curve : report.scaling) add_unique(&designs, curve.design);
+  return designs;
+}
+
+std::vector<MethodSummary> summaries_of(const std::vector<MethodSummary>& all,
+                                        const std::string& design) {
+  std::vector<MethodSummary> out;
+  for (const MethodSummary& summary : all) {
+    if (summary.design == design) out.push_back(summary);
+  }
+  return out;
+}
+
+// The lowest mean proxy among the summaries (infinite when none has a proxy).
+double best_mean_proxy(const std::vector<MethodSummary>& summaries) {
+  double best = HUGE_VAL;
+  for (const MethodSummary& summary : summaries) {
+    if (summary.proxy.count > 0 && std::isfinite(summary.proxy.mean)) {
+      best = std::min(best, summary.proxy.mean);
+    }
+  }
+  return best;
+}
+
+Table design_table(const std::vector<MethodSummary>& summaries) {
+  bool any_hpwl = false;
+  for (const MethodSummary& summary : summaries) any_hpwl = any_hpwl || summary.full_hpwl.count > 0;
+  Table table;
+  table.header = {"method",       "seeds",           "proxy",    "proxy_ct", "wirelength cost",
+                  "density cost", "congestion cost", "overlaps", "legal",    "runtime (s)"};
+  table.numeric = {false, true, true, true, true, true, true, true, true, true};
+  if (any_hpwl) {
+    table.header.emplace_back("full HPWL");
+    table.numeric.push_back(true);
+  }
+  const double best = best_mean_proxy(summaries);
+  for (const MethodSummary& summary : summaries) {
+    std::vector<Cell> row = {
+        {summary.method},
+        {std::to_string(summary.runs)},
+        {format_mean_std(summary.proxy), summary.proxy.count > 0 && summary.proxy.mean == best},
+        {format_mean_std(summary.proxy_ct)},
+        {format_mean(summary.wirelength_cost, 4)},
+        {format_mean(summary.density_cost, 4)},
+        {format_mean(summary.congestion_cost, 4)},
+        {format_overlaps(summary.overlapping_macro_pairs)},
+        {std::to_string(summary.legal_runs) + "/" + std::to_string(summary.runs)},
+        {format_runtime(summary.runtime_s)},
+    };
+    if (any_hpwl) row.push_back({format_hpwl(summary.full_hpwl)});
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+std::vector<PublishedResult> published_for(const EvalReport& report, const std::string& design) {
+  std::vector<PublishedResult> out;
+  for (const PublishedResult& result : report.published) {
+    if (result.design == design) out.push_back(result);
+  }
+  return out;
+}
+
+Table published_table(const std::vector<PublishedResult>& results) {
+  Table table;
+  table.header = {"method", "proxy", "source", "note"};
+  table.numeric = {false, true, false, false};
+  for (const PublishedResult& result : results) {
+    table.rows.push_back({{result.method + " (published)"},
+                          {fixed(result.proxy, 4)},
+                          {result.source},
+                          {result.note.empty() ? std::string(kDash) : result.note}});
+  }
+  return table;
+}
+
+Table ranking_table(const std::vector<MethodRanking>& rankings) {
+  Table table;
+  table.header = {"method", "designs", "mean rank", "best on"};
+  table.numeric = {false, true, true, true};
+  for (const MethodRanking& ranking : rankings) {
+    table.rows.push_back({{ranking.method},
+                          {std::to_string(ranking.designs)},
+                          {fixed(ranking.mean_rank, 2)},
+                          {std::to_string(ranking.designs_best)}});
+  }
+  return table;
+}
+
+std::vector<ScalingCurve> curves_of(const EvalReport& report, const std::string& design) {
+  std::vector<ScalingCurve> out;
+  for (const ScalingCurve& curve : report.scaling) {
+    if (curve.design == design) out.push_back(curve);
+  }
+  return out;
+}
+
+// k down the rows (the union of every curve's k), one column per method.
+Table scaling_table(const std::vector<ScalingCurve>& curves) {
+  Table table;
+  table.header = {"k"};
+  table.numeric = {true};
+  std::vector<std::int64_t> ks;
+  for (const ScalingCurve& curve : curves) {
+    table.header.push_back(curve.method);
+    table.numeric.push_back(true);
+    ks.insert(ks.end(), curve.k.begin(), curve.k.end());
+  }
+  std::sort(ks.begin(), ks.end());
+  ks.erase(std::unique(ks.begin(), ks.end()), ks.end());
+  for (const std::int64_t k : ks) {
+    std::vector<Cell> row = {{std::to_string(k)}};
+    for (const ScalingCurve& curve : curves) {
+      std::string text = kDash;
+      for (std::size_t i = 0; i < std::min(curve.k.size(), curve.best.size()); ++i) {
+        if (curve.k[i] == k && std::isfinite(curve.best[i])) text = fixed(curve.best[i], 4);
+      }
+      row.push_back({text});
+    }
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+// "best(k) ≈ 0.6500 + 0.0500 · k^-0.500" or why there is no fit.
+std::string fit_text(const ScalingCurve& curve) {
+  const std::string runs = " (from " + std::to_string(curve.samples) + " runs)";
+  if (!curve.fitted) return "not fitted" + runs;
+  return "best(k) \u2248 " + fixed(curve.asymptote, 4) + " + " + fixed(curve.scale, 4) +
+         " \u00b7 k^-" + fixed(curve.exponent, 3) + runs;
+}
+
+std::string metadata_line(const EvalReport& report) {
+  std::string text;
+  if (!report.created.empty()) text += "Created " + report.created + ". ";
+  if (report.seeds > 0) text += std::to_string(report.seeds) + " seeds per method";
+  if (report.time_limit_s > 0) {
+    text += std::string(report.seeds > 0 ? ", " : "") + "time limit " +
+            format("%g", report.time_limit_s) + " s per run";
+  }
+  if (report.seeds > 0 || report.time_limit_s > 0) text += ". ";
+  text +=
+      "Mean \u00b1 sample standard deviation over seeds; the lowest mean proxy of each design "
+      "in bold; ";
+  return text + kWeightsNote + ".";
+}
+
+Status write_text(const std::string& path, const std::string& text) {
+  netlist::AtomicFile file(path);
+  file.write(text);
+  return file.commit();
+}
+
+constexpr const char* kStyle = R"css(
+body { font-family: Helvetica, Arial, sans-serif; margin: 24px; color: #222; max-width: 1400px; }
+h1 { font-size: 1.6em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ccc; }
+p.meta, p.note { color: #555; }
+table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.92em; display: block;
+        overflow-x: auto; max-width: 100%; }
+th, td { border: 1px solid #ccc; padding: 3px 8px; }
+th { background: #f2f2f2; } td.num, th.num { text-align: right; white-space: nowrap; }
+tbody tr:nth-child(even) { background: #fafafa; }
+.pictures { display: flex; flex-wrap: wrap; gap: 12px; margin: 0.8em 0; }
+.pictures svg, .plot svg { border: 1px solid #ddd; background: #fff; }
+)css";
+
+}  // namespace
+
+// ---- Statistics ----------------------------------------------------------------------------
+
+MeanStd mean_std(const std::vector<double>& values) {
+  MeanStd result;
+  double sum = 0;
+  for (const double value : values) {
+    if (!std::isfinite(value)) continue;
+    sum += value;
+    ++result.count;
+  }
+  if (result.count == 0) return result;
+  result.mean = sum / static_cast<double>(result.count);
+  if (result.count > 1) {
+    double squares = 0;
+    for (const double value : values) {
+      if (std::isfinite(value)) squares += (value - result.mean) * (value - result.mean);
+    }
+    result.std = std::sqrt(squares / static_cast<double>(result.count - 1));
+  }
+  return result;
+}
+
+std::string format_mean_std(const MeanStd& value, int decimals) {
+  if (value.count == 0) return kDash;
+  std::string text = fixed(value.mean, decimals);
+  if (value.count > 1) text += kPlusMinus + fixed(value.std, decimals);
+  return text;
+}
+
+std::vector<MethodSummary> summarize_runs(const std::vector<RunRecord>& runs) {
+  std::vector<std::pair<std::string, std::string>> keys;
+  for (const RunRecord& run : runs) add_unique(&keys, std::make_pair(run.design, run.method));
+  std::vector<MethodSummary> summaries;
+  summaries.reserve(keys.size());
+  for (const auto& [design, method] : keys) {
+    MethodSummary summary;
+    summary.design = design;
+    summary.method = method;
+    std::vector<double> proxy, proxy_ct, wirelength, wirelength_cost, density_cost, congestion_cost,
+        overlaps, runtime, full_hpwl;
+    for (const RunRecord& run : runs) {
+      if (run.design != design || run.method != method) continue;
+      ++summary.runs;
+      if (run.legal) ++summary.legal_runs;
+      proxy.push_back(run.costs.proxy);
+      proxy_ct.push_back(run.costs.proxy_ct);
+      wirelength.push_back(run.costs.wirelength);
+      wirelength_cost.push_back(run.costs.wirelength_cost);
+      density_cost.push_back(run.costs.density_cost);
+      congestion_cost.push_back(run.costs.congestion_cost);
+      overlaps.push_back(static_cast<double>(run.overlapping_macro_pairs));
+      runtime.push_back(run.runtime_s);
+      if (run.full_hpwl) full_hpwl.push_back(*run.full_hpwl);
+    }
+    summary.proxy = mean_std(proxy);
+    summary.proxy_ct = mean_std(proxy_ct);
+    summary.wirelength = mean_std(wirelength);
+    summary.wirelength_cost = mean_std(wirelength_cost);
+    summary.density_cost = mean_std(density_cost);
+    summary.congestion_cost = mean_std(congestion_cost);
+    summary.overlapping_macro_pairs = mean_std(overlaps);
+    summary.runtime_s = mean_std(runtime);
+    summary.full_hpwl = mean_std(full_hpwl);
+    summaries.push_back(std::move(summary));
+  }
+  return summaries;
+}
+
+std::vector<MethodRanking> rank_methods(const std::vector<MethodSummary>& summaries) {
+  std::vector<std::string> designs, methods;
+  for (const MethodSummary& summary : summaries) {
+    add_unique(&designs, summary.design);
+    add_unique(&methods, summary.method);
+  }
+  std::map<std::string, double> rank_sum;
+  std::map<std::string, std::int64_t> ranked_designs, best_designs;
+  for (const std::string& design : designs) {
+    std::vector<std::pair<double, std::string>> means;
+    for (const MethodSummary& summary : summaries) {
+      if (summary.design == design && summary.proxy.count > 0 &&
+          std::isfinite(summary.proxy.mean)) {
+        means.emplace_back(summary.proxy.mean, summary.method);
+      }
+    }
+    std::sort(means.begin(), means.end());
+    // Ties share the mean of the ranks they span.
+    for (std::size_t i = 0; i < means.size();) {
+      std::size_t j = i;
+      while (j < means.size() && means[j].first == means[i].first) ++j;
+      const double rank = static_cast<double>(i + 1 + j) / 2.0;
+      for (std::size_t t = i; t < j; ++t) {
+        rank_sum[means[t].second] += rank;
+        ++ranked_designs[means[t].second];
+        if (i == 0) ++best_designs[means[t].second];
+      }
+      i = j;
+    }
+  }
+  std::vector<MethodRanking> rankings;
+  rankings.reserve(methods.size());
+  for (const std::string& method : methods) {
+    MethodRanking ranking;
+    ranking.method = method;
+    ranking.designs = ranked_designs[method];
+    if (ranking.designs == 0) continue;
+    ranking.mean_rank = rank_sum[method] / static_cast<double>(ranking.designs);
+    ranking.designs_best = best_designs[method];
+    rankings.push_back(ranking);
+  }
+  std::stable_sort(
+      rankings.begin(), rankings.end(),
+      [](const MethodRanking& a, const MethodRanking& b) { return a.mean_rank < b.mean_rank; });
+  return rankings;
+}
+
+// ---- Documents -----------------------------------------------------------------------------
+
+std::string results_json(const EvalReport& report) {
+  std::vector<std::string> runs;
+  runs.reserve(report.runs.size());
+  for (const RunRecord& run : report.runs) {
+    const std::string costs = JsonObject()
+                                  .add_number("proxy", run.costs.proxy)
+                                  .add_number("proxy_ct", run.costs.proxy_ct)
+                                  .add_number("wirelength", run.costs.wirelength)
+                                  .add_number("wirelength_cost", run.costs.wirelength_cost)
+                                  .add_number("density_cost", run.costs.density_cost)
+                                  .add_number("congestion_cost", run.costs.congestion_cost)
+                                  .str();
+    runs.push_back(JsonObject()
+                       .add_string("design", run.design)
+                       .add_string("method", run.method)
+                       .add("seed", std::to_string(run.seed))
+                       .add("costs", costs)
+                       .add_integer("overlapping_macro_pairs", run.overlapping_macro_pairs)
+                       .add("legal", run.legal ? "true" : "false")
+                       .add_number("runtime_s", run.runtime_s)
+                       .add("full_hpwl", run.full_hpwl ? json_number(*run.full_hpwl) : "null")
+                       .add_string("placement_file", run.placement_file)
+                       .str());
+  }
+  std::vector<std::string> summary;
+  for (const MethodSummary& item : summarize_runs(report.runs)) {
+    summary.push_back(
+        JsonObject()
+            .add_string("design", item.design)
+            .add_string("method", item.method)
+            .add_integer("runs", item.runs)
+            .add_integer("legal_runs", item.legal_runs)
+            .add("proxy", json_mean_std(item.proxy))
+            .add("proxy_ct", json_mean_std(item.proxy_ct))
+            .add("wirelength", json_mean_std(item.wirelength))
+            .add("wirelength_cost", json_mean_std(item.wirelength_cost))
+            .add("density_cost", json_mean_std(item.density_cost))
+            .add("congestion_cost", json_mean_std(item.congestion_cost))
+            .add("overlapping_macro_pairs", json_mean_std(item.overlapping_macro_pairs))
+            .add("runtime_s", json_mean_std(item.runtime_s))
+            .add("full_hpwl", json_mean_std(item.full_hpwl))
+            .str());
+  }
+  std::vector<std::string> scaling;
+  scaling.reserve(report.scaling.size());
+  for (const ScalingCurve& curve : report.scaling) {
+    JsonObject object;
+    object.add_string("design", curve.design)
+        .add_string("method", curve.method)
+        .add_integer("samples", curve.samples)
+        .add("k", json_inline_array(curve.k, [](std::int64_t k) { return std::to_string(k); }))
+        .add("best", json_inline_array(curve.best, json_number))
+        .add("fitted", curve.fitted ? "true" : "false");
+    if (curve.fitted) {
+      object.add_number("asymptote", curve.asymptote)
+          .add_number("scale", curve.scale)
+          .add_number("exponent", curve.exponent);
+    }
+    scaling.push_back(object.str());
+  }
+  std::vector<std::string> published;
+  published.reserve(report.published.size());
+  for (const PublishedResult& result : report.published) {
+    published.push_back(JsonObject()
+                            .add_string("design", result.design)
+                            .add_string("method", result.method)
+                            .add_number("proxy", result.proxy)
+                            .add_string("source", result.source)
+                            .add_string("note", result.note)
+                            .str());
+  }
+  std::vector<std::string> pictures;
+  pictures.reserve(report.pictures.size());
+  for (const PlacementPicture& picture : report.pictures) {
+    pictures.push_back(
+        JsonObject()
+            .add_string("design", picture.design)
+            .add_string("method", picture.method)
+            .add("seed", std::to_string(picture.seed))
+            .add_number("proxy", picture.proxy)
+            .add_integer("hard_macros", static_cast<std::int64_t>(picture.hard_macros.size()))
+            .add_integer("soft_macros", static_cast<std::int64_t>(picture.soft_macros.size()))
+            .str());
+  }
+  std::string out = "{\n";
+  out += "  \"format\": \"macroplace.eval.results\",\n";
+  out += "  \"version\": 1,\n";
+  out += "  \"title\": " + json_string(report.title) + ",\n";
+  out += "  \"created\": " + json_string(report.created) + ",\n";
+  out += "  \"time_limit_s\": " + json_number(report.time_limit_s) + ",\n";
+  out += "  \"seeds\": " + std::to_string(report.seeds) + ",\n";
+  out += "  \"runs\": " + json_array_lines(runs, "  ") + ",\n";
+  out += "  \"summary\": " + json_array_lines(summary, "  ") + ",\n";
+  out += "  \"scaling\": " + json_array_lines(scaling, "  ") + ",\n";
+  out += "  \"published\": " + json_array_lines(published, "  ") + ",\n";
+  out += "  \"pictures\": " + json_array_lines(pictures, "  ") + "\n";
+  return out + "}\n";
+}
+
+std::string report_markdown(const EvalReport& report) {
+  const std::vector<MethodSummary> summaries = summarize_runs(report.runs);
+  std::string out = "# " + markdown_escape(report.title) + "\n\n" + metadata_line(report) + "\n";
+  for (const std::string& design : design_order(report)) {
+    const std::vector<MethodSummary> rows = summaries_of(summaries, design);
+    if (rows.empty()) continue;
+    out += "\n## " + markdown_escape(design) + "\n\n" + markdown_table(design_table(rows));
+    const std::vector<PublishedResult> published = published_for(report, design);
+    if (!published.empty()) {
+      out +=
+          "\nPublished results (not rerun here):\n\n" + markdown_table(published_table(published));
+    }
+  }
+  const std::vector<MethodRanking> rankings = rank_methods(summaries);
+  if (!rankings.empty()) {
+    out +=
+        "\n## Summary across designs\n\nRank by mean proxy on each design (1 = best), "
+        "averaged over the designs a method ran on; \"best on\" counts the designs where it "
+        "had the lowest mean proxy.\n\n" +
+        markdown_table(ranking_table(rankings));
+  }
+  if (!report.scaling.empty()) {
+    out +=
+        "\n## Best-of-k scaling\n\nExpected best proxy of k runs (the unbiased estimate from "
+        "all runs), and the fit best(k) \u2248 a + b \u00b7 k^-c.\n";
+    for (const std::string& design : design_order(report)) {
+      const std::vector<ScalingCurve> curves = curves_of(report, design);
+      if (curves.empty()) continue;
+      out += "\n### " + markdown_escape(design) + "\n\n" + markdown_table(scaling_table(curves)) +
+             "\n";
+      for (const ScalingCurve& curve : curves) {
+        out += "- " + markdown_escape(curve.method) + ": " + fit_text(curve) + "\n";
+      }
+    }
+  }
+  return out;
+}
+
+std::string report_html(const EvalReport& report, const HtmlOptions& options) {
+  const std::vector<MethodSummary> summaries = summarize_runs(report.runs);
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += "<title>" + xml_escape(report.title) + "</title>\n<style>" + kStyle + "</style>\n";
+  out += "</head>\n<body>\n<h1>" + xml_escape(report.title) + "</h1>\n";
+  out += "<p class=\"meta\">" + xml_escape(metadata_line(report)) + "</p>\n";
+
+  SvgOptions picture_options;
+  picture_options.width_px = options.picture_width_px;
+  picture_options.congestion = options.congestion_map;
+  picture_options.grid = options.grid;
+  for (const std::string& design : design_order(report)) {
+    out += "<section>\n<h2>" + xml_escape(design) + "</h2>\n";
+    const std::vector<MethodSummary> rows = summaries_of(summaries, design);
+    if (!rows.empty()) out += html_table(design_table(rows));
+    const std::vector<PublishedResult> published = published_for(report, design);
+    if (!published.empty()) {
+      out += "<p class=\"note\">Published results (not rerun here):</p>\n" +
+             html_table(published_table(published));
+    }
+    // Pictures in the table's method order; methods without runs last.
+    std::vector<const PlacementPicture*> pictures;
+    for (const PlacementPicture& picture : report.pictures) {
+      if (picture.design == design) pictures.push_back(&picture);
+    }
+    auto method_index = [&rows](const PlacementPicture* picture) {
+      const auto found = std::find_if(
+          rows.begin(), rows.end(),
+          [picture](const MethodSummary& summary) { return summary.method == picture->method; });
+      return found - rows.begin();
+    };
+    std::stable_sort(pictures.begin(), pictures.end(),
+                     [&](const PlacementPicture* a, const PlacementPicture* b) {
+                       return method_index(a) < method_index(b);
+                     });
+    if (!pictures.empty()) {
+      out += "<div class=\"pictures\">\n";
+      for (const PlacementPicture* picture : pictures) {
+        out += placement_svg(*picture, picture_options) + "\n";
+      }
+      out += "</div>\n";
+    }
+    out += "</section>\n";
+  }
+
+  const std::vector<MethodRanking> rankings = rank_methods(summaries);
+  if (!rankings.empty()) {
+    out +=
+        "<h2>Summary across designs</h2>\n<p class=\"note\">Rank by mean proxy on each design "
+        "(1 = best), averaged over the designs a method ran on; &#8220;best on&#8221; counts "
+        "the designs where it had the lowest mean proxy.</p>\n" +
+        html_table(ranking_table(rankings));
+  }
+  if (!report.scaling.empty()) {
+    out +=
+        "<h2>Best-of-k scaling</h2>\n<p class=\"note\">Expected best proxy of k runs (the "
+        "unbiased estimate from all runs), and the fit best(k) &#8776; a + b &#183; "
+        "k<sup>-c</sup>.</p>\n";
+    for (const std::string& design : design_order(report)) {
+      const std::vector<ScalingCurve> curves = curves_of(report, design);
+      if (curves.empty()) continue;
+      out += "<h3>" + xml_escape(design) + "</h3>\n" + html_table(scaling_table(curves)) + "<ul>\n";
+      for (const ScalingCurve& curve : curves) {
+        out += "<li>" + xml_escape(curve.method) + ": " + xml_escape(fit_text(curve)) + "</li>\n";
+      }
+      ScalingPlotOptions plot;
+      plot.title = design + ": expected best proxy of k runs";
+      out += "</ul>\n<div class=\"plot\">" + scaling_svg(curves, plot) + "</div>\n";
+    }
+  }
+  return out + "</body>\n</html>\n";
+}
+
+std::string summary_table_text(const EvalReport& report) {
+  Table table;
+  table.header = {"design", "method", "seeds", "proxy", "proxy_ct", "legal", "runtime (s)"};
+  table.numeric = {false, false, true, true, true, true, true};
+  const std::vector<MethodSummary> summaries = summarize_runs(report.runs);
+  for (const std::string& design : design_order(report)) {
+    const std::vector<MethodSummary> rows = summaries_of(summaries, design);
+    const double best = best_mean_proxy(rows);
+    for (const MethodSummary& summary : rows) {
+      const bool is_best = summary.proxy.count > 0 && summary.proxy.mean == best;
+      table.rows.push_back(
+          {{summary.design},
+           {summary.method + (is_best ? " *" : "")},
+           {std::to_string(summary.runs)},
+           {format_mean_std(summary.proxy)},
+           {format_mean_std(summary.proxy_ct)},
+           {std::to_string(summary.legal_runs) + "/" + std::to_string(summary.runs)},
+           {format_runtime(summary.runtime_s)}});
+    }
+  }
+  if (table.rows.empty()) return "no runs\n";
+  return text_table(table) + "(* lowest mean proxy of the design)\n";
+}
+
+Status write_results_json(const EvalReport& report, const std::string& path) {
+  return write_text(path, results_json(report));
+}
+
+Status write_report_markdown(const EvalReport& report, const std::string& path) {
+  return write_text(path, report_markdown(report));
+}
+
+Status write_report_html(const EvalReport& report, const std::string& path,
+                         const HtmlOptions& options) {
+  return write_text(path, report_html(report, options));
+}
+
+}  // namespace macroplace::eval
