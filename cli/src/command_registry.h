@@ -22,6 +22,7 @@ struct Command {
 const Command& info_command();
 const Command& convert_command();
 const Command& cost_command();
+const Command& cluster_command();
 const Command& place_command();
 const Command& eval_command();
 const Command& report_command();
