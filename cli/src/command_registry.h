@@ -1,6 +1,7 @@
 // Internal: the subcommands and the helpers they share.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -34,6 +35,10 @@ std::vector<OptionSpec> with_cost_options(std::vector<OptionSpec> options);
 // on a bad value.
 bool apply_cost_overrides(const ParsedArguments& args, placement::CostSettings* settings,
                           std::ostream& err);
+// Reads an optional whole-number option (at least `low`); false after printing why when its value
+// is not one. `command` names the command in the message.
+bool whole_number_option(const char* command, const ParsedArguments& args, const std::string& name,
+                         std::int64_t low, std::int64_t* out, std::ostream& err);
 bool cost_backend_of(const ParsedArguments& args, kernels::Backend* backend, std::ostream& err);
 
 // A design ready for cost evaluation: read (with --plc applied), settings from the header plus

@@ -84,6 +84,20 @@ bool apply_cost_overrides(const ParsedArguments& args, CostSettings* s, std::ost
   return true;
 }
 
+bool whole_number_option(const char* command, const ParsedArguments& args, const std::string& name,
+                         std::int64_t low, std::int64_t* out, std::ostream& err) {
+  if (!args.has(name)) return true;
+  double value = 0;
+  if (!netlist::parse_number(*args.value(name), &value) || value != std::floor(value) ||
+      value < static_cast<double>(low) || value > 1e15) {
+    err << "macroplace " << command << ": " << name << " expects a whole number >= " << low
+        << ", got '" << *args.value(name) << "'\n";
+    return false;
+  }
+  *out = static_cast<std::int64_t>(value);
+  return true;
+}
+
 bool cost_backend_of(const ParsedArguments& args, kernels::Backend* backend, std::ostream& err) {
   const std::string name = args.value("--backend").value_or("cpu");
   if (name == "cpu") {

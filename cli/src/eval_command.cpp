@@ -31,20 +31,6 @@ std::vector<std::string> split_list(const std::string& text) {
   return items;
 }
 
-bool whole_number(const ParsedArguments& args, const std::string& name, std::int64_t low,
-                  std::int64_t* out, std::ostream& err) {
-  if (!args.has(name)) return true;
-  double value = 0;
-  if (!netlist::parse_number(*args.value(name), &value) || value != std::floor(value) ||
-      value < static_cast<double>(low) || value > 1e12) {
-    err << "macroplace: " << name << " expects a whole number >= " << low << ", got '"
-        << *args.value(name) << "'\n";
-    return false;
-  }
-  *out = static_cast<std::int64_t>(value);
-  return true;
-}
-
 netlist::Status write_reports(const eval::EvalReport& report, const std::string& out_dir) {
   const std::filesystem::path folder(out_dir);
   netlist::Status status = eval::write_results_json(report, (folder / "results.json").string());
@@ -74,9 +60,9 @@ int run_eval(const ParsedArguments& args, std::ostream& out, std::ostream& err) 
       options.methods.push_back(*method);
     }
   }
-  if (!whole_number(args, "--seeds", 1, &options.seeds, err) ||
-      !whole_number(args, "--max-moves", 0, &options.max_moves, err) ||
-      !whole_number(args, "--scaling-samples", 0, &options.scaling_samples, err)) {
+  if (!whole_number_option("eval", args, "--seeds", 1, &options.seeds, err) ||
+      !whole_number_option("eval", args, "--max-moves", 0, &options.max_moves, err) ||
+      !whole_number_option("eval", args, "--scaling-samples", 0, &options.scaling_samples, err)) {
     return kExitUsage;
   }
   if (args.has("--time-limit") &&

@@ -18,6 +18,7 @@
 #include "macroplace/placement/greedy_placer.h"
 #include "macroplace/placement/legality.h"
 #include "macroplace/placement/macro_legalizer.h"
+#include "macroplace/placement/placement_file.h"
 #include "macroplace/placement/proxy_cost.h"
 #include "macroplace/placement/simulated_annealing.h"
 #include "macroplace/placement/std_cell_flow.h"
@@ -27,20 +28,6 @@ namespace macroplace::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-bool integer_option(const ParsedArguments& args, const std::string& name, std::int64_t low,
-                    std::int64_t* out, std::ostream& err) {
-  if (!args.has(name)) return true;
-  double value = 0;
-  if (!netlist::parse_number(*args.value(name), &value) || value != std::floor(value) ||
-      value < static_cast<double>(low) || value > 1e15) {
-    err << "macroplace place: " << name << " expects a whole number >= " << low << ", got '"
-        << *args.value(name) << "'\n";
-    return false;
-  }
-  *out = static_cast<std::int64_t>(value);
-  return true;
-}
 
 void print_costs(std::ostream& out, const char* label, const placement::CostBreakdown& c) {
   char line[256];
@@ -84,10 +71,10 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     }
   }
   std::int64_t seed = 1, chains = 2, threads = 0;
-  if (!integer_option(args, "--seed", 0, &seed, err) ||
-      !integer_option(args, "--chains", 1, &chains, err) ||
-      !integer_option(args, "--threads", 0, &threads, err) ||
-      !integer_option(args, "--max-moves", 0, &annealing.max_moves, err)) {
+  if (!whole_number_option("place", args, "--seed", 0, &seed, err) ||
+      !whole_number_option("place", args, "--chains", 1, &chains, err) ||
+      !whole_number_option("place", args, "--threads", 0, &threads, err) ||
+      !whole_number_option("place", args, "--max-moves", 0, &annealing.max_moves, err)) {
     return kExitUsage;
   }
   annealing.seed = static_cast<std::uint64_t>(seed);
@@ -252,24 +239,11 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const placement::LegalityReport legality = placement::check_legality(cost);
 
-  // Write the placement: the evaluator's positions into the netlist, then the .plc.
-  for (netlist::NodeId node = 0; node < design.num_nodes(); ++node) {
-    if (netlist::is_pin(design.kind(node))) continue;
-    design.set_position(node, cost.x(node), cost.y(node));
-    design.set_orientation(node, cost.orientation(node));
-  }
-  netlist::PlacementSettings header = placement_file.settings;
-  header.width = settings.canvas_width;
-  header.height = settings.canvas_height;
-  header.columns = settings.columns;
-  header.rows = settings.rows;
-  header.routes_per_micron_horizontal = settings.routes_per_micron_horizontal;
-  header.routes_per_micron_vertical = settings.routes_per_micron_vertical;
-  header.macro_routes_horizontal = settings.macro_routes_horizontal;
-  header.macro_routes_vertical = settings.macro_routes_vertical;
-  header.smoothing_range = settings.smoothing_range;
-  header.overlap_threshold = settings.overlap_threshold;
-  if (netlist::Status status = netlist::write_plc(design, header, path, *output); !status.ok()) {
+  // Write the placement with a header that reproduces the settings used.
+  const netlist::PlacementSettings header =
+      placement::header_for(settings, placement_file.settings);
+  if (netlist::Status status = placement::write_placement(cost, header, path, *output);
+      !status.ok()) {
     err << "macroplace: " << status.to_string() << "\n";
     return kExitFailure;
   }

@@ -11,6 +11,7 @@
 #include "design_cache.h"
 #include "macro_completion.h"
 #include "macroplace/netlist/plc.h"
+#include "macroplace/placement/placement_file.h"
 
 namespace macroplace::env {
 
@@ -263,27 +264,9 @@ void PlacementEnv::update_spatial_features() {
 }
 
 Status PlacementEnv::write_plc(const std::string& path) const {
-  netlist::Netlist placed = *design_->netlist;
-  for (NodeId node = 0; node < placed.num_nodes(); ++node) {
-    if (netlist::is_pin(placed.kind(node))) continue;
-    placed.set_position(node, cost_->x(node), cost_->y(node));
-    placed.set_orientation(node, cost_->orientation(node));
-  }
-  const placement::CostSettings& settings = design_->settings;
-  netlist::PlacementSettings header;
-  header.width = settings.canvas_width;
-  header.height = settings.canvas_height;
-  header.columns = settings.columns;
-  header.rows = settings.rows;
-  header.routes_per_micron_horizontal = settings.routes_per_micron_horizontal;
-  header.routes_per_micron_vertical = settings.routes_per_micron_vertical;
-  header.macro_routes_horizontal = settings.macro_routes_horizontal;
-  header.macro_routes_vertical = settings.macro_routes_vertical;
-  header.smoothing_range = settings.smoothing_range;
-  header.overlap_threshold = settings.overlap_threshold;
-  header.blockages = settings.blockages;
-  header.block = placed.block_name;
-  return netlist::write_plc(placed, header, "macroplace env episode", path);
+  netlist::PlacementSettings header = placement::header_for(design_->settings);
+  header.block = design_->netlist->block_name;
+  return placement::write_placement(*cost_, header, "macroplace env episode", path);
 }
 
 }  // namespace macroplace::env

@@ -15,6 +15,7 @@
 #include "macroplace/netlist/design.h"
 #include "macroplace/placement/grid_selection.h"
 #include "macroplace/placement/legality.h"
+#include "macroplace/placement/placement_file.h"
 #include "macroplace/placement/proxy_cost.h"
 #include "macroplace/placement/std_cell_flow.h"
 
@@ -104,17 +105,6 @@ PlacementPicture make_picture(const placement::ProxyCost& cost, const std::strin
     }
   }
   return picture;
-}
-
-Status write_placement(const EvalDesign& design, const placement::ProxyCost& cost,
-                       const std::string& path) {
-  netlist::Netlist copy = design.netlist;
-  for (NodeId node = 0; node < copy.num_nodes(); ++node) {
-    if (netlist::is_pin(copy.kind(node))) continue;
-    copy.set_position(node, cost.x(node), cost.y(node));
-    copy.set_orientation(node, cost.orientation(node));
-  }
-  return netlist::write_plc(copy, design.header, design.path, path);
 }
 
 std::string format_seconds(double seconds) {
@@ -240,8 +230,8 @@ Status run_evaluation(std::vector<EvalDesign>& designs, const EvalOptions& optio
         record.runtime_s = run.seconds;
         record.placement_file =
             "placements/" + design.name + "-" + name + "-s" + std::to_string(s) + ".plc";
-        if (Status status = write_placement(
-                design, cost, (fs::path(options.out_dir) / record.placement_file).string());
+        const std::string file = (fs::path(options.out_dir) / record.placement_file).string();
+        if (Status status = placement::write_placement(cost, design.header, design.path, file);
             !status.ok()) {
           return status;
         }
