@@ -27,6 +27,11 @@ const Command& cluster_command();
 const Command& place_command();
 const Command& eval_command();
 const Command& report_command();
+#if MACROPLACE_HAVE_RL
+const Command& train_command();
+// `place --method rl` (train_command.cpp; only when rl/ is built).
+int run_place_with_policy(const ParsedArguments& args, std::ostream& out, std::ostream& err);
+#endif
 
 // The cost-setting options (--canvas, --grid, --routes, --macro-alloc, --smoothing, --weights,
 // --preset, --congestion-grid, --backend) appended to a command's own.

@@ -11,8 +11,17 @@ namespace {
 
 const std::vector<const Command*>& all_commands() {
   static const std::vector<const Command*> kCommands = {
-      &info_command(),  &convert_command(), &cost_command(),  &cluster_command(),
-      &place_command(), &eval_command(),    &report_command()};
+    &info_command(),
+    &convert_command(),
+    &cost_command(),
+    &cluster_command(),
+    &place_command(),
+    &eval_command(),
+    &report_command(),
+#if MACROPLACE_HAVE_RL
+    &train_command(),
+#endif
+  };
   return kCommands;
 }
 

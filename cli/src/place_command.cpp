@@ -50,6 +50,14 @@ void write_costs(JsonWriter* json, const char* key, const placement::CostBreakdo
 int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
   const std::string path = args.positionals()[0];
   const std::string method = args.value("--method").value_or("sa");
+  if (method == "rl") {
+#if MACROPLACE_HAVE_RL
+    return run_place_with_policy(args, out, err);
+#else
+    err << "macroplace place: --method rl needs a build with LibTorch (-DMACROPLACE_RL=ON)\n";
+    return kExitFailure;
+#endif
+  }
   if (method != "sa" && method != "greedy" && method != "fd-only" && method != "analytical" &&
       method != "legalize") {
     err << "macroplace place: --method expects sa, greedy, fd-only, analytical or legalize, got '"
@@ -346,7 +354,10 @@ const Command& place_command() {
        {"NETLIST"},
        with_cost_options(
            {{"--plc", "FILE", "starting placement and settings", 1},
-            {"--method", "NAME", "sa (default), greedy, fd-only, analytical or legalize", 1},
+            {"--method", "NAME", "sa (default), greedy, fd-only, analytical, legalize or rl", 1},
+            {"--policy", "CKPT", "with --method rl: a training checkpoint (RUN_DIR/checkpoint.pt)",
+             1},
+            {"--samples", "K", "with --method rl: best of the greedy and K sampled episodes", 1},
             {"--greedy-start", "", "with sa: start from the greedy placement", 0},
             {"--soft-macros", "MODE",
              "keep (default with --plc), fd (force-directed) or analytical", 1},

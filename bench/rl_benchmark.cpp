@@ -1,0 +1,83 @@
+// RL speed on the clustered Ariane (issue 6's targets): one policy step at batch 1 on one core
+// (CT's default network; target under 5 ms), and one training iteration's throughput (rollouts
+// on 2 environment threads plus the PPO update) in environment steps per second.
+#include <benchmark/benchmark.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+#include "bench_designs.h"
+#include "macroplace/env/placement_env.h"
+#include "macroplace/rl/torch_policy.h"
+#include "macroplace/rl/trainer.h"
+
+namespace {
+
+using macroplace::bench::example;
+
+void rl_policy_step_ariane(benchmark::State& state) {
+  at::set_num_threads(1);
+  torch::manual_seed(1);
+  std::shared_ptr<const macroplace::env::EnvDesign> design;
+  const auto status = macroplace::env::load_env_design(example("ariane133-ng45/netlist.pb.txt.gz"),
+                                                       example("ariane133-ng45/legalized.plc"),
+                                                       macroplace::env::EnvOptions{}, &design);
+  if (!status.ok()) throw std::runtime_error(status.to_string());
+  macroplace::rl::PolicyNetwork network(macroplace::rl::PolicyOptions{});
+  network->eval();
+  const macroplace::rl::GraphTensors graph = macroplace::rl::make_graph_tensors(design->graph);
+  macroplace::env::PlacementEnv env(design);
+  const macroplace::env::Observation& observation = env.reset(1);
+  std::mt19937_64 random(1);
+  torch::NoGradGuard no_grad;
+  for (auto _ : state) {
+    const macroplace::rl::PolicyInputs inputs = macroplace::rl::inputs_from_observation(
+        observation, design->options.observation, graph.num_nodes, false);
+    const auto out = network->forward(graph, inputs);
+    benchmark::DoNotOptimize(macroplace::rl::sample_action(out.logits[0], &random));
+  }
+  state.counters["nodes"] = static_cast<double>(graph.num_nodes);
+  state.counters["edges"] = static_cast<double>(graph.edge_src.numel());
+  state.counters["parameters"] = static_cast<double>(network->parameter_count());
+  state.SetLabel("batch 1, 1 thread");
+}
+BENCHMARK(rl_policy_step_ariane)->Unit(benchmark::kMillisecond);
+
+// One PPO iteration of 8 episodes (8 x 133 steps), 2 environment threads, 2 LibTorch threads.
+void rl_train_iteration_ariane(benchmark::State& state) {
+  macroplace::rl::TrainerOptions options;
+  options.netlist_path = example("ariane133-ng45/netlist.pb.txt.gz");
+  options.plc_path = example("ariane133-ng45/legalized.plc");
+  options.run_dir = (std::filesystem::temp_directory_path() / "macroplace_rl_benchmark").string();
+  options.episodes_per_iteration = 8;
+  options.threads = 2;
+  options.torch_threads = 2;
+  options.iterations = 1 << 20;
+  std::filesystem::remove_all(options.run_dir);
+  std::unique_ptr<macroplace::rl::Trainer> trainer;
+  if (const auto status = macroplace::rl::Trainer::create(options, &trainer); !status.ok()) {
+    throw std::runtime_error(status.to_string());
+  }
+  double steps_per_second = 0, rollout_steps_per_second = 0, update_seconds = 0;
+  for (auto _ : state) {
+    macroplace::rl::IterationMetrics metrics;
+    if (const auto status = trainer->run_iteration(&metrics); !status.ok()) {
+      throw std::runtime_error(status.to_string());
+    }
+    steps_per_second =
+        static_cast<double>(metrics.env_steps) / (metrics.rollout_seconds + metrics.update_seconds);
+    rollout_steps_per_second = metrics.env_steps_per_second;
+    update_seconds = metrics.update_seconds;
+  }
+  state.counters["env_steps_per_s"] = steps_per_second;
+  state.counters["rollout_env_steps_per_s"] = rollout_steps_per_second;
+  state.counters["update_s"] = update_seconds;
+  std::filesystem::remove_all(options.run_dir);
+}
+BENCHMARK(rl_train_iteration_ariane)->Unit(benchmark::kSecond)->Iterations(2)->UseRealTime();
+
+}  // namespace

@@ -1,0 +1,102 @@
+// Trainer: single-machine PPO training of the policy on one design: batched environments on a
+// thread pool collect episodes with the current policy, the learner in the same process runs
+// the PPO update, and every iteration leaves its results in the run folder.
+//
+// Contract:
+// - Trainer::create() loads the design, builds the policy (seeded by `seed`) and, with `resume`,
+//   restores everything from RUN_DIR/checkpoint.pt (model, optimizer, KL beta, random state,
+//   iteration, best placement), so a resumed run continues bit for bit like an uninterrupted one
+//   (the policy's architecture comes from the checkpoint; PPO and run options from `options`).
+// - run_iteration() collects episodes_per_iteration episodes (one per environment, strictly
+//   on-policy), updates the policy, then appends one JSON line to RUN_DIR/metrics.jsonl, rewrites
+//   RUN_DIR/best.plc and best.json when a feasible episode beat the best proxy so far (replayed
+//   in a fresh environment, so the file is the episode's placement, legal by construction), and
+//   writes RUN_DIR/checkpoint.pt. Every file is written to a temporary name and renamed.
+// - Deterministic: the same options give bit-identical models and metrics (except timings) when
+//   LibTorch runs on one intra-op thread (torch_threads = 1); env threads never change results.
+//
+//   std::unique_ptr<Trainer> trainer;
+//   if (Status s = Trainer::create(options, &trainer); !s.ok()) ...
+//   while (trainer->iteration() < options.iterations) trainer->run_iteration(&metrics);
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "macroplace/env/placement_env.h"
+#include "macroplace/netlist/status.h"
+#include "macroplace/rl/policy.h"
+#include "macroplace/rl/ppo.h"
+
+namespace macroplace::rl {
+
+struct TrainerOptions {
+  std::string netlist_path;
+  std::string plc_path;  // placement and settings; may be empty for designs that carry them
+  std::string run_dir;   // created when missing
+  PolicyOptions policy;
+  PpoOptions ppo;
+  env::EnvOptions env;  // the policy's spatial_features switch turns on wire mask + density
+  std::int32_t episodes_per_iteration = 16;
+  std::int32_t iterations = 100;
+  std::int32_t threads = 1;        // environment threads (BatchedEnv); 0: one per core
+  std::int32_t torch_threads = 0;  // LibTorch intra-op threads; 0: same as threads
+  std::uint64_t seed = 1;
+  bool resume = false;
+
+  Status validate() const;
+};
+
+// Reads `key = value` lines (# comments) into options: the PpoOptions fields by name (clip_ratio,
+// entropy_coefficient, learning_rate, minibatch_size, epochs, ...), episodes_per_iteration,
+// iterations, threads, torch_threads, seed, spatial_features and the policy widths. Unknown keys
+// and bad values fail with file:line.
+Status apply_config_file(const std::string& path, TrainerOptions* options);
+// One `key`, `value` pair as in a config file.
+Status apply_config_value(const std::string& key, const std::string& value,
+                          TrainerOptions* options);
+
+struct IterationMetrics {
+  std::int32_t iteration = 0;  // 1-based, the iteration just finished
+  std::int32_t episodes = 0, infeasible_episodes = 0;
+  std::int64_t env_steps = 0;
+  double proxy_mean = 0, proxy_min = 0, proxy_max = 0;  // feasible episodes (NaN if none)
+  double wirelength_mean = 0, density_mean = 0, congestion_mean = 0;
+  double return_mean = 0;
+  double entropy = 0, kl = 0, kl_beta = 0;
+  double policy_loss = 0, value_loss = 0, total_loss = 0, clip_fraction = 0;
+  std::int32_t epochs_run = 0, minibatches = 0;
+  double rollout_seconds = 0, update_seconds = 0;
+  double episodes_per_second = 0, env_steps_per_second = 0;
+  double best_proxy = 0;  // the run's best feasible proxy so far (NaN if none)
+  bool new_best = false;
+};
+
+class Trainer {
+ public:
+  static Status create(const TrainerOptions& options, std::unique_ptr<Trainer>* out);
+  ~Trainer();
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  Status run_iteration(IterationMetrics* metrics);
+  std::int32_t iteration() const;  // iterations completed (restored on resume)
+  double best_proxy() const;
+  std::int64_t parameter_count() const;
+  const TrainerOptions& options() const;
+  // The model's parameters flattened to doubles, for equivalence checks.
+  std::vector<double> parameters() const;
+
+ private:
+  struct Impl;
+  explicit Trainer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Runs iterations until options.iterations are done, calling `progress` after each.
+Status train(const TrainerOptions& options,
+             const std::function<void(const IterationMetrics&)>& progress);
+
+}  // namespace macroplace::rl

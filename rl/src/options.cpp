@@ -1,0 +1,187 @@
+// Validation of the rl/ options and the training config file (no LibTorch here).
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "macroplace/netlist/numbers.h"
+#include "macroplace/rl/policy.h"
+#include "macroplace/rl/policy_placer.h"
+#include "macroplace/rl/ppo.h"
+#include "macroplace/rl/trainer.h"
+
+namespace macroplace::rl {
+
+Status PolicyOptions::validate() const {
+  if (metadata_width < 1 || node_width < 1 || attention_width < 1 || head_channels < 1 ||
+      head_side < 1) {
+    return Status::error("policy widths must be positive");
+  }
+  if (edge_layers < 0) return Status::error("policy edge_layers must be >= 0");
+  std::int64_t side = head_side;
+  for (const std::int32_t channels : deconv_channels) {
+    if (channels < 1) return Status::error("policy deconvolution channels must be positive");
+    side *= 2;
+  }
+  if (side != action_side) {
+    return Status::error("policy head: head_side x 2^(deconvolutions) = " + std::to_string(side) +
+                         " differs from the action side " + std::to_string(action_side));
+  }
+  for (const std::int32_t width : value_hidden) {
+    if (width < 1) return Status::error("policy value_hidden widths must be positive");
+  }
+  return {};
+}
+
+Status PpoOptions::validate() const {
+  const auto finite_non_negative = [](double v) { return std::isfinite(v) && v >= 0; };
+  if (!(clip_ratio > 0 && clip_ratio < 1)) return Status::error("ppo clip_ratio must be in (0, 1)");
+  if (!finite_non_negative(entropy_coefficient) || !finite_non_negative(value_coefficient) ||
+      !finite_non_negative(initial_kl_beta) || !finite_non_negative(kl_cutoff_coefficient) ||
+      !finite_non_negative(max_grad_norm) || !finite_non_negative(kl_tolerance)) {
+    return Status::error("ppo coefficients must be finite and non-negative");
+  }
+  if (!(discount > 0 && discount <= 1)) return Status::error("ppo discount must be in (0, 1]");
+  if (!(kl_target > 0) || !(kl_cutoff_factor > 0)) {
+    return Status::error("ppo kl_target and kl_cutoff_factor must be positive");
+  }
+  if (!(learning_rate > 0) || !(adam_epsilon > 0)) {
+    return Status::error("ppo learning_rate and adam_epsilon must be positive");
+  }
+  if (minibatch_size < 1 || epochs < 1) {
+    return Status::error("ppo minibatch_size and epochs must be >= 1");
+  }
+  return {};
+}
+
+Status TrainerOptions::validate() const {
+  if (netlist_path.empty()) return Status::error("train: a netlist is required");
+  if (run_dir.empty()) return Status::error("train: a run folder (--out) is required");
+  if (episodes_per_iteration < 1)
+    return Status::error("train: episodes per iteration must be >= 1");
+  if (iterations < 0) return Status::error("train: iterations must be >= 0");
+  if (threads < 0 || torch_threads < 0) return Status::error("train: threads must be >= 0");
+  if (Status s = policy.validate(); !s.ok()) return s;
+  if (policy.action_side != env.observation.side) {
+    return Status::error("train: the policy's action side differs from the environment's");
+  }
+  if (Status s = ppo.validate(); !s.ok()) return s;
+  return env.validate();
+}
+
+Status PolicyPlacerOptions::validate() const {
+  if (checkpoint.empty()) return Status::error("place: --policy CHECKPOINT is required");
+  if (samples < 0) return Status::error("place: --samples must be >= 0");
+  if (torch_threads < 1) return Status::error("place: torch threads must be >= 1");
+  return env.validate();
+}
+
+namespace {
+
+bool parse_double(const std::string& text, double* out) {
+  return netlist::parse_number(text, out) && std::isfinite(*out);
+}
+
+template <typename Int>
+bool parse_integer(const std::string& text, Int* out) {
+  double value = 0;
+  if (!parse_double(text, &value) || value != std::floor(value) || std::fabs(value) > 9e15) {
+    return false;
+  }
+  *out = static_cast<Int>(value);
+  return true;
+}
+
+bool parse_bool(const std::string& text, bool* out) {
+  if (text == "true" || text == "1" || text == "on" || text == "yes") {
+    *out = true;
+  } else if (text == "false" || text == "0" || text == "off" || text == "no") {
+    *out = false;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::string trimmed(const std::string& text) {
+  const auto begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string::npos) return "";
+  const auto end = text.find_last_not_of(" \t\r");
+  return text.substr(begin, end - begin + 1);
+}
+
+}  // namespace
+
+Status apply_config_value(const std::string& key, const std::string& value,
+                          TrainerOptions* options) {
+  PpoOptions& ppo = options->ppo;
+  PolicyOptions& policy = options->policy;
+  const std::map<std::string, double*> doubles = {
+      {"clip_ratio", &ppo.clip_ratio},
+      {"entropy_coefficient", &ppo.entropy_coefficient},
+      {"value_coefficient", &ppo.value_coefficient},
+      {"discount", &ppo.discount},
+      {"initial_kl_beta", &ppo.initial_kl_beta},
+      {"kl_target", &ppo.kl_target},
+      {"kl_tolerance", &ppo.kl_tolerance},
+      {"kl_cutoff_factor", &ppo.kl_cutoff_factor},
+      {"kl_cutoff_coefficient", &ppo.kl_cutoff_coefficient},
+      {"max_grad_norm", &ppo.max_grad_norm},
+      {"learning_rate", &ppo.learning_rate},
+      {"adam_epsilon", &ppo.adam_epsilon}};
+  const std::map<std::string, std::int32_t*> integers = {
+      {"minibatch_size", &ppo.minibatch_size},
+      {"epochs", &ppo.epochs},
+      {"episodes_per_iteration", &options->episodes_per_iteration},
+      {"iterations", &options->iterations},
+      {"threads", &options->threads},
+      {"torch_threads", &options->torch_threads},
+      {"metadata_width", &policy.metadata_width},
+      {"node_width", &policy.node_width},
+      {"edge_layers", &policy.edge_layers},
+      {"attention_width", &policy.attention_width},
+      {"head_channels", &policy.head_channels}};
+  const std::map<std::string, bool*> flags = {{"stop_on_kl_cutoff", &ppo.stop_on_kl_cutoff},
+                                              {"normalize_advantages", &ppo.normalize_advantages},
+                                              {"spatial_features", &policy.spatial_features}};
+  bool ok = true;
+  if (const auto it = doubles.find(key); it != doubles.end()) {
+    ok = parse_double(value, it->second);
+  } else if (const auto i = integers.find(key); i != integers.end()) {
+    ok = parse_integer(value, i->second);
+  } else if (const auto f = flags.find(key); f != flags.end()) {
+    ok = parse_bool(value, f->second);
+  } else if (key == "seed") {
+    ok = parse_integer(value, &options->seed);
+  } else {
+    return Status::error("unknown training option '" + key + "'");
+  }
+  if (!ok) return Status::error("bad value '" + value + "' for training option '" + key + "'");
+  return {};
+}
+
+Status apply_config_file(const std::string& path, TrainerOptions* options) {
+  std::ifstream file(path);
+  if (!file) return Status::error("cannot read config file '" + path + "'");
+  std::string line;
+  std::uint64_t number = 0;
+  while (std::getline(file, line)) {
+    ++number;
+    const std::string text = trimmed(line.substr(0, line.find('#')));
+    if (text.empty()) continue;
+    const auto equals = text.find('=');
+    if (equals == std::string::npos) {
+      return Status::error_at({path, number, 1}, "expected 'key = value'");
+    }
+    if (Status s = apply_config_value(trimmed(text.substr(0, equals)),
+                                      trimmed(text.substr(equals + 1)), options);
+        !s.ok()) {
+      return Status::error_at({path, number, 1}, s.message());
+    }
+  }
+  return {};
+}
+
+}  // namespace macroplace::rl

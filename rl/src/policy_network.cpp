@@ -1,0 +1,226 @@
+// Circuit Training's policy/value network in LibTorch (RL_REFERENCE.md, Model).
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "macroplace/rl/torch_policy.h"
+
+namespace macroplace::rl {
+
+GraphTensors GraphTensors::to(torch::Dtype dtype) const {
+  GraphTensors out = *this;
+  out.edge_weight = edge_weight.to(dtype);
+  out.inverse_degree = inverse_degree.to(dtype);
+  out.incidence = incidence.to(dtype);
+  return out;
+}
+
+GraphTensors make_graph_tensors(std::int64_t num_nodes, const std::vector<std::int64_t>& src,
+                                const std::vector<std::int64_t>& dst,
+                                const std::vector<double>& weight) {
+  GraphTensors graph;
+  graph.num_nodes = num_nodes;
+  const auto edges = static_cast<std::int64_t>(src.size());
+  graph.edge_src = torch::tensor(src, torch::kInt64).reshape({edges});
+  graph.edge_dst = torch::tensor(dst, torch::kInt64).reshape({edges});
+  graph.edge_weight = torch::tensor(weight, torch::kFloat64).to(torch::kFloat32).reshape({edges});
+  std::vector<double> degree(static_cast<std::size_t>(num_nodes), 0.0);
+  for (std::size_t e = 0; e < src.size(); ++e) {
+    degree[static_cast<std::size_t>(src[e])] += 1;
+    degree[static_cast<std::size_t>(dst[e])] += 1;
+  }
+  for (double& d : degree) d = d > 0 ? 1.0 / d : 0.0;
+  graph.inverse_degree =
+      torch::tensor(degree, torch::kFloat64).to(torch::kFloat32).reshape({num_nodes, 1});
+  // Sparse [N, E] mean-aggregation matrix: 1/degree(i) for each edge incident to node i.
+  const torch::Tensor edge_index = torch::arange(edges, torch::kInt64);
+  const torch::Tensor indices = torch::stack(
+      {torch::cat({graph.edge_src, graph.edge_dst}), torch::cat({edge_index, edge_index})});
+  const torch::Tensor values =
+      torch::cat({graph.inverse_degree.view({-1}).index_select(0, graph.edge_src),
+                  graph.inverse_degree.view({-1}).index_select(0, graph.edge_dst)});
+  graph.incidence = torch::sparse_coo_tensor(indices, values, {num_nodes, edges}).coalesce();
+  return graph;
+}
+
+GraphTensors make_graph_tensors(const env::DesignGraph& graph) {
+  std::vector<std::int64_t> src(graph.edge_src.begin(), graph.edge_src.end());
+  std::vector<std::int64_t> dst(graph.edge_dst.begin(), graph.edge_dst.end());
+  return make_graph_tensors(graph.num_nodes(), src, dst, graph.edge_weight);
+}
+
+PolicyInputs PolicyInputs::index(const torch::Tensor& rows) const {
+  PolicyInputs out;
+  out.metadata = metadata.index_select(0, rows);
+  out.node_features = node_features.index_select(0, rows);
+  out.current_node = current_node.index_select(0, rows);
+  out.mask = mask.index_select(0, rows);
+  if (spatial.defined()) out.spatial = spatial.index_select(0, rows);
+  return out;
+}
+
+EdgeLayerImpl::EdgeLayerImpl(std::int32_t width) {
+  first_ = register_module("first", torch::nn::Linear(torch::nn::LinearOptions(width, width)));
+  second_ = register_module("second",
+                            torch::nn::Linear(torch::nn::LinearOptions(width, width).bias(false)));
+  // Initialised like the weight column of a Dense on 2W + 1 inputs.
+  const double bound = 1.0 / std::sqrt(2.0 * width + 1.0);
+  weight_term_ = register_parameter("weight_term", torch::empty({width}).uniform_(-bound, bound));
+}
+
+std::pair<torch::Tensor, torch::Tensor> EdgeLayerImpl::forward(const GraphTensors& graph,
+                                                               const torch::Tensor& h) {
+  // Node-major layout [N,B,W]: gathers and scatters along dim 0 take LibTorch's fast paths
+  // (along dim 1 they were several times slower on CPU).
+  const torch::Tensor a = first_->forward(h);   // [N,B,W], with the bias
+  const torch::Tensor b = second_->forward(h);  // [N,B,W]
+  const torch::Tensor weight_part =
+      (graph.edge_weight.unsqueeze(1) * weight_term_.unsqueeze(0)).unsqueeze(1);  // [E,1,W]
+  // In place where autograd allows it (add's backward keeps nothing; relu keeps its output):
+  // fewer temporaries of [E,B,W], the size that dominates the step.
+  const torch::Tensor forward_edge = a.index_select(0, graph.edge_src)
+                                         .add_(b.index_select(0, graph.edge_dst))
+                                         .add_(weight_part)
+                                         .relu_();
+  const torch::Tensor backward_edge = a.index_select(0, graph.edge_dst)
+                                          .add_(b.index_select(0, graph.edge_src))
+                                          .add_(weight_part)
+                                          .relu_();
+  const torch::Tensor edges = (forward_edge + backward_edge).mul_(0.5);  // [E,B,W]
+  // Mean over incident edges as one sparse product (index_add is a per-row loop on CPU).
+  const torch::Tensor mean =
+      torch::mm(graph.incidence, edges.reshape({edges.size(0), -1})).view(h.sizes());
+  return {h + mean, edges};
+}
+
+PolicyNetworkImpl::PolicyNetworkImpl(const PolicyOptions& options) : options_(options) {
+  using torch::nn::Linear;
+  using torch::nn::LinearOptions;
+  metadata_encoder_ =
+      register_module("metadata_encoder", Linear(LinearOptions(12, options.metadata_width)));
+  node_encoder_ = register_module("node_encoder", Linear(LinearOptions(6, options.node_width)));
+  for (std::int32_t i = 0; i < options.edge_layers; ++i) {
+    edge_layers_.push_back(
+        register_module("edge_layer" + std::to_string(i), EdgeLayer(options.node_width)));
+  }
+  attention_key_ = register_module("attention_key",
+                                   Linear(LinearOptions(options.node_width, options.node_width)));
+  attention_value_ = register_module(
+      "attention_value", Linear(LinearOptions(options.node_width, options.attention_width)));
+  const std::int64_t readout = options.readout_width();
+  head_dense_ = register_module(
+      "head_dense", Linear(LinearOptions(readout, static_cast<std::int64_t>(options.head_channels) *
+                                                      options.head_side * options.head_side)));
+  std::int64_t channels = options.head_channels;
+  deconvs_.reserve(options.deconv_channels.size());
+  for (std::size_t i = 0; i < options.deconv_channels.size(); ++i) {
+    deconvs_.push_back(
+        register_module("deconv" + std::to_string(i),
+                        torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(
+                                                       channels, options.deconv_channels[i], 3)
+                                                       .stride(2)
+                                                       .padding(1)
+                                                       .output_padding(1))));
+    channels = options.deconv_channels[i];
+  }
+  if (options.spatial_features) channels += 2;
+  head_out_ = register_module(
+      "head_out", torch::nn::ConvTranspose2d(
+                      torch::nn::ConvTranspose2dOptions(channels, 1, 3).stride(1).padding(1)));
+  std::int64_t width = readout;
+  value_layers_.reserve(options.value_hidden.size() + 1);
+  for (std::size_t i = 0; i <= options.value_hidden.size(); ++i) {
+    const std::int64_t next = i < options.value_hidden.size() ? options.value_hidden[i] : 1;
+    value_layers_.push_back(
+        register_module("value" + std::to_string(i), Linear(LinearOptions(width, next))));
+    width = next;
+  }
+}
+
+torch::Tensor PolicyNetworkImpl::readout(const GraphTensors& graph, const PolicyInputs& inputs) {
+  const torch::Tensor metadata = torch::relu(metadata_encoder_->forward(inputs.metadata));
+  // Node-major [N,B,W] through the graph layers (see EdgeLayerImpl::forward).
+  torch::Tensor h =
+      torch::relu(node_encoder_->forward(inputs.node_features.transpose(0, 1).contiguous()));
+  const std::int64_t batch = h.size(1);
+  torch::Tensor edges;
+  for (EdgeLayer& layer : edge_layers_) std::tie(h, edges) = layer->forward(graph, h);
+  torch::Tensor statistics;
+  if (edges.defined() && edges.size(0) > 0) {
+    const torch::Tensor mean = edges.mean(0);
+    statistics = torch::cat({mean, (edges - mean).square().mean(0), std::get<0>(edges.max(0)),
+                             std::get<0>(edges.min(0))},
+                            1);
+  } else {
+    statistics = torch::zeros({batch, 4 * options_.node_width}, h.options());
+  }
+  h = h.transpose(0, 1);  // [B,N,W]
+  // Attention of the current node (query) over every node.
+  const torch::Tensor rows = torch::arange(batch, inputs.current_node.options());
+  const torch::Tensor current = h.index({rows, inputs.current_node});  // [B,W]
+  const torch::Tensor keys = attention_key_->forward(h);               // [B,N,W]
+  const torch::Tensor values = attention_value_->forward(h);           // [B,N,A]
+  const torch::Tensor scores = torch::bmm(keys, current.unsqueeze(2)).squeeze(2) /
+                               std::sqrt(static_cast<double>(options_.node_width));
+  const torch::Tensor weights = torch::softmax(scores, 1);                              // [B,N]
+  const torch::Tensor attention = torch::bmm(weights.unsqueeze(1), values).squeeze(1);  // [B,A]
+  return torch::cat({metadata, statistics, attention, current}, 1);
+}
+
+PolicyOutputs PolicyNetworkImpl::forward(const GraphTensors& graph, const PolicyInputs& inputs) {
+  const torch::Tensor features = readout(graph, inputs);
+  const std::int64_t batch = features.size(0);
+  torch::Tensor x =
+      torch::relu(head_dense_->forward(features))
+          .view({batch, options_.head_channels, options_.head_side, options_.head_side});
+  for (auto& deconv : deconvs_) x = torch::relu(deconv->forward(x));
+  if (options_.spatial_features) x = torch::cat({x, inputs.spatial.to(x.dtype())}, 1);
+  const torch::Tensor logits = head_out_->forward(x).view({batch, -1});
+  PolicyOutputs out;
+  out.logits = logits.masked_fill(inputs.mask.logical_not(), kMaskedLogit);
+  torch::Tensor v = features;
+  for (std::size_t i = 0; i < value_layers_.size(); ++i) {
+    v = value_layers_[i]->forward(v);
+    if (i + 1 < value_layers_.size()) v = torch::relu(v);
+  }
+  out.values = v.squeeze(1);
+  return out;
+}
+
+std::int64_t PolicyNetworkImpl::parameter_count() const {
+  std::int64_t count = 0;
+  for (const torch::Tensor& p : parameters()) count += p.numel();
+  return count;
+}
+
+std::int64_t sample_action(const torch::Tensor& logits_row, std::mt19937_64* random) {
+  const torch::Tensor probabilities =
+      torch::softmax(logits_row.to(torch::kFloat64), 0).contiguous();
+  const double* p = probabilities.data_ptr<double>();
+  const torch::Tensor legal_tensor = (logits_row > kMaskedLogit / 2).contiguous();
+  const bool* legal = legal_tensor.data_ptr<bool>();
+  const std::int64_t n = probabilities.numel();
+  double total = 0;
+  std::int64_t last_legal = -1;
+  for (std::int64_t a = 0; a < n; ++a) {
+    if (!legal[a]) continue;
+    total += p[a];
+    last_legal = a;
+  }
+  // 53 random bits -> [0, 1): the same on every platform (std distributions are not).
+  const double u = static_cast<double>((*random)() >> 11) * 0x1.0p-53 * total;
+  double sum = 0;
+  for (std::int64_t a = 0; a < n; ++a) {
+    if (!legal[a]) continue;
+    sum += p[a];
+    if (u < sum) return a;
+  }
+  return last_legal;
+}
+
+std::int64_t greedy_action(const torch::Tensor& logits_row) {
+  return logits_row.argmax().item<std::int64_t>();
+}
+
+}  // namespace macroplace::rl

@@ -1,0 +1,145 @@
+// Placing a design with a trained policy: greedy or best-of-K sampled episodes, then coordinate
+// descent, then the .plc.
+#include "macroplace/rl/policy_placer.h"
+
+#include <chrono>
+#include <limits>
+#include <memory>
+#include <random>
+
+#include "macroplace/netlist/plc.h"
+#include "macroplace/placement/coordinate_descent.h"
+#include "macroplace/placement/force_directed.h"
+#include "macroplace/placement/legality.h"
+#include "macroplace/rl/torch_policy.h"
+#include "observation_inputs.h"
+
+namespace macroplace::rl {
+
+namespace {
+
+// One episode with the policy: argmax when `random` is null, else sampled.
+void run_episode(PolicyNetwork& network, const GraphTensors& graph, env::PlacementEnv* env,
+                 std::mt19937_64* random, std::vector<std::int32_t>* actions) {
+  const env::EnvDesign& design = env->design();
+  const bool spatial = network->options().spatial_features;
+  actions->clear();
+  const env::Observation* observation = &env->reset(0);
+  torch::NoGradGuard no_grad;
+  while (!env->done()) {
+    const PolicyInputs inputs =
+        inputs_from_observation(*observation, design.options.observation, graph.num_nodes, spatial);
+    const torch::Tensor logits = network->forward(graph, inputs).logits[0];
+    const std::int64_t action =
+        random == nullptr ? greedy_action(logits) : sample_action(logits, random);
+    actions->push_back(static_cast<std::int32_t>(action));
+    observation = env->step(static_cast<std::int32_t>(action)).observation;
+  }
+}
+
+}  // namespace
+
+Status place_with_policy(const std::string& netlist_path, const std::string& plc_path,
+                         const std::string& output_plc, const PolicyPlacerOptions& options,
+                         PolicyPlacerResult* result) {
+  if (Status s = options.validate(); !s.ok()) return s;
+  const auto start = std::chrono::steady_clock::now();
+  at::set_num_threads(options.torch_threads);
+  PolicyOptions policy;
+  PolicyNetwork network{nullptr};
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(options.checkpoint);
+    torch::Tensor encoded;
+    archive.read("policy_options", encoded);
+    if (!internal::decode_policy_options(encoded, &policy)) {
+      return Status::error("checkpoint '" + options.checkpoint + "': unreadable policy options");
+    }
+    network = PolicyNetwork(policy);
+    torch::serialize::InputArchive model;
+    archive.read("model", model);
+    network->load(model);
+  } catch (const std::exception& e) {
+    return Status::error("cannot read checkpoint '" + options.checkpoint + "': " + e.what());
+  }
+  network->eval();
+  env::EnvOptions env_options = options.env;
+  if (policy.spatial_features) {
+    env_options.observation.wire_mask = env_options.observation.density = true;
+  }
+  std::shared_ptr<const env::EnvDesign> design;
+  if (Status s = env::load_env_design(netlist_path, plc_path, env_options, &design); !s.ok()) {
+    return s;
+  }
+  if (policy.action_side != design->action_space.side) {
+    return Status::error("the policy's action side differs from the design's action space");
+  }
+  const GraphTensors graph = make_graph_tensors(design->graph);
+
+  PolicyPlacerResult out;
+  env::PlacementEnv env(design);
+  std::unique_ptr<placement::ProxyCost> best;
+  double best_proxy = std::numeric_limits<double>::infinity();
+  std::mt19937_64 random(options.seed);
+  std::vector<std::int32_t> actions;
+  for (std::int32_t episode = 0; episode <= options.samples; ++episode) {
+    run_episode(network, graph, &env, episode == 0 ? nullptr : &random, &actions);
+    ++out.episodes;
+    if (env.info().infeasible) {
+      ++out.infeasible_episodes;
+      continue;
+    }
+    const placement::CostBreakdown costs = env.info().costs;
+    if (costs.proxy < best_proxy) {
+      best_proxy = costs.proxy;
+      best = env.cost().clone();
+      out.policy_costs = costs;
+      out.actions = actions;
+      out.greedy_was_best = episode == 0;
+    }
+  }
+  if (!best) {
+    return Status::error("every policy episode ran out of legal cells (infeasible)");
+  }
+  if (options.refine) {
+    placement::CoordinateDescentOptions descent;
+    descent.spacing = env_options.spacing;
+    const placement::ForceDirectedOptions force_directed = env_options.force_directed;
+    descent.replace_soft_macros = [force_directed](placement::ProxyCost* cost) {
+      placement::place_soft_macros(cost, force_directed);
+    };
+    placement::refine_macros(best.get(), descent);
+  }
+  out.final_costs = best->costs();
+  out.legal = placement::check_legality(*best).legal();
+
+  netlist::Netlist placed = *design->netlist;
+  for (netlist::NodeId node = 0; node < placed.num_nodes(); ++node) {
+    if (netlist::is_pin(placed.kind(node))) continue;
+    placed.set_position(node, best->x(node), best->y(node));
+    placed.set_orientation(node, best->orientation(node));
+  }
+  const placement::CostSettings& settings = design->settings;
+  netlist::PlacementSettings header;
+  header.width = settings.canvas_width;
+  header.height = settings.canvas_height;
+  header.columns = settings.columns;
+  header.rows = settings.rows;
+  header.routes_per_micron_horizontal = settings.routes_per_micron_horizontal;
+  header.routes_per_micron_vertical = settings.routes_per_micron_vertical;
+  header.macro_routes_horizontal = settings.macro_routes_horizontal;
+  header.macro_routes_vertical = settings.macro_routes_vertical;
+  header.smoothing_range = settings.smoothing_range;
+  header.overlap_threshold = settings.overlap_threshold;
+  header.blockages = settings.blockages;
+  header.block = placed.block_name;
+  if (Status s = netlist::write_plc(placed, header, "macroplace place --method rl", output_plc);
+      !s.ok()) {
+    return s;
+  }
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  *result = out;
+  return {};
+}
+
+}  // namespace macroplace::rl

@@ -1,0 +1,595 @@
+// Single-machine PPO training: rollouts on a BatchedEnv, the PPO update, metrics, the best
+// placement and atomic checkpoints.
+#include "macroplace/rl/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "macroplace/env/batched_env.h"
+#include "macroplace/netlist/atomic_file.h"
+#include "macroplace/placement/legality.h"
+#include "macroplace/rl/torch_policy.h"
+#include "observation_inputs.h"
+
+namespace macroplace::rl {
+
+namespace internal {
+
+PolicyInputs inputs_from_batch(env::BatchStorage& storage, const env::ObservationConfig& config,
+                               std::int64_t num_envs, std::int64_t num_nodes, bool spatial,
+                               const torch::Tensor& rows) {
+  const std::int64_t side = config.side;
+  PolicyInputs inputs;
+  inputs.metadata =
+      torch::from_blob(storage.metadata.data(), {num_envs, env::kMetadataSize}, torch::kFloat32)
+          .index_select(0, rows);
+  inputs.node_features =
+      torch::from_blob(storage.node_features.data(),
+                       {num_envs, config.max_nodes, env::kNodeFeatures}, torch::kFloat32)
+          .index_select(0, rows)
+          .narrow(1, 0, num_nodes)
+          .contiguous();
+  inputs.current_node = torch::from_blob(storage.current_node.data(), {num_envs}, torch::kInt32)
+                            .index_select(0, rows)
+                            .to(torch::kInt64);
+  inputs.mask = torch::from_blob(storage.mask.data(), {num_envs, side * side}, torch::kUInt8)
+                    .index_select(0, rows)
+                    .to(torch::kBool);
+  if (spatial) {
+    const torch::Tensor wire =
+        torch::from_blob(storage.wire_mask.data(), {num_envs, side, side}, torch::kFloat32)
+            .index_select(0, rows);
+    const torch::Tensor density =
+        torch::from_blob(storage.density.data(), {num_envs, side, side}, torch::kFloat32)
+            .index_select(0, rows);
+    inputs.spatial = torch::stack({wire, density}, 1);
+  }
+  return inputs;
+}
+
+torch::Tensor encode_policy_options(const PolicyOptions& options) {
+  std::vector<std::int64_t> values = {1,  // format version
+                                      options.metadata_width,
+                                      options.node_width,
+                                      options.edge_layers,
+                                      options.attention_width,
+                                      options.head_channels,
+                                      options.head_side,
+                                      options.action_side,
+                                      options.spatial_features ? 1 : 0,
+                                      static_cast<std::int64_t>(options.deconv_channels.size())};
+  values.insert(values.end(), options.deconv_channels.begin(), options.deconv_channels.end());
+  values.push_back(static_cast<std::int64_t>(options.value_hidden.size()));
+  values.insert(values.end(), options.value_hidden.begin(), options.value_hidden.end());
+  return torch::tensor(values, torch::kInt64);
+}
+
+bool decode_policy_options(const torch::Tensor& encoded, PolicyOptions* options) {
+  const torch::Tensor values_tensor = encoded.to(torch::kInt64).contiguous();
+  const std::int64_t* v = values_tensor.data_ptr<std::int64_t>();
+  const std::int64_t n = values_tensor.numel();
+  if (n < 11 || v[0] != 1) return false;
+  PolicyOptions out;
+  out.metadata_width = static_cast<std::int32_t>(v[1]);
+  out.node_width = static_cast<std::int32_t>(v[2]);
+  out.edge_layers = static_cast<std::int32_t>(v[3]);
+  out.attention_width = static_cast<std::int32_t>(v[4]);
+  out.head_channels = static_cast<std::int32_t>(v[5]);
+  out.head_side = static_cast<std::int32_t>(v[6]);
+  out.action_side = static_cast<std::int32_t>(v[7]);
+  out.spatial_features = v[8] != 0;
+  std::int64_t at = 9;
+  const std::int64_t deconvs = v[at++];
+  if (deconvs < 0 || at + deconvs >= n) return false;
+  out.deconv_channels.assign(v + at, v + at + deconvs);
+  at += deconvs;
+  const std::int64_t hidden = v[at++];
+  if (hidden < 0 || at + hidden != n) return false;
+  out.value_hidden.assign(v + at, v + at + hidden);
+  *options = out;
+  return out.validate().ok();
+}
+
+}  // namespace internal
+
+PolicyInputs inputs_from_observation(const env::Observation& observation,
+                                     const env::ObservationConfig& config, std::int64_t num_nodes,
+                                     bool spatial) {
+  const std::int64_t side = config.side;
+  auto* metadata = const_cast<float*>(observation.metadata.data());
+  auto* nodes = const_cast<float*>(observation.node_features.data());
+  auto* mask = const_cast<std::uint8_t*>(observation.mask.data());
+  PolicyInputs inputs;
+  inputs.metadata = torch::from_blob(metadata, {1, env::kMetadataSize}, torch::kFloat32).clone();
+  inputs.node_features =
+      torch::from_blob(nodes, {1, num_nodes, env::kNodeFeatures}, torch::kFloat32).clone();
+  inputs.current_node = torch::full({1}, observation.current_node, torch::kInt64);
+  inputs.mask = torch::from_blob(mask, {1, side * side}, torch::kUInt8).to(torch::kBool);
+  if (spatial) {
+    auto* wire = const_cast<float*>(observation.wire_mask.data());
+    auto* density = const_cast<float*>(observation.density.data());
+    inputs.spatial = torch::stack({torch::from_blob(wire, {1, side, side}, torch::kFloat32),
+                                   torch::from_blob(density, {1, side, side}, torch::kFloat32)},
+                                  1);
+  }
+  return inputs;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string json_number(double value) {
+  if (!std::isfinite(value)) return "null";
+  char text[64];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+
+// The reset seed of an iteration's environments: a SplitMix64 step, so that neighbouring run
+// seeds do not share episodes.
+std::uint64_t iteration_seed(std::uint64_t seed, std::int32_t iteration) {
+  std::uint64_t z = seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(iteration) + 1;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+std::int64_t as_signed(std::uint64_t value) {
+  std::int64_t out = 0;
+  std::memcpy(&out, &value, sizeof out);
+  return out;
+}
+
+std::uint64_t as_unsigned(std::int64_t value) {
+  std::uint64_t out = 0;
+  std::memcpy(&out, &value, sizeof out);
+  return out;
+}
+
+}  // namespace
+
+struct Trainer::Impl {
+  TrainerOptions options;
+  std::shared_ptr<const env::EnvDesign> design;
+  GraphTensors graph;
+  PolicyNetwork network{nullptr};
+  std::unique_ptr<torch::optim::Adam> optimizer;
+  std::mt19937_64 random;
+  double kl_beta = 1.0;
+  std::int32_t iteration = 0;
+  double best_proxy = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::int32_t> best_actions;
+  std::uint64_t best_seed = 0;
+  std::unique_ptr<env::BatchedEnv> batch;
+  env::BatchStorage storage;
+
+  std::string path(const char* name) const {
+    return (std::filesystem::path(options.run_dir) / name).string();
+  }
+  void build_network(const PolicyOptions& policy) {
+    network = PolicyNetwork(policy);
+    optimizer = std::make_unique<torch::optim::Adam>(
+        network->parameters(),
+        torch::optim::AdamOptions(options.ppo.learning_rate).eps(options.ppo.adam_epsilon));
+  }
+  Status save_checkpoint() const;
+  Status load_checkpoint();
+  Status write_best(const placement::CostBreakdown& costs) const;
+};
+
+Status Trainer::Impl::save_checkpoint() const {
+  const std::string target = path("checkpoint.pt");
+  const std::string temp = target + ".tmp";
+  try {
+    torch::serialize::OutputArchive archive;
+    torch::serialize::OutputArchive model;
+    network->save(model);
+    archive.write("model", model);
+    torch::serialize::OutputArchive adam;
+    optimizer->save(adam);
+    archive.write("optimizer", adam);
+    archive.write("policy_options", internal::encode_policy_options(network->options()));
+    archive.write("iteration", torch::tensor(std::vector<std::int64_t>{iteration}));
+    archive.write("kl_beta", torch::tensor(std::vector<double>{kl_beta}, torch::kFloat64));
+    archive.write("best_proxy", torch::tensor(std::vector<double>{best_proxy}, torch::kFloat64));
+    archive.write("best_seed", torch::tensor(std::vector<std::int64_t>{as_signed(best_seed)}));
+    std::vector<std::int64_t> actions(best_actions.begin(), best_actions.end());
+    archive.write(
+        "best_actions",
+        torch::tensor(actions, torch::kInt64).reshape({static_cast<std::int64_t>(actions.size())}));
+    std::ostringstream state;
+    state << random;
+    const std::string text = state.str();
+    std::vector<std::int64_t> bytes(text.begin(), text.end());
+    archive.write("random", torch::tensor(bytes, torch::kInt64));
+    archive.save_to(temp);
+  } catch (const std::exception& e) {
+    std::remove(temp.c_str());
+    return Status::error("cannot write checkpoint '" + target + "': " + e.what());
+  }
+  std::error_code error;
+  std::filesystem::rename(temp, target, error);
+  if (error) return Status::error("cannot rename '" + temp + "': " + error.message());
+  return {};
+}
+
+Status Trainer::Impl::load_checkpoint() {
+  const std::string file = path("checkpoint.pt");
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(file);
+    // A fresh tensor per read: InputArchive::read() into a defined tensor re-points it (set_)
+    // without converting the dtype.
+    const auto read = [&archive](const char* key) {
+      torch::Tensor value;
+      archive.read(key, value);
+      return value;
+    };
+    torch::Tensor tensor = read("policy_options");
+    PolicyOptions policy;
+    if (!internal::decode_policy_options(tensor, &policy)) {
+      return Status::error("checkpoint '" + file + "': unreadable policy options");
+    }
+    options.policy = policy;
+    build_network(policy);
+    torch::serialize::InputArchive model;
+    archive.read("model", model);
+    network->load(model);
+    torch::serialize::InputArchive adam;
+    archive.read("optimizer", adam);
+    optimizer->load(adam);
+    tensor = read("iteration");
+    iteration = static_cast<std::int32_t>(tensor.item<std::int64_t>());
+    tensor = read("kl_beta");
+    kl_beta = tensor.item<double>();
+    tensor = read("best_proxy");
+    best_proxy = tensor.item<double>();
+    tensor = read("best_seed");
+    best_seed = as_unsigned(tensor.item<std::int64_t>());
+    tensor = read("best_actions");
+    tensor = tensor.contiguous();
+    best_actions.assign(tensor.data_ptr<std::int64_t>(),
+                        tensor.data_ptr<std::int64_t>() + tensor.numel());
+    tensor = read("random");
+    tensor = tensor.contiguous();
+    const std::string text(tensor.data_ptr<std::int64_t>(),
+                           tensor.data_ptr<std::int64_t>() + tensor.numel());
+    std::istringstream state(text);
+    state >> random;
+    if (state.fail()) return Status::error("checkpoint '" + file + "': bad random state");
+  } catch (const std::exception& e) {
+    return Status::error("cannot read checkpoint '" + file + "': " + e.what());
+  }
+  return {};
+}
+
+Status Trainer::Impl::write_best(const placement::CostBreakdown& costs) const {
+  // Replay the best episode in a fresh environment: its placement, legal by construction.
+  env::PlacementEnv replay(design);
+  replay.reset(best_seed);
+  for (const std::int32_t action : best_actions) {
+    if (replay.done() || !replay.legal(action)) {
+      return Status::error("best episode does not replay (environment not deterministic?)");
+    }
+    replay.step(action);
+  }
+  if (Status s = replay.write_plc(path("best.plc")); !s.ok()) return s;
+  const placement::CostBreakdown replayed = replay.info().costs;
+  const bool legal = placement::check_legality(replay.cost()).legal();
+  std::ostringstream json;
+  json << "{\"iteration\": " << iteration << ", \"proxy\": " << json_number(replayed.proxy)
+       << ", \"wirelength\": " << json_number(replayed.wirelength)
+       << ", \"wirelength_cost\": " << json_number(replayed.wirelength_cost)
+       << ", \"density_cost\": " << json_number(replayed.density_cost)
+       << ", \"congestion_cost\": " << json_number(replayed.congestion_cost)
+       << ", \"episode_proxy\": " << json_number(costs.proxy)
+       << ", \"legal\": " << (legal ? "true" : "false") << ", \"episode_seed\": " << best_seed
+       << "}\n";
+  netlist::AtomicFile file(path("best.json"));
+  file.write(json.str());
+  return file.commit();
+}
+
+Trainer::Trainer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Trainer::~Trainer() = default;
+
+Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* out) {
+  if (Status s = options.validate(); !s.ok()) return s;
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  std::error_code error;
+  std::filesystem::create_directories(options.run_dir, error);
+  if (error) return Status::error("cannot create '" + options.run_dir + "': " + error.message());
+  const bool has_checkpoint = std::filesystem::exists(impl->path("checkpoint.pt"));
+  if (options.resume && !has_checkpoint) {
+    return Status::error("--resume: no checkpoint.pt in '" + options.run_dir + "'");
+  }
+  if (!options.resume && has_checkpoint) {
+    return Status::error("'" + options.run_dir +
+                         "' already holds a run (checkpoint.pt); use --resume or a new folder");
+  }
+  at::set_num_threads(options.torch_threads > 0 ? options.torch_threads
+                                                : std::max(1, options.threads));
+  torch::manual_seed(options.seed);
+  impl->random.seed(options.seed);
+  impl->kl_beta = options.ppo.initial_kl_beta;
+  if (options.resume) {
+    if (Status s = impl->load_checkpoint(); !s.ok()) return s;
+  } else {
+    impl->build_network(options.policy);
+    std::remove(impl->path("metrics.jsonl").c_str());
+  }
+  env::EnvOptions env_options = options.env;
+  if (impl->options.policy.spatial_features) {
+    env_options.observation.wire_mask = env_options.observation.density = true;
+  }
+  if (Status s =
+          env::load_env_design(options.netlist_path, options.plc_path, env_options, &impl->design);
+      !s.ok()) {
+    return s;
+  }
+  if (impl->options.policy.action_side != impl->design->action_space.side) {
+    return Status::error("the policy's action side differs from the environment's");
+  }
+  impl->graph = make_graph_tensors(impl->design->graph);
+  env::BatchOptions batch_options;
+  batch_options.num_envs = options.episodes_per_iteration;
+  batch_options.threads = options.threads;
+  batch_options.auto_reset = false;
+  impl->batch = std::make_unique<env::BatchedEnv>(impl->design, batch_options);
+  impl->storage = impl->batch->make_storage();
+  out->reset(new Trainer(std::move(impl)));
+  return {};
+}
+
+std::int32_t Trainer::iteration() const {
+  return impl_->iteration;
+}
+double Trainer::best_proxy() const {
+  return impl_->best_proxy;
+}
+std::int64_t Trainer::parameter_count() const {
+  return impl_->network->parameter_count();
+}
+const TrainerOptions& Trainer::options() const {
+  return impl_->options;
+}
+
+std::vector<double> Trainer::parameters() const {
+  std::vector<double> out;
+  for (const torch::Tensor& p : impl_->network->parameters()) {
+    const torch::Tensor flat = p.detach().to(torch::kFloat64).contiguous().view({-1});
+    out.insert(out.end(), flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel());
+  }
+  return out;
+}
+
+Status Trainer::run_iteration(IterationMetrics* metrics) {
+  Impl& m = *impl_;
+  const auto start = Clock::now();
+  const std::int64_t num_envs = m.batch->num_envs();
+  const std::int64_t num_nodes = m.graph.num_nodes;
+  const env::ObservationConfig& config = m.design->options.observation;
+  const bool spatial = m.options.policy.spatial_features;
+  env::BatchBuffers buffers = m.storage.buffers();
+  buffers.edge_src = buffers.edge_dst = nullptr;  // the graph is constant: GraphTensors holds it
+  buffers.edge_weight = nullptr;
+  if (!spatial) buffers.wire_mask = buffers.density = nullptr;
+  buffers.congestion = nullptr;
+  m.batch->reset(iteration_seed(m.options.seed, m.iteration), buffers);
+
+  // 1. Rollouts: one episode per environment with the current policy.
+  std::vector<PolicyInputs> step_inputs;
+  std::vector<torch::Tensor> step_actions, step_log_probs, step_values;
+  std::vector<std::int64_t> row_env;
+  std::vector<double> row_reward;
+  std::vector<std::vector<std::int32_t>> episode_actions(static_cast<std::size_t>(num_envs));
+  std::vector<std::uint64_t> episode_seed(static_cast<std::size_t>(num_envs));
+  for (std::int64_t i = 0; i < num_envs; ++i) {
+    episode_seed[i] = m.batch->episode_seed(static_cast<std::int32_t>(i));
+  }
+  std::vector<std::uint8_t> finished(static_cast<std::size_t>(num_envs), 0);
+  std::vector<placement::CostBreakdown> final_costs(static_cast<std::size_t>(num_envs));
+  std::vector<std::uint8_t> infeasible(static_cast<std::size_t>(num_envs), 0);
+  std::vector<std::int32_t> actions(static_cast<std::size_t>(num_envs), 0);
+  std::int64_t env_steps = 0;
+  for (;;) {
+    std::vector<std::int64_t> active;
+    active.reserve(static_cast<std::size_t>(num_envs));
+    for (std::int64_t i = 0; i < num_envs; ++i) {
+      if (finished[i] == 0) active.push_back(i);
+    }
+    if (active.empty()) break;
+    const torch::Tensor rows = torch::tensor(active, torch::kInt64);
+    PolicyInputs inputs =
+        internal::inputs_from_batch(m.storage, config, num_envs, num_nodes, spatial, rows);
+    PolicyOutputs outputs;
+    {
+      torch::NoGradGuard no_grad;
+      outputs = m.network->forward(m.graph, inputs);
+    }
+    const torch::Tensor log_probs_all = torch::log_softmax(outputs.logits, 1);
+    std::vector<std::int64_t> chosen(active.size());
+    for (std::size_t k = 0; k < active.size(); ++k) {
+      chosen[k] = sample_action(outputs.logits[static_cast<std::int64_t>(k)], &m.random);
+      actions[active[k]] = static_cast<std::int32_t>(chosen[k]);
+      episode_actions[active[k]].push_back(actions[active[k]]);
+    }
+    const torch::Tensor chosen_tensor = torch::tensor(chosen, torch::kInt64);
+    step_log_probs.push_back(log_probs_all.gather(1, chosen_tensor.unsqueeze(1)).squeeze(1));
+    step_actions.push_back(chosen_tensor);
+    step_values.push_back(outputs.values);
+    step_inputs.push_back(std::move(inputs));
+    m.batch->step(actions.data(), buffers);
+    env_steps += static_cast<std::int64_t>(active.size());
+    for (const std::int64_t i : active) {
+      row_env.push_back(i);
+      row_reward.push_back(m.storage.reward[i]);
+      if (m.storage.done[i] != 0) {
+        finished[i] = 1;
+        infeasible[i] = m.storage.infeasible[i];
+        final_costs[i] = m.batch->last_info(static_cast<std::int32_t>(i)).costs;
+      }
+    }
+  }
+  const double rollout_seconds = seconds_since(start);
+
+  // 2. Monte-Carlo returns (discounted suffix sums per episode).
+  std::vector<double> returns(row_reward.size(), 0.0);
+  std::vector<double> running(static_cast<std::size_t>(num_envs), 0.0);
+  for (std::size_t r = row_reward.size(); r-- > 0;) {
+    double& g = running[row_env[r]];
+    g = row_reward[r] + m.options.ppo.discount * g;
+    returns[r] = g;
+  }
+  PpoBatch batch;
+  std::vector<torch::Tensor> metadata, nodes, current, masks, spatial_maps;
+  metadata.reserve(step_inputs.size());
+  nodes.reserve(step_inputs.size());
+  current.reserve(step_inputs.size());
+  masks.reserve(step_inputs.size());
+  spatial_maps.reserve(step_inputs.size());
+  for (const PolicyInputs& in : step_inputs) {
+    metadata.push_back(in.metadata);
+    nodes.push_back(in.node_features);
+    current.push_back(in.current_node);
+    masks.push_back(in.mask);
+    if (spatial) spatial_maps.push_back(in.spatial);
+  }
+  batch.inputs.metadata = torch::cat(metadata);
+  batch.inputs.node_features = torch::cat(nodes);
+  batch.inputs.current_node = torch::cat(current);
+  batch.inputs.mask = torch::cat(masks);
+  if (spatial) batch.inputs.spatial = torch::cat(spatial_maps);
+  batch.actions = torch::cat(step_actions);
+  batch.old_log_probs = torch::cat(step_log_probs);
+  batch.old_values = torch::cat(step_values);
+  batch.returns = torch::tensor(returns, torch::kFloat64).to(torch::kFloat32);
+  step_inputs.clear();
+
+  // 3. PPO.
+  const auto update_start = Clock::now();
+  const PpoUpdateStats stats =
+      ppo_update(m.network, *m.optimizer, m.graph, batch, m.options.ppo, &m.kl_beta, &m.random);
+  const double update_seconds = seconds_since(update_start);
+  ++m.iteration;
+
+  // 4. Metrics and the best placement.
+  IterationMetrics out;
+  out.iteration = m.iteration;
+  out.episodes = static_cast<std::int32_t>(num_envs);
+  out.env_steps = env_steps;
+  double sum = 0, wirelength = 0, density = 0, congestion = 0, return_sum = 0;
+  std::int32_t feasible = 0;
+  std::int64_t best_env = -1;
+  out.proxy_min = std::numeric_limits<double>::infinity();
+  out.proxy_max = -std::numeric_limits<double>::infinity();
+  for (std::int64_t i = 0; i < num_envs; ++i) {
+    return_sum += running[i];
+    if (infeasible[i] != 0 || !std::isfinite(final_costs[i].proxy)) {
+      ++out.infeasible_episodes;
+      continue;
+    }
+    const placement::CostBreakdown& c = final_costs[i];
+    ++feasible;
+    sum += c.proxy;
+    wirelength += c.wirelength_cost;
+    density += c.density_cost;
+    congestion += c.congestion_cost;
+    if (c.proxy < out.proxy_min) {
+      out.proxy_min = c.proxy;
+      best_env = i;
+    }
+    out.proxy_max = std::max(out.proxy_max, c.proxy);
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  out.proxy_mean = feasible > 0 ? sum / feasible : nan;
+  out.wirelength_mean = feasible > 0 ? wirelength / feasible : nan;
+  out.density_mean = feasible > 0 ? density / feasible : nan;
+  out.congestion_mean = feasible > 0 ? congestion / feasible : nan;
+  if (feasible == 0) out.proxy_min = out.proxy_max = nan;
+  out.return_mean = return_sum / static_cast<double>(num_envs);
+  out.entropy = stats.entropy;
+  out.kl = stats.kl;
+  out.kl_beta = stats.kl_beta;
+  out.policy_loss = stats.policy_loss;
+  out.value_loss = stats.value_loss;
+  out.total_loss = stats.total_loss;
+  out.clip_fraction = stats.clip_fraction;
+  out.epochs_run = stats.epochs_run;
+  out.minibatches = stats.minibatches;
+  out.rollout_seconds = rollout_seconds;
+  out.update_seconds = update_seconds;
+  const double total_seconds = seconds_since(start);
+  out.episodes_per_second = static_cast<double>(num_envs) / total_seconds;
+  out.env_steps_per_second = static_cast<double>(env_steps) / rollout_seconds;
+  if (best_env >= 0 && !(out.proxy_min >= m.best_proxy)) {
+    m.best_proxy = out.proxy_min;
+    m.best_actions = episode_actions[best_env];
+    m.best_seed = episode_seed[best_env];
+    out.new_best = true;
+    if (Status s = m.write_best(final_costs[best_env]); !s.ok()) return s;
+  }
+  out.best_proxy = m.best_proxy;
+  if (Status s = m.save_checkpoint(); !s.ok()) return s;
+
+  std::ostringstream line;
+  line << "{\"iteration\": " << out.iteration << ", \"episodes\": " << out.episodes
+       << ", \"infeasible\": " << out.infeasible_episodes << ", \"env_steps\": " << out.env_steps
+       << ", \"proxy_mean\": " << json_number(out.proxy_mean)
+       << ", \"proxy_min\": " << json_number(out.proxy_min)
+       << ", \"proxy_max\": " << json_number(out.proxy_max)
+       << ", \"wirelength_cost_mean\": " << json_number(out.wirelength_mean)
+       << ", \"density_cost_mean\": " << json_number(out.density_mean)
+       << ", \"congestion_cost_mean\": " << json_number(out.congestion_mean)
+       << ", \"return_mean\": " << json_number(out.return_mean)
+       << ", \"entropy\": " << json_number(out.entropy) << ", \"kl\": " << json_number(out.kl)
+       << ", \"kl_beta\": " << json_number(out.kl_beta)
+       << ", \"policy_loss\": " << json_number(out.policy_loss)
+       << ", \"value_loss\": " << json_number(out.value_loss)
+       << ", \"total_loss\": " << json_number(out.total_loss)
+       << ", \"clip_fraction\": " << json_number(out.clip_fraction)
+       << ", \"epochs\": " << out.epochs_run << ", \"minibatches\": " << out.minibatches
+       << ", \"best_proxy\": " << json_number(out.best_proxy)
+       << ", \"rollout_s\": " << json_number(out.rollout_seconds)
+       << ", \"update_s\": " << json_number(out.update_seconds)
+       << ", \"episodes_per_s\": " << json_number(out.episodes_per_second)
+       << ", \"env_steps_per_s\": " << json_number(out.env_steps_per_second) << "}\n";
+  std::FILE* file = std::fopen(m.path("metrics.jsonl").c_str(), "a");
+  if (file == nullptr) return Status::error("cannot append to '" + m.path("metrics.jsonl") + "'");
+  const std::string text = line.str();
+  const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+  if (std::fclose(file) != 0 || !written) {
+    return Status::error("cannot append to '" + m.path("metrics.jsonl") + "'");
+  }
+  if (metrics != nullptr) *metrics = out;
+  return {};
+}
+
+Status train(const TrainerOptions& options,
+             const std::function<void(const IterationMetrics&)>& progress) {
+  std::unique_ptr<Trainer> trainer;
+  if (Status s = Trainer::create(options, &trainer); !s.ok()) return s;
+  while (trainer->iteration() < options.iterations) {
+    IterationMetrics metrics;
+    if (Status s = trainer->run_iteration(&metrics); !s.ok()) return s;
+    if (progress) progress(metrics);
+  }
+  return {};
+}
+
+}  // namespace macroplace::rl

@@ -1,0 +1,153 @@
+// The policy network: CT's parameter count, masking, the edge layer's formula, and a
+// finite-difference gradient check in double precision on a tiny hand-made graph.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "macroplace/rl/torch_policy.h"
+
+namespace macroplace::rl {
+namespace {
+
+PolicyOptions tiny_options() {
+  PolicyOptions options;
+  options.metadata_width = 3;
+  options.node_width = 3;
+  options.edge_layers = 2;
+  options.attention_width = 2;
+  options.head_channels = 2;
+  options.head_side = 2;
+  options.deconv_channels = {2};
+  options.value_hidden = {3};
+  options.action_side = 4;
+  return options;
+}
+
+// Four nodes, three weighted edges (node 2 and 3 have one edge each, node 0 two).
+GraphTensors tiny_graph() {
+  return make_graph_tensors(4, {0, 1, 0}, {1, 2, 3}, {1.0, 0.5, 2.0});
+}
+
+PolicyInputs tiny_inputs(torch::Dtype dtype) {
+  torch::manual_seed(7);
+  PolicyInputs inputs;
+  inputs.metadata = torch::rand({2, 12}, dtype);
+  inputs.node_features = torch::rand({2, 4, 6}, dtype);
+  inputs.current_node = torch::tensor(std::vector<std::int64_t>{1, 3}, torch::kInt64);
+  inputs.mask = torch::ones({2, 16}, torch::kBool);
+  inputs.mask.index_put_({0, 5}, false);
+  inputs.mask.index_put_({1, 0}, false);
+  inputs.mask.index_put_({1, 15}, false);
+  return inputs;
+}
+
+TEST(PolicyNetworkTest, DefaultHasCircuitTrainingsParameterCount) {
+  PolicyNetwork network(PolicyOptions{});
+  // metadata 104 + nodes 56 + 3 edge layers x 144 + attention 2 x 72 + head dense 116,736 +
+  // deconvolutions 4,624 + 1,160 + 292 + 74 + 19 + value 1,824 + 264 + 9 (CT: about 126k).
+  EXPECT_EQ(network->parameter_count(), 125738);
+  EXPECT_EQ(PolicyOptions{}.readout_width(), 56);
+}
+
+TEST(PolicyNetworkTest, OptionsValidateTheHeadSide) {
+  PolicyOptions options;
+  EXPECT_TRUE(options.validate().ok());
+  options.head_side = 4;  // 4 x 2^4 = 64, not 128
+  EXPECT_FALSE(options.validate().ok());
+  EXPECT_TRUE(tiny_options().validate().ok());
+}
+
+TEST(PolicyNetworkTest, MasksLogitsAndShapesOutputs) {
+  torch::manual_seed(1);
+  PolicyNetwork network(tiny_options());
+  const PolicyOutputs out = network->forward(tiny_graph(), tiny_inputs(torch::kFloat32));
+  ASSERT_EQ(out.logits.sizes(), (std::vector<std::int64_t>{2, 16}));
+  ASSERT_EQ(out.values.sizes(), (std::vector<std::int64_t>{2}));
+  EXPECT_EQ(out.logits[0][5].item<double>(), kMaskedLogit);
+  EXPECT_EQ(out.logits[1][15].item<double>(), kMaskedLogit);
+  EXPECT_GT(out.logits[0][4].item<double>(), kMaskedLogit / 2);
+  const torch::Tensor probabilities = torch::softmax(out.logits, 1);
+  EXPECT_EQ(probabilities[1][0].item<double>(), 0.0);
+  std::mt19937_64 random(3);
+  for (int i = 0; i < 200; ++i) {
+    const std::int64_t a = sample_action(out.logits[1], &random);
+    EXPECT_TRUE(a != 0 && a != 15) << a;
+  }
+  EXPECT_NE(greedy_action(out.logits[0]), 5);
+}
+
+// e_ij = relu(W [h_i, h_j, w] + b), averaged with e_ji; h_i += mean of incident edges.
+TEST(PolicyNetworkTest, EdgeLayerMatchesItsFormula) {
+  torch::manual_seed(2);
+  EdgeLayer layer(3);
+  layer->to(torch::kFloat64);
+  const GraphTensors graph = tiny_graph().to(torch::kFloat64);
+  const torch::Tensor h = torch::rand({4, 1, 3}, torch::kFloat64);  // [N,B,W]
+  const auto [updated, edges] = layer->forward(graph, h);
+  const auto params = layer->named_parameters();
+  const torch::Tensor w = torch::cat(
+      {params["first.weight"], params["second.weight"], params["weight_term"].unsqueeze(1)}, 1);
+  const torch::Tensor b = params["first.bias"];
+  const std::vector<std::array<double, 3>> edge_list = {{0, 1, 1.0}, {1, 2, 0.5}, {0, 3, 2.0}};
+  std::vector<torch::Tensor> expected_edges;
+  const torch::Tensor h0 = h.select(1, 0);
+  torch::Tensor expected = h0.clone();
+  const std::vector<double> degree = {2, 2, 1, 1};
+  for (const auto& [i, j, weight] : edge_list) {
+    const auto hi = h0[static_cast<std::int64_t>(i)], hj = h0[static_cast<std::int64_t>(j)];
+    const torch::Tensor wt = torch::full({1}, weight, torch::kFloat64);
+    const torch::Tensor e = 0.5 * (torch::relu(w.matmul(torch::cat({hi, hj, wt})) + b) +
+                                   torch::relu(w.matmul(torch::cat({hj, hi, wt})) + b));
+    expected_edges.push_back(e);
+    expected[static_cast<std::int64_t>(i)] += e / degree[static_cast<std::size_t>(i)];
+    expected[static_cast<std::int64_t>(j)] += e / degree[static_cast<std::size_t>(j)];
+  }
+  EXPECT_TRUE(torch::allclose(edges.select(1, 0), torch::stack(expected_edges), 1e-12, 1e-12));
+  EXPECT_TRUE(torch::allclose(updated.select(1, 0), expected, 1e-12, 1e-12));
+}
+
+// Autograd's gradients of a scalar of the outputs against central differences, for every
+// parameter and every node feature, in double precision.
+TEST(PolicyNetworkTest, GradientsMatchFiniteDifferences) {
+  torch::manual_seed(5);
+  PolicyNetwork network(tiny_options());
+  network->to(torch::kFloat64);
+  const GraphTensors graph = tiny_graph().to(torch::kFloat64);
+  PolicyInputs inputs = tiny_inputs(torch::kFloat64);
+  inputs.node_features.set_requires_grad(true);
+  const torch::Tensor logit_weights = torch::rand({2, 16}, torch::kFloat64) - 0.5;
+  const auto objective = [&]() {
+    const PolicyOutputs out = network->forward(graph, inputs);
+    const torch::Tensor legal_logits = out.logits.masked_fill(inputs.mask.logical_not(), 0.0);
+    return (legal_logits * logit_weights).sum() + 0.7 * out.values.sum() +
+           torch::log_softmax(out.logits, 1).select(1, 6).sum();
+  };
+  network->zero_grad();
+  objective().backward();
+  std::vector<torch::Tensor> checked = network->parameters();
+  checked.push_back(inputs.node_features);
+  const double eps = 1e-6;
+  std::int64_t count = 0;
+  for (torch::Tensor& tensor : checked) {
+    const torch::Tensor gradient = tensor.grad().clone();
+    torch::NoGradGuard no_grad;
+    const torch::Tensor flat = tensor.view({-1});
+    for (std::int64_t k = 0; k < flat.numel(); ++k) {
+      const double original = flat[k].item<double>();
+      flat[k] = original + eps;
+      const double plus = objective().item<double>();
+      flat[k] = original - eps;
+      const double minus = objective().item<double>();
+      flat[k] = original;
+      const double numeric = (plus - minus) / (2 * eps);
+      const double analytic = gradient.view({-1})[k].item<double>();
+      EXPECT_NEAR(analytic, numeric, 1e-6 + 1e-5 * std::fabs(numeric)) << "entry " << k;
+      ++count;
+    }
+  }
+  EXPECT_GT(count, 200);
+}
+
+}  // namespace
+}  // namespace macroplace::rl

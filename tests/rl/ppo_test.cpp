@@ -1,0 +1,117 @@
+// The PPO loss on a hand-built batch of four steps, with every value worked out by hand.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "macroplace/rl/torch_policy.h"
+
+namespace macroplace::rl {
+namespace {
+
+// Three actions, the third masked: every row's policy is (1/2, 1/2, 0), so log pi(a) = -ln 2
+// and the entropy is ln 2. Old log-probabilities are chosen so that the ratios
+// r = pi / pi_old are 1.5, 1.1, 0.5 and 1.0.
+struct HandBatch {
+  torch::Tensor logits = torch::tensor({0.0, 0.0, kMaskedLogit}, torch::kFloat64).repeat({4, 1});
+  torch::Tensor values = torch::tensor({1.0, 1.0, -1.0, 0.0}, torch::kFloat64);
+  PpoBatch batch;
+  std::vector<double> ratios = {1.5, 1.1, 0.5, 1.0};
+
+  HandBatch() {
+    batch.actions = torch::tensor(std::vector<std::int64_t>{0, 1, 0, 1}, torch::kInt64);
+    std::vector<double> old;
+    for (const double r : ratios) old.push_back(-std::log(2.0) - std::log(r));
+    batch.old_log_probs = torch::tensor(old, torch::kFloat64);
+    batch.old_values = torch::zeros({4}, torch::kFloat64);
+    batch.returns = torch::tensor({2.0, 1.0, -1.0, -0.5}, torch::kFloat64);  // = advantages
+    logits.set_requires_grad(true);
+  }
+};
+
+PpoOptions plain_options() {
+  PpoOptions options;  // clip 0.2, entropy 0.01, value 0.5
+  options.normalize_advantages = false;
+  options.kl_cutoff_coefficient = 0;
+  return options;
+}
+
+TEST(PpoLossTest, HandComputedTermsWithoutKl) {
+  HandBatch hand;
+  const PpoLoss loss =
+      ppo_loss(plain_options(), /*kl_beta=*/0.0, hand.logits, hand.values, hand.batch);
+  // min(r A, clip(r, 0.8, 1.2) A): 1.5 x 2 -> clipped 2.4 (active); 1.1 x 1 = 1.1 (inactive);
+  // 0.5 x -1 = -0.5 vs 0.8 x -1 = -0.8 -> -0.8 (active); 1.0 x -0.5 = -0.5.
+  // Mean (2.4 + 1.1 - 0.8 - 0.5) / 4 = 0.55; the loss is its negative.
+  EXPECT_NEAR(loss.policy.item<double>(), -0.55, 1e-12);
+  // 0.5 x mean((2-1)^2, (1-1)^2, (-1+1)^2, (-0.5-0)^2) = 0.5 x 1.25 / 4 = 0.15625.
+  EXPECT_NEAR(loss.value.item<double>(), 0.15625, 1e-12);
+  EXPECT_NEAR(loss.entropy.item<double>(), std::log(2.0), 1e-12);  // the mask adds nothing
+  EXPECT_NEAR(loss.clip_fraction.item<double>(), 0.5, 1e-12);      // rows 1 and 3
+  // k3 KL: (r - 1) - ln r per row.
+  double kl = 0;
+  for (const double r : hand.ratios) kl += (r - 1) - std::log(r);
+  EXPECT_NEAR(loss.kl.item<double>(), kl / 4, 1e-12);  // 0.0730930...
+  EXPECT_NEAR(loss.kl_penalty.item<double>(), 0.0, 1e-12);
+  EXPECT_NEAR(loss.total.item<double>(), -0.55 + 0.15625 - 0.01 * std::log(2.0), 1e-12);
+}
+
+TEST(PpoLossTest, KlPenaltyAndCutoff) {
+  HandBatch hand;
+  PpoOptions options = plain_options();
+  options.kl_cutoff_coefficient = 1000;  // CT's: 1000 x max(KL - 2 x 0.01, 0)^2
+  const PpoLoss loss = ppo_loss(options, /*kl_beta=*/1.5, hand.logits, hand.values, hand.batch);
+  double kl = 0;
+  for (const double r : hand.ratios) kl += (r - 1) - std::log(r);
+  kl /= 4;
+  // 1.5 x 0.073093 + 1000 x (0.073093 - 0.02)^2 = 0.10964 + 2.81887
+  EXPECT_NEAR(loss.kl_penalty.item<double>(), 1.5 * kl + 1000 * (kl - 0.02) * (kl - 0.02), 1e-9);
+}
+
+// Clipped samples pass no policy gradient; unclipped ones do; masked actions never get one.
+TEST(PpoLossTest, ClippedSamplesHaveNoPolicyGradient) {
+  HandBatch hand;
+  PpoOptions options = plain_options();
+  options.entropy_coefficient = 0;
+  options.value_coefficient = 0;
+  const PpoLoss loss = ppo_loss(options, 0.0, hand.logits, hand.values, hand.batch);
+  loss.total.backward();
+  const torch::Tensor grad = hand.logits.grad();
+  EXPECT_EQ(grad[0].abs().sum().item<double>(), 0.0);  // r = 1.5 > 1.2 with A > 0
+  EXPECT_EQ(grad[2].abs().sum().item<double>(), 0.0);  // r = 0.5 < 0.8 with A < 0
+  // Row 1: d/dlogit_1 of -(r A)/4 with r = 1.1 pi/0.5...: -(A/4) r (1 - pi) = -1.1 x 0.5 / 4.
+  EXPECT_NEAR(grad[1][1].item<double>(), -1.1 * 0.5 / 4, 1e-12);
+  EXPECT_NEAR(grad[1][0].item<double>(), 1.1 * 0.5 / 4, 1e-12);
+  EXPECT_EQ(grad[1][2].item<double>(), 0.0);
+}
+
+TEST(PpoLossTest, NormalisesAdvantagesPerMinibatch) {
+  HandBatch hand;
+  PpoOptions options = plain_options();
+  options.normalize_advantages = true;
+  const PpoLoss loss = ppo_loss(options, 0.0, hand.logits, hand.values, hand.batch);
+  // A = (2, 1, -1, -0.5): mean 0.375, population std sqrt(mean((A - 0.375)^2)).
+  const std::vector<double> a = {2, 1, -1, -0.5};
+  double variance = 0;
+  for (const double v : a) variance += (v - 0.375) * (v - 0.375) / 4;
+  double surrogate = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const double n = (a[i] - 0.375) / (std::sqrt(variance) + 1e-8);
+    const double r = hand.ratios[i];
+    surrogate += std::min(r * n, std::clamp(r, 0.8, 1.2) * n) / 4;
+  }
+  EXPECT_NEAR(loss.policy.item<double>(), -surrogate, 1e-12);
+}
+
+TEST(PpoOptionsTest, Validates) {
+  PpoOptions options;
+  EXPECT_TRUE(options.validate().ok());
+  options.clip_ratio = 0;
+  EXPECT_FALSE(options.validate().ok());
+  options = PpoOptions{};
+  options.minibatch_size = 0;
+  EXPECT_FALSE(options.validate().ok());
+}
+
+}  // namespace
+}  // namespace macroplace::rl

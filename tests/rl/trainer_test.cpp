@@ -1,0 +1,161 @@
+// Training end to end on a small Circuit Training example: the policy improves, a resumed run
+// equals an uninterrupted one bit for bit, the run folder holds its files, and the trained
+// policy places the design legally.
+#include "macroplace/rl/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "macroplace/rl/policy_placer.h"
+#include "macroplace/rl/torch_policy.h"
+#include "testing/testing.h"
+
+namespace macroplace::rl {
+namespace {
+
+TrainerOptions small_run(const std::string& dir, std::int32_t iterations) {
+  TrainerOptions options;
+  options.netlist_path = macroplace::testing::example_path("ct/sample_clustered/netlist.pb.txt");
+  options.plc_path = macroplace::testing::example_path("ct/sample_clustered/initial.plc");
+  options.run_dir = macroplace::testing::make_temp_dir(dir);
+  options.episodes_per_iteration = 16;
+  options.iterations = iterations;
+  options.threads = 2;  // environment threads never change results
+  options.torch_threads = 1;
+  options.seed = 3;
+  options.ppo.minibatch_size = 8;
+  return options;
+}
+
+std::vector<std::string> lines_of(const std::string& path) {
+  std::ifstream file(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(file, line);) lines.push_back(line);
+  return lines;
+}
+
+// The number after "key": in a metrics line.
+double field(const std::string& line, const std::string& key) {
+  const auto at = line.find("\"" + key + "\": ");
+  if (at == std::string::npos) return std::nan("");
+  return std::stod(line.substr(at + key.size() + 4));
+}
+
+TEST(TrainerTest, MeanProxyImprovesAndRunFolderIsComplete) {
+  TrainerOptions options = small_run("rl_trainer_improves", 12);
+  std::vector<IterationMetrics> history;
+  ASSERT_TRUE(train(options, [&](const IterationMetrics& m) { history.push_back(m); }).ok());
+  ASSERT_EQ(history.size(), 12u);
+  const double first = history.front().proxy_mean;
+  const double last = 0.5 * (history[10].proxy_mean + history[11].proxy_mean);
+  EXPECT_LT(last, first - 1e-4) << "first " << first << " last " << last;
+  EXPECT_LE(history.back().best_proxy, history.back().proxy_min);
+  EXPECT_GT(history.front().env_steps, 0);
+  const auto metrics = lines_of(options.run_dir + "/metrics.jsonl");
+  ASSERT_EQ(metrics.size(), 12u);
+  EXPECT_NEAR(field(metrics[0], "proxy_mean"), first, 1e-12);
+  EXPECT_TRUE(std::filesystem::exists(options.run_dir + "/checkpoint.pt"));
+  EXPECT_TRUE(std::filesystem::exists(options.run_dir + "/best.plc"));
+  const auto best = lines_of(options.run_dir + "/best.json");
+  ASSERT_EQ(best.size(), 1u);
+  EXPECT_NE(best[0].find("\"legal\": true"), std::string::npos);
+  EXPECT_NEAR(field(best[0], "proxy"), history.back().best_proxy, 1e-9);
+
+  // The trained policy places the design: greedy + 4 samples, then coordinate descent.
+  PolicyPlacerOptions placer;
+  placer.checkpoint = options.run_dir + "/checkpoint.pt";
+  placer.samples = 4;
+  PolicyPlacerResult result;
+  const std::string out = options.run_dir + "/placed.plc";
+  const Status status =
+      place_with_policy(options.netlist_path, options.plc_path, out, placer, &result);
+  ASSERT_TRUE(status.ok()) << status.to_string();
+  EXPECT_TRUE(result.legal);
+  EXPECT_EQ(result.episodes, 5);
+  EXPECT_LE(result.final_costs.proxy, result.policy_costs.proxy + 1e-12);
+  EXPECT_TRUE(std::filesystem::exists(out));
+
+  // A second fresh run into the same folder is refused.
+  std::unique_ptr<Trainer> again;
+  EXPECT_FALSE(Trainer::create(options, &again).ok());
+}
+
+TEST(TrainerTest, ResumeContinuesBitForBit) {
+  TrainerOptions straight = small_run("rl_trainer_straight", 3);
+  ASSERT_TRUE(train(straight, nullptr).ok());
+
+  TrainerOptions split = small_run("rl_trainer_split", 2);
+  ASSERT_TRUE(train(split, nullptr).ok());
+  split.iterations = 3;
+  split.resume = true;
+  std::unique_ptr<Trainer> resumed;
+  ASSERT_TRUE(Trainer::create(split, &resumed).ok());
+  EXPECT_EQ(resumed->iteration(), 2);
+  IterationMetrics last;
+  ASSERT_TRUE(resumed->run_iteration(&last).ok());
+
+  std::unique_ptr<Trainer> reference;
+  TrainerOptions reload = straight;
+  reload.resume = true;
+  ASSERT_TRUE(Trainer::create(reload, &reference).ok());
+  EXPECT_EQ(reference->parameters(), resumed->parameters());
+  EXPECT_EQ(reference->best_proxy(), resumed->best_proxy());
+  const auto a = lines_of(straight.run_dir + "/metrics.jsonl");
+  const auto b = lines_of(split.run_dir + "/metrics.jsonl");
+  ASSERT_EQ(a.size(), 3u);
+  ASSERT_EQ(b.size(), 3u);
+  for (const char* key : {"proxy_mean", "proxy_min", "entropy", "kl", "total_loss", "kl_beta"}) {
+    EXPECT_EQ(field(a[2], key), field(b[2], key)) << key;
+  }
+  EXPECT_EQ(field(a[2], "proxy_mean"), last.proxy_mean);
+}
+
+// Wire mask and density join the policy head as two channels: two more 3x3 kernels in its last
+// convolution, and training and placing run with them.
+TEST(TrainerTest, TrainsAndPlacesWithSpatialFeatures) {
+  TrainerOptions options = small_run("rl_trainer_spatial", 2);
+  options.policy.spatial_features = true;
+  std::unique_ptr<Trainer> trainer;
+  ASSERT_TRUE(Trainer::create(options, &trainer).ok());
+  EXPECT_EQ(trainer->parameter_count(), 125738 + 2 * 9);
+  IterationMetrics metrics;
+  ASSERT_TRUE(trainer->run_iteration(&metrics).ok());
+  EXPECT_EQ(metrics.infeasible_episodes, 0);
+  EXPECT_TRUE(std::isfinite(metrics.proxy_mean));
+  PolicyPlacerOptions placer;
+  placer.checkpoint = options.run_dir + "/checkpoint.pt";
+  placer.refine = false;
+  PolicyPlacerResult result;
+  ASSERT_TRUE(place_with_policy(options.netlist_path, options.plc_path,
+                                options.run_dir + "/placed.plc", placer, &result)
+                  .ok());
+  EXPECT_TRUE(result.legal);
+  EXPECT_TRUE(result.greedy_was_best);
+  EXPECT_EQ(result.final_costs.proxy, result.policy_costs.proxy);
+}
+
+TEST(TrainerTest, ConfigFileSetsOptionsAndNamesBadLines) {
+  const std::string dir = macroplace::testing::make_temp_dir("rl_config");
+  macroplace::testing::write_file(dir + "/good.cfg",
+                                  "# PPO\nlearning_rate = 0.001\nepochs=2\n"
+                                  "spatial_features = true\nseed = 9\n");
+  TrainerOptions options;
+  ASSERT_TRUE(apply_config_file(dir + "/good.cfg", &options).ok());
+  EXPECT_EQ(options.ppo.learning_rate, 0.001);
+  EXPECT_EQ(options.ppo.epochs, 2);
+  EXPECT_TRUE(options.policy.spatial_features);
+  EXPECT_EQ(options.seed, 9u);
+  macroplace::testing::write_file(dir + "/bad.cfg", "epochs = 2\nnot_an_option = 1\n");
+  const Status status = apply_config_file(dir + "/bad.cfg", &options);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.where().line, 2u);
+  EXPECT_FALSE(apply_config_value("epochs", "two", &options).ok());
+}
+
+}  // namespace
+}  // namespace macroplace::rl
