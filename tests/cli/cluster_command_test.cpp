@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "macroplace/cli/commands.h"
 #include "macroplace/netlist/ct_netlist.h"
 #include "macroplace/netlist/plc.h"
+#include "run_command.h"
 #include "testing/testing.h"
 
 namespace macroplace::cli {
@@ -19,16 +19,8 @@ namespace {
 using macroplace::testing::example_path;
 using macroplace::testing::make_temp_dir;
 
-struct Result {
-  int status;
-  std::string out, err;
-};
-
-Result run(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const int status = run_command(args, out, err);
-  return {status, out.str(), err.str()};
-}
+using command_testing::Result;
+using command_testing::run;
 
 const std::string kToy = "ct/toy_macro_stdcell/netlist.pb.txt";  // flat: 12 cells, FP bbox
 

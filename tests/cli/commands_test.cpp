@@ -4,13 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "macroplace/netlist/bookshelf.h"
 #include "macroplace/netlist/design.h"
 #include "macroplace/netlist/plc.h"
+#include "run_command.h"
 #include "testing/testing.h"
 
 namespace macroplace::cli {
@@ -19,16 +19,8 @@ namespace {
 using macroplace::testing::example_path;
 using macroplace::testing::make_temp_dir;
 
-struct Result {
-  int status;
-  std::string out, err;
-};
-
-Result run(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const int status = run_command(args, out, err);
-  return {status, out.str(), err.str()};
-}
+using command_testing::Result;
+using command_testing::run;
 
 void expect_json_field(const std::string& json, const std::string& field) {
   EXPECT_NE(json.find(field), std::string::npos) << "missing " << field << " in " << json;

@@ -209,27 +209,37 @@ TEST(AnalyticalKernelsTest, MaxNetDegreeLeavesLargeNetsOut) {
   EXPECT_EQ(gy[0], 0.0);
 }
 
-TEST(AnalyticalKernelsTest, DensityMapOverflowAndChargeConservation) {
-  // 8 x 8 bins of 8 x 8 um. Object 0 (16 x 16) exactly covers bins (1..2, 1..2): density 1
-  // there. The fixed object (10 x 10, target 0.5) adds 0.5 x its overlap. Small objects are
-  // smoothed but keep their area.
+// A design for the density tests: objects of the given sizes ([0, movable) movable), a 64 x 64
+// um canvas in `bins` x `bins` bins, and a single one-pin net (the wirelength plays no part).
+struct DensityOnlyDesign {
+  std::vector<double> width, height;
   std::vector<std::int32_t> pin_object{0};
   std::vector<double> offsets{0};
   std::vector<std::int32_t> net_begin{0, 1}, terminals{0};
   std::vector<double> weight{1};
-  std::vector<double> fixed_width{16, 1, 3, 8}, fixed_height{16, 1, 2.5, 8};
-  AnalyticalDesign design;
-  design.objects = 4;
-  design.movable = 3;
-  design.width = fixed_width.data();
-  design.height = fixed_height.data();
-  design.pins = 1;
-  design.pin_object = pin_object.data();
-  design.pin_offset_x = offsets.data();
-  design.pin_offset_y = offsets.data();
-  design.nets = NetArrays{1, net_begin.data(), terminals.data(), weight.data()};
-  design.bins = DensityBins{8, 8, 0, 0, 64, 64};
-  design.target_density = 0.5;
+  AnalyticalDesign design(std::int32_t movable, std::int32_t bins, double target) const {
+    AnalyticalDesign d;
+    d.objects = static_cast<std::int32_t>(width.size());
+    d.movable = movable;
+    d.width = width.data();
+    d.height = height.data();
+    d.pins = 1;
+    d.pin_object = pin_object.data();
+    d.pin_offset_x = offsets.data();
+    d.pin_offset_y = offsets.data();
+    d.nets = NetArrays{1, net_begin.data(), terminals.data(), weight.data()};
+    d.bins = DensityBins{bins, bins, 0, 0, 64, 64};
+    d.target_density = target;
+    return d;
+  }
+};
+
+TEST(AnalyticalKernelsTest, DensityMapOverflowAndChargeConservation) {
+  // 8 x 8 bins of 8 x 8 um. Object 0 (16 x 16) exactly covers bins (1..2, 1..2): density 1
+  // there. The fixed object (10 x 10, target 0.5) adds 0.5 x its overlap. Small objects are
+  // smoothed but keep their area.
+  const DensityOnlyDesign objects{{16, 1, 3, 8}, {16, 1, 2.5, 8}};
+  const AnalyticalDesign design = objects.design(3, 8, 0.5);
   auto kernels = cpu_kernels(design);
   // Object 3 (fixed, 8 x 8) exactly covers bin (column 2, row 6).
   std::vector<double> x{16, 44.5, 50, 20}, y{16, 20.5, 44, 52};
@@ -251,22 +261,8 @@ TEST(AnalyticalKernelsTest, DensityMapOverflowAndChargeConservation) {
 }
 
 TEST(AnalyticalKernelsTest, DensityGradientPushesOverlappingObjectsApart) {
-  std::vector<double> size{12, 12};
-  std::vector<std::int32_t> pin_object{0};
-  std::vector<double> offsets{0};
-  std::vector<std::int32_t> net_begin{0, 1}, terminals{0};
-  std::vector<double> weight{1};
-  AnalyticalDesign design;
-  design.objects = 2;
-  design.movable = 2;
-  design.width = size.data();
-  design.height = size.data();
-  design.pins = 1;
-  design.pin_object = pin_object.data();
-  design.pin_offset_x = offsets.data();
-  design.pin_offset_y = offsets.data();
-  design.nets = NetArrays{1, net_begin.data(), terminals.data(), weight.data()};
-  design.bins = DensityBins{16, 16, 0, 0, 64, 64};
+  const DensityOnlyDesign objects{{12, 12}, {12, 12}};
+  const AnalyticalDesign design = objects.design(2, 16, 1.0);
   auto kernels = cpu_kernels(design);
   // Mirror images about x = 32 at the same height: gradients opposite in x, equal in y.
   std::vector<double> x{29, 35}, y{32, 32};
@@ -282,23 +278,8 @@ TEST(AnalyticalKernelsTest, FillersPushButStayOutOfOverflowAndTheMap) {
   // Two 16 x 16 objects (large enough not to be smoothed) on the same 2 x 2 bins; the second is
   // a filler. The map and the overflow see only the first; the field (hence both gradients)
   // sees both.
-  std::vector<double> size{16, 16};
-  std::vector<std::int32_t> pin_object{0};
-  std::vector<double> offsets{0};
-  std::vector<std::int32_t> net_begin{0, 1}, terminals{0};
-  std::vector<double> weight{1};
-  AnalyticalDesign design;
-  design.objects = 2;
-  design.movable = 2;
-  design.width = size.data();
-  design.height = size.data();
-  design.pins = 1;
-  design.pin_object = pin_object.data();
-  design.pin_offset_x = offsets.data();
-  design.pin_offset_y = offsets.data();
-  design.nets = NetArrays{1, net_begin.data(), terminals.data(), weight.data()};
-  design.bins = DensityBins{8, 8, 0, 0, 64, 64};
-  design.target_density = 0.5;
+  const DensityOnlyDesign objects{{16, 16}, {16, 16}};
+  AnalyticalDesign design = objects.design(2, 8, 0.5);
   std::vector<double> x{24, 24}, y{24, 24};  // both exactly on bins (columns 2-3, rows 2-3)
   std::vector<double> gx(2), gy(2);
   auto without = cpu_kernels(design);
