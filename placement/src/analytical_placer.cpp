@@ -178,6 +178,7 @@ class NesterovPlacer {
         kernels_(kernels),
         bins_(bins),
         n_(static_cast<std::size_t>(problem.movable)) {
+    for (std::vector<double>* scratch : {&wl_x_, &wl_y_, &d_x_, &d_y_}) scratch->assign(n_, 0.0);
     stop_overflow_ = options.stop_overflow.value_or(problem.std_cells > 0 ? 0.1 : 0.01);
     // The HPWL growth per iteration that leaves the density weight as it is: a fraction of what
     // every net stretching by one bin would add. It scales with the design, not with the current
@@ -199,21 +200,21 @@ class NesterovPlacer {
     clamp(&ux, &uy);
     std::vector<double> vx = ux, vy = uy;  // the look-ahead point
     std::vector<double> gx(n_), gy(n_), next_gx(n_), next_gy(n_);
-    std::vector<double> wl_x(n_), wl_y(n_), d_x(n_), d_y(n_);
 
     // The first gradient fixes the density weight: wirelength and density pull with the given
     // ratio of strengths.
     double overflow = 1.0;
     double gamma = gamma_for(overflow);
-    kernels_->wirelength(vx.data(), vy.data(), gamma, wl_x.data(), wl_y.data());
-    kernels::DensityValue density = kernels_->density(vx.data(), vy.data(), d_x.data(), d_y.data());
+    kernels_->wirelength(vx.data(), vy.data(), gamma, wl_x_.data(), wl_y_.data());
+    kernels::DensityValue density =
+        kernels_->density(vx.data(), vy.data(), d_x_.data(), d_y_.data());
     overflow = density.overflow;
-    const double density_norm = l1_norm(d_x, d_y);
+    const double density_norm = l1_norm(d_x_, d_y_);
     lambda_ = density_norm > 0
-                  ? options_.initial_density_weight_ratio * l1_norm(wl_x, wl_y) / density_norm
+                  ? options_.initial_density_weight_ratio * l1_norm(wl_x_, wl_y_) / density_norm
                   : 1.0;
     if (!(lambda_ > 0) || !std::isfinite(lambda_)) lambda_ = 1.0;
-    combine(wl_x, wl_y, d_x, d_y, &gx, &gy);
+    combine(&gx, &gy);
 
     // First step size from a small trial move along the gradient.
     double step = initial_step(vx, vy, gx, gy, gamma);
@@ -240,18 +241,9 @@ class NesterovPlacer {
           next_vy[i] = new_uy[i] + momentum * (new_uy[i] - uy[i]);
         }
         clamp(&next_vx, &next_vy);
-        kernels_->wirelength(next_vx.data(), next_vy.data(), gamma, wl_x.data(), wl_y.data());
-        density = kernels_->density(next_vx.data(), next_vy.data(), d_x.data(), d_y.data());
-        combine(wl_x, wl_y, d_x, d_y, &next_gx, &next_gy);
-        // Lipschitz estimate: |dv| / |dg|.
-        double dv = 0, dg = 0;
-        for (std::size_t i = 0; i < n_; ++i) {
-          dv += (next_vx[i] - vx[i]) * (next_vx[i] - vx[i]) +
-                (next_vy[i] - vy[i]) * (next_vy[i] - vy[i]);
-          dg += (next_gx[i] - gx[i]) * (next_gx[i] - gx[i]) +
-                (next_gy[i] - gy[i]) * (next_gy[i] - gy[i]);
-        }
-        const double estimate = dg > 0 && dv > 0 ? std::sqrt(dv / dg) : step;
+        density = gradient_at(next_vx, next_vy, gamma, &next_gx, &next_gy);
+        const double estimate =
+            lipschitz_step(vx, vy, next_vx, next_vy, gx, gy, next_gx, next_gy, step);
         const bool accepted = estimate >= kBacktrackRatio * step;
         step = estimate;
         if (accepted) break;
@@ -293,15 +285,43 @@ class NesterovPlacer {
   }
 
   // g = (grad WL + lambda grad D) / max(1, pins + lambda x area): ePlace's preconditioner.
-  void combine(const std::vector<double>& wx, const std::vector<double>& wy,
-               const std::vector<double>& dx, const std::vector<double>& dy,
-               std::vector<double>* gx, std::vector<double>* gy) const {
+  // g = (grad WL + lambda grad D) / max(1, pins + lambda x area) from the last wirelength and
+  // density gradients: ePlace's preconditioner.
+  void combine(std::vector<double>* gx, std::vector<double>* gy) const {
     for (std::size_t i = 0; i < n_; ++i) {
       const double precondition =
           std::max(1.0, p_.pin_count[i] + lambda_ * p_.width[i] * p_.height[i]);
-      (*gx)[i] = (wx[i] + lambda_ * dx[i]) / precondition;
-      (*gy)[i] = (wy[i] + lambda_ * dy[i]) / precondition;
+      (*gx)[i] = (wl_x_[i] + lambda_ * d_x_[i]) / precondition;
+      (*gy)[i] = (wl_y_[i] + lambda_ * d_y_[i]) / precondition;
     }
+  }
+
+  // The preconditioned gradient at (x, y); returns the density's value there.
+  kernels::DensityValue gradient_at(const std::vector<double>& x, const std::vector<double>& y,
+                                    double gamma, std::vector<double>* gx,
+                                    std::vector<double>* gy) {
+    kernels_->wirelength(x.data(), y.data(), gamma, wl_x_.data(), wl_y_.data());
+    const kernels::DensityValue density =
+        kernels_->density(x.data(), y.data(), d_x_.data(), d_y_.data());
+    combine(gx, gy);
+    return density;
+  }
+
+  // The Lipschitz estimate of the step between two points: |v' - v| / |g' - g| (or `fallback`
+  // when either is zero).
+  double lipschitz_step(const std::vector<double>& vx, const std::vector<double>& vy,
+                        const std::vector<double>& next_vx, const std::vector<double>& next_vy,
+                        const std::vector<double>& gx, const std::vector<double>& gy,
+                        const std::vector<double>& next_gx, const std::vector<double>& next_gy,
+                        double fallback) const {
+    double dv = 0, dg = 0;
+    for (std::size_t i = 0; i < n_; ++i) {
+      dv +=
+          (next_vx[i] - vx[i]) * (next_vx[i] - vx[i]) + (next_vy[i] - vy[i]) * (next_vy[i] - vy[i]);
+      dg +=
+          (next_gx[i] - gx[i]) * (next_gx[i] - gx[i]) + (next_gy[i] - gy[i]) * (next_gy[i] - gy[i]);
+    }
+    return dg > 0 && dv > 0 ? std::sqrt(dv / dg) : fallback;
   }
 
   double initial_step(const std::vector<double>& vx, const std::vector<double>& vy,
@@ -321,16 +341,9 @@ class NesterovPlacer {
       ty[i] -= trial * gy[i];
     }
     clamp(&tx, &ty);
-    std::vector<double> wx(n_), wy(n_), dx(n_), dy(n_), tgx(n_), tgy(n_);
-    kernels_->wirelength(tx.data(), ty.data(), gamma, wx.data(), wy.data());
-    kernels_->density(tx.data(), ty.data(), dx.data(), dy.data());
-    combine(wx, wy, dx, dy, &tgx, &tgy);
-    double dv = 0, dg = 0;
-    for (std::size_t i = 0; i < n_; ++i) {
-      dv += (tx[i] - vx[i]) * (tx[i] - vx[i]) + (ty[i] - vy[i]) * (ty[i] - vy[i]);
-      dg += (tgx[i] - gx[i]) * (tgx[i] - gx[i]) + (tgy[i] - gy[i]) * (tgy[i] - gy[i]);
-    }
-    return dg > 0 && dv > 0 ? std::sqrt(dv / dg) : fallback;
+    std::vector<double> tgx(n_), tgy(n_);
+    gradient_at(tx, ty, gamma, &tgx, &tgy);
+    return lipschitz_step(vx, vy, tx, ty, gx, gy, tgx, tgy, fallback);
   }
 
   void update_density_weight(double hpwl, double previous_hpwl) {
@@ -363,6 +376,7 @@ class NesterovPlacer {
   kernels::AnalyticalKernels* kernels_;
   kernels::DensityBins bins_;
   std::size_t n_;
+  std::vector<double> wl_x_, wl_y_, d_x_, d_y_;  // the last gradients, per movable object
   double lambda_ = 1.0;
   double stop_overflow_ = 0.1;
   double hpwl_reference_ = 1.0;

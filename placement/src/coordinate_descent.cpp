@@ -22,14 +22,7 @@ CoordinateDescentResult refine_macros(ProxyCost* cost, const CoordinateDescentOp
   CoordinateDescentResult result;
   result.initial = cost->costs();
   const internal::MacroSpace space(*cost, options.spacing);
-  const netlist::Netlist& netlist = cost->netlist();
-  std::vector<NodeId> order;
-  for (const NodeId node : space.hard_macros()) {
-    if (cost->placed(node) && !cost->fixed(node)) order.push_back(node);
-  }
-  std::stable_sort(order.begin(), order.end(), [&netlist](NodeId a, NodeId b) {
-    return netlist.width(a) * netlist.height(a) > netlist.width(b) * netlist.height(b);
-  });
+  const std::vector<NodeId> order = space.movable_by_area();
   const kernels::GridGeometry& grid = cost->grid();
   std::vector<NodeId> moved(1);
   std::vector<internal::Box> boxes(1);

@@ -17,14 +17,7 @@ GreedyResult place_macros_greedily(ProxyCost* cost, const GreedyOptions& options
   const auto start = std::chrono::steady_clock::now();
   GreedyResult result;
   const internal::MacroSpace space(*cost, options.spacing);
-  const netlist::Netlist& netlist = cost->netlist();
-  std::vector<NodeId> order;
-  for (const NodeId node : space.hard_macros()) {
-    if (cost->placed(node) && !cost->fixed(node)) order.push_back(node);
-  }
-  std::stable_sort(order.begin(), order.end(), [&netlist](NodeId a, NodeId b) {
-    return netlist.width(a) * netlist.height(a) > netlist.width(b) * netlist.height(b);
-  });
+  const std::vector<NodeId> order = space.movable_by_area();
   std::vector<double> original_x, original_y;
   for (const NodeId node : order) {
     original_x.push_back(cost->x(node));

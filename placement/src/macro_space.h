@@ -27,6 +27,20 @@ class MacroSpace {
 
   const std::vector<NodeId>& hard_macros() const { return hard_macros_; }
 
+  // The placed, movable hard macros, largest area first (stable by index): the order the
+  // sequential placers visit them in.
+  std::vector<NodeId> movable_by_area() const {
+    const netlist::Netlist& netlist = cost_.netlist();
+    std::vector<NodeId> order;
+    for (const NodeId node : hard_macros_) {
+      if (cost_.placed(node) && !cost_.fixed(node)) order.push_back(node);
+    }
+    std::stable_sort(order.begin(), order.end(), [&netlist](NodeId a, NodeId b) {
+      return netlist.width(a) * netlist.height(a) > netlist.width(b) * netlist.height(b);
+    });
+    return order;
+  }
+
   Box footprint(NodeId node, double x, double y, Orientation orientation) const {
     const netlist::Netlist& netlist = cost_.netlist();
     const bool turned = netlist::swaps_width_and_height(orientation);

@@ -12,16 +12,15 @@
 #include <string>
 #include <vector>
 
-#include "macroplace/netlist/ct_netlist.h"
 #include "macroplace/netlist/plc.h"
 #include "macroplace/placement/force_directed.h"
 #include "macroplace/placement/row_legalizer.h"
+#include "testing/ariane.h"
 #include "testing/testing.h"
 
 namespace macroplace::placement {
 namespace {
 
-using macroplace::testing::example_path;
 using netlist::Netlist;
 using netlist::NodeKind;
 
@@ -212,11 +211,8 @@ TEST(AnalyticalPlacer, UnavailableBackendIsAnError) {
 // macros on the canvas.
 TEST(AnalyticalPlacer, ArianeSoftMacrosBeatForceDirected) {
   Netlist design;
-  ASSERT_TRUE(
-      netlist::read_ct_netlist(example_path("ariane133-ng45/netlist.pb.txt.gz"), &design).ok());
   netlist::PlacementFile plc;
-  ASSERT_TRUE(netlist::read_plc(example_path("ariane133-ng45/legalized.plc"), &plc).ok());
-  ASSERT_TRUE(netlist::apply_placement(plc, &design).ok());
+  ASSERT_TRUE(macroplace::testing::load_ariane("legalized.plc", &design, &plc).ok());
   const CostSettings settings = settings_for(design, &plc.settings);
 
   ProxyCost force_directed(design, settings);

@@ -9,14 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "macroplace/netlist/ct_netlist.h"
 #include "macroplace/netlist/plc.h"
+#include "testing/ariane.h"
 #include "testing/testing.h"
 
 namespace macroplace::placement {
 namespace {
 
-using macroplace::testing::example_path;
 using netlist::Netlist;
 using netlist::NodeKind;
 
@@ -358,10 +357,7 @@ TEST(ForceDirected, DeterministicBitForBit) {
 class ArianeForceDirected : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(
-        netlist::read_ct_netlist(example_path("ariane133-ng45/netlist.pb.txt.gz"), &design_).ok());
-    ASSERT_TRUE(netlist::read_plc(example_path("ariane133-ng45/legalized.plc"), &plc_).ok());
-    ASSERT_TRUE(netlist::apply_placement(plc_, &design_).ok());
+    ASSERT_TRUE(macroplace::testing::load_ariane("legalized.plc", &design_, &plc_).ok());
     for (NodeId node = 0; node < design_.num_nodes(); ++node) {
       if (design_.kind(node) == NodeKind::kHardMacro) design_.set_fixed(node, true);
     }

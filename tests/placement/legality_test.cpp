@@ -3,14 +3,13 @@
 
 #include <gtest/gtest.h>
 
-#include "macroplace/netlist/ct_netlist.h"
 #include "macroplace/netlist/plc.h"
+#include "testing/ariane.h"
 #include "testing/testing.h"
 
 namespace macroplace::placement {
 namespace {
 
-using macroplace::testing::example_path;
 using netlist::NodeKind;
 
 TEST(Legality, HandMadeOverlapsAndOutsideNodes) {
@@ -51,11 +50,8 @@ TEST(Legality, HandMadeOverlapsAndOutsideNodes) {
 
 TEST(Legality, ArianeInitialPlacementHas27NodesOutsideAndStillEvaluates) {
   netlist::Netlist design;
-  ASSERT_TRUE(
-      netlist::read_ct_netlist(example_path("ariane133-ng45/netlist.pb.txt.gz"), &design).ok());
   netlist::PlacementFile plc;
-  ASSERT_TRUE(netlist::read_plc(example_path("ariane133-ng45/initial.plc"), &plc).ok());
-  ASSERT_TRUE(netlist::apply_placement(plc, &design).ok());
+  ASSERT_TRUE(macroplace::testing::load_ariane("initial.plc", &design, &plc).ok());
   ProxyCost cost(design, settings_for(design, &plc.settings));
   const LegalityReport report = check_legality(cost);
   int hard = 0, soft = 0;

@@ -8,15 +8,14 @@
 #include <iostream>
 #include <random>
 
-#include "macroplace/netlist/ct_netlist.h"
 #include "macroplace/netlist/plc.h"
 #include "macroplace/placement/legality.h"
+#include "testing/ariane.h"
 #include "testing/testing.h"
 
 namespace macroplace::placement {
 namespace {
 
-using macroplace::testing::example_path;
 using netlist::NodeKind;
 
 constexpr double kNear = 1e-9;
@@ -288,11 +287,8 @@ TEST(MacroLegalizer, NoCloserFreeSpotThanTheOneFound) {
 
 TEST(MacroLegalizer, ArianeInitialPlacementBecomesLegalWithEveryMacroPlaced) {
   netlist::Netlist design;
-  ASSERT_TRUE(
-      netlist::read_ct_netlist(example_path("ariane133-ng45/netlist.pb.txt.gz"), &design).ok());
   netlist::PlacementFile plc;
-  ASSERT_TRUE(netlist::read_plc(example_path("ariane133-ng45/initial.plc"), &plc).ok());
-  ASSERT_TRUE(netlist::apply_placement(plc, &design).ok());
+  ASSERT_TRUE(macroplace::testing::load_ariane("initial.plc", &design, &plc).ok());
   ProxyCost cost(design, settings_for(design, &plc.settings));
   const LegalityReport before = check_legality(cost);
   ASSERT_FALSE(before.legal());

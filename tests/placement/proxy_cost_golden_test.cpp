@@ -6,6 +6,7 @@
 #include "macroplace/netlist/ct_netlist.h"
 #include "macroplace/netlist/plc.h"
 #include "macroplace/placement/proxy_cost.h"
+#include "testing/ariane.h"
 #include "testing/testing.h"
 
 namespace macroplace::placement {
@@ -34,10 +35,7 @@ TEST(ProxyCostGolden, MacroTilesWithDefaultCanvasAndGrid) {
 class ArianeGolden : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(
-        netlist::read_ct_netlist(example_path("ariane133-ng45/netlist.pb.txt.gz"), &design_).ok());
-    ASSERT_TRUE(netlist::read_plc(example_path("ariane133-ng45/legalized.plc"), &plc_).ok());
-    ASSERT_TRUE(netlist::apply_placement(plc_, &design_).ok());
+    ASSERT_TRUE(macroplace::testing::load_ariane("legalized.plc", &design_, &plc_).ok());
   }
   netlist::Netlist design_;
   netlist::PlacementFile plc_;

@@ -8,6 +8,7 @@
 #include "macroplace/netlist/ct_netlist.h"
 #include "macroplace/netlist/plc.h"
 #include "macroplace/placement/proxy_cost.h"
+#include "testing/ariane.h"
 #include "testing/testing.h"
 
 namespace macroplace::placement {
@@ -31,11 +32,8 @@ void expect_same(const CostBreakdown& a, const CostBreakdown& b, double toleranc
 class IncrementalAriane : public ::testing::TestWithParam<double> {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(
-        netlist::read_ct_netlist(example_path("ariane133-ng45/netlist.pb.txt.gz"), &design_).ok());
     netlist::PlacementFile plc;
-    ASSERT_TRUE(netlist::read_plc(example_path("ariane133-ng45/legalized.plc"), &plc).ok());
-    ASSERT_TRUE(netlist::apply_placement(plc, &design_).ok());
+    ASSERT_TRUE(macroplace::testing::load_ariane("legalized.plc", &design_, &plc).ok());
     settings_ = settings_for(design_, &plc.settings);
     settings_.smoothing_range = GetParam();
     for (NodeId node = 0; node < design_.num_nodes(); ++node) {

@@ -4,25 +4,21 @@
 
 #include <gtest/gtest.h>
 
-#include "macroplace/netlist/ct_netlist.h"
 #include "macroplace/netlist/plc.h"
 #include "macroplace/placement/legality.h"
+#include "testing/ariane.h"
 #include "testing/testing.h"
 
 namespace macroplace::placement {
 namespace {
 
-using macroplace::testing::example_path;
 using netlist::NodeKind;
 
 class AnnealAriane : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(
-        netlist::read_ct_netlist(example_path("ariane133-ng45/netlist.pb.txt.gz"), &design_).ok());
     netlist::PlacementFile plc;
-    ASSERT_TRUE(netlist::read_plc(example_path("ariane133-ng45/legalized.plc"), &plc).ok());
-    ASSERT_TRUE(netlist::apply_placement(plc, &design_).ok());
+    ASSERT_TRUE(macroplace::testing::load_ariane("legalized.plc", &design_, &plc).ok());
     settings_ = settings_for(design_, &plc.settings);
     // Start from a worse but still legal placement: swap same-sized hard macros around.
     std::vector<NodeId> macros;
