@@ -11,7 +11,6 @@
 namespace macroplace::placement {
 namespace {
 
-
 class RefineAriane : public ::testing::Test {
  protected:
   void SetUp() override {
