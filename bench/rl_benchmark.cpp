@@ -9,6 +9,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "bench_designs.h"
 #include "macroplace/env/placement_env.h"
@@ -46,6 +47,70 @@ void rl_policy_step_ariane(benchmark::State& state) {
   state.SetLabel("batch 1, 1 thread");
 }
 BENCHMARK(rl_policy_step_ariane)->Unit(benchmark::kMillisecond);
+
+// One PPO minibatch (forward, CT's loss, backward) on B observations of a random Ariane episode,
+// 2 LibTorch threads: the unit the PPO update repeats (epochs x steps / minibatch times).
+void rl_update_minibatch_ariane(benchmark::State& state) {
+  const std::int64_t batch_size = state.range(0);
+  at::set_num_threads(2);
+  torch::manual_seed(1);
+  std::shared_ptr<const macroplace::env::EnvDesign> design;
+  const auto status = macroplace::env::load_env_design(example("ariane133-ng45/netlist.pb.txt.gz"),
+                                                       example("ariane133-ng45/legalized.plc"),
+                                                       macroplace::env::EnvOptions{}, &design);
+  if (!status.ok()) throw std::runtime_error(status.to_string());
+  macroplace::rl::PolicyNetwork network(macroplace::rl::PolicyOptions{});
+  const macroplace::rl::GraphTensors graph = macroplace::rl::make_graph_tensors(design->graph);
+  macroplace::env::PlacementEnv env(design);
+  std::vector<macroplace::rl::PolicyInputs> steps;
+  std::vector<std::int64_t> actions;
+  std::mt19937_64 random(1);
+  const macroplace::env::Observation* observation = &env.reset(1);
+  while (static_cast<std::int64_t>(steps.size()) < batch_size) {
+    steps.push_back(macroplace::rl::inputs_from_observation(
+        *observation, design->options.observation, graph.num_nodes, false));
+    std::vector<std::int64_t> legal;
+    for (std::size_t a = 0; a < observation->mask.size(); ++a) {
+      if (observation->mask[a] != 0) legal.push_back(static_cast<std::int64_t>(a));
+    }
+    actions.push_back(legal[random() % legal.size()]);
+    const auto result = env.step(static_cast<std::int32_t>(actions.back()));
+    observation =
+        result.done ? &env.reset(static_cast<std::uint64_t>(steps.size())) : result.observation;
+  }
+  macroplace::rl::PpoBatch batch;
+  std::vector<torch::Tensor> metadata, nodes, current, mask;
+  for (const auto& step : steps) {
+    metadata.push_back(step.metadata);
+    nodes.push_back(step.node_features);
+    current.push_back(step.current_node);
+    mask.push_back(step.mask);
+  }
+  batch.inputs.metadata = torch::cat(metadata);
+  batch.inputs.node_features = torch::cat(nodes);
+  batch.inputs.current_node = torch::cat(current);
+  batch.inputs.mask = torch::cat(mask);
+  batch.actions = torch::tensor(actions, torch::kInt64);
+  batch.old_log_probs = torch::full({batch_size}, -5.0);
+  batch.old_values = torch::zeros({batch_size});
+  batch.returns = torch::randn({batch_size});
+  const macroplace::rl::PpoOptions ppo;
+  for (auto _ : state) {
+    network->zero_grad();
+    const auto out = network->forward(graph, batch.inputs);
+    const auto loss = macroplace::rl::ppo_loss(ppo, 1.0, out.logits, out.values, batch);
+    loss.total.backward();
+    benchmark::DoNotOptimize(loss.total.item<double>());
+  }
+  state.counters["samples_per_s"] = benchmark::Counter(
+      static_cast<double>(batch_size), benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel("2 threads");
+}
+BENCHMARK(rl_update_minibatch_ariane)
+    ->Arg(16)
+    ->Arg(128)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // One PPO iteration of 8 episodes (8 x 133 steps), 2 environment threads, 2 LibTorch threads.
 void rl_train_iteration_ariane(benchmark::State& state) {

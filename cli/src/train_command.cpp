@@ -3,6 +3,7 @@
 // into the cli library only when rl/ is built.
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ostream>
@@ -47,6 +48,7 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
   }
   if (!apply_flag(args, "--episodes-per-iter", "episodes_per_iteration", &options, err) ||
       !apply_flag(args, "--iterations", "iterations", &options, err) ||
+      !apply_flag(args, "--time-limit", "time_limit", &options, err) ||
       !apply_flag(args, "--threads", "threads", &options, err) ||
       !apply_flag(args, "--torch-threads", "torch_threads", &options, err) ||
       !apply_flag(args, "--seed", "seed", &options, err) ||
@@ -73,7 +75,12 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
         << " episodes per iteration, from iteration " << trainer->iteration() << "\n";
     out.flush();
   }
-  while (trainer->iteration() < options.iterations) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto out_of_time = [&] {
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    return options.time_limit_seconds > 0 && elapsed.count() >= options.time_limit_seconds;
+  };
+  while (trainer->iteration() < options.iterations && !out_of_time()) {
     rl::IterationMetrics m;
     if (const netlist::Status s = trainer->run_iteration(&m); !s.ok()) {
       if (terminal) std::fprintf(stderr, "\n");
@@ -82,10 +89,10 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     }
     if (terminal) {
       std::fprintf(stderr,
-                   "\r[iteration %5d/%d] best proxy %.6f  mean %.6f  entropy %.3f  %.2f "
-                   "episodes/s  %.0f steps/s   ",
-                   m.iteration, options.iterations, m.best_proxy, m.proxy_mean, m.entropy,
-                   m.episodes_per_second, m.env_steps_per_second);
+                   "\r[iteration %5d/%d] best proxy %.6f  greedy %.6f  mean %.6f  entropy %.3f  "
+                   "%.2f episodes/s  %.0f steps/s   ",
+                   m.iteration, options.iterations, m.best_proxy, m.greedy_proxy, m.proxy_mean,
+                   m.entropy, m.episodes_per_second, m.env_steps_per_second);
       std::fflush(stderr);
     }
   }
@@ -173,6 +180,7 @@ const Command& train_command() {
         {"--out", "RUN_DIR", "run folder (required; created when missing)", 1},
         {"--episodes-per-iter", "N", "episodes per PPO iteration (default 16)", 1},
         {"--iterations", "N", "iterations to reach (default 100; counts resumed ones)", 1},
+        {"--time-limit", "S", "stop after the iteration that passes S seconds (default: none)", 1},
         {"--threads", "N", "environment threads (default 1; 0: one per core)", 1},
         {"--torch-threads", "N", "LibTorch threads (default: --threads)", 1},
         {"--seed", "N", "random seed (default 1)", 1},

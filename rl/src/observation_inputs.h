@@ -1,11 +1,14 @@
-// Internal: environment observations as PolicyInputs tensors (shared by the trainer and the
-// policy placer).
+// Internal, shared by the trainer and the policy placer: environment observations as
+// PolicyInputs tensors, one policy episode, checkpoint helpers.
 #pragma once
 
 #include <cstdint>
+#include <random>
+#include <vector>
 
 #include "macroplace/env/batched_env.h"
 #include "macroplace/env/observation.h"
+#include "macroplace/env/placement_env.h"
 #include "macroplace/rl/torch_policy.h"
 
 namespace macroplace::rl::internal {
@@ -14,6 +17,11 @@ namespace macroplace::rl::internal {
 PolicyInputs inputs_from_batch(env::BatchStorage& storage, const env::ObservationConfig& config,
                                std::int64_t num_envs, std::int64_t num_nodes, bool spatial,
                                const torch::Tensor& rows);
+
+// One episode of `env` (reset with seed 0) with the policy: argmax actions when `random` is
+// null, else sampled; the actions taken go to *actions.
+void run_policy_episode(PolicyNetwork& network, const GraphTensors& graph, env::PlacementEnv* env,
+                        std::mt19937_64* random, std::vector<std::int32_t>* actions);
 
 // Checkpoint helpers: the architecture as int64 values, and back.
 torch::Tensor encode_policy_options(const PolicyOptions& options);

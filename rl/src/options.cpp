@@ -50,6 +50,7 @@ Status PpoOptions::validate() const {
   if (!(learning_rate > 0) || !(adam_epsilon > 0)) {
     return Status::error("ppo learning_rate and adam_epsilon must be positive");
   }
+  if (microbatch_size < 0) return Status::error("ppo microbatch_size must be >= 0");
   if (minibatch_size < 1 || epochs < 1) {
     return Status::error("ppo minibatch_size and epochs must be >= 1");
   }
@@ -62,6 +63,7 @@ Status TrainerOptions::validate() const {
   if (episodes_per_iteration < 1)
     return Status::error("train: episodes per iteration must be >= 1");
   if (iterations < 0) return Status::error("train: iterations must be >= 0");
+  if (!(time_limit_seconds >= 0)) return Status::error("train: the time limit must be >= 0");
   if (threads < 0 || torch_threads < 0) return Status::error("train: threads must be >= 0");
   if (Status s = policy.validate(); !s.ok()) return s;
   if (policy.action_side != env.observation.side) {
@@ -130,9 +132,11 @@ Status apply_config_value(const std::string& key, const std::string& value,
       {"kl_cutoff_coefficient", &ppo.kl_cutoff_coefficient},
       {"max_grad_norm", &ppo.max_grad_norm},
       {"learning_rate", &ppo.learning_rate},
-      {"adam_epsilon", &ppo.adam_epsilon}};
+      {"adam_epsilon", &ppo.adam_epsilon},
+      {"time_limit", &options->time_limit_seconds}};
   const std::map<std::string, std::int32_t*> integers = {
       {"minibatch_size", &ppo.minibatch_size},
+      {"microbatch_size", &ppo.microbatch_size},
       {"epochs", &ppo.epochs},
       {"episodes_per_iteration", &options->episodes_per_iteration},
       {"iterations", &options->iterations},
@@ -145,7 +149,8 @@ Status apply_config_value(const std::string& key, const std::string& value,
       {"head_channels", &policy.head_channels}};
   const std::map<std::string, bool*> flags = {{"stop_on_kl_cutoff", &ppo.stop_on_kl_cutoff},
                                               {"normalize_advantages", &ppo.normalize_advantages},
-                                              {"spatial_features", &policy.spatial_features}};
+                                              {"spatial_features", &policy.spatial_features},
+                                              {"greedy_evaluation", &options->greedy_evaluation}};
   bool ok = true;
   if (const auto it = doubles.find(key); it != doubles.end()) {
     ok = parse_double(value, it->second);

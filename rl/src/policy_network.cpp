@@ -1,4 +1,5 @@
 // Circuit Training's policy/value network in LibTorch (RL_REFERENCE.md, Model).
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -48,6 +49,64 @@ GraphTensors make_graph_tensors(const env::DesignGraph& graph) {
   std::vector<std::int64_t> src(graph.edge_src.begin(), graph.edge_src.end());
   std::vector<std::int64_t> dst(graph.edge_dst.begin(), graph.edge_dst.end());
   return make_graph_tensors(graph.num_nodes(), src, dst, graph.edge_weight);
+}
+
+torch::Tensor transposed_conv3x3_nhwc(const torch::Tensor& x, const torch::Tensor& weight,
+                                      const torch::Tensor& bias, std::int64_t stride) {
+  // Output row stride*i + a takes input row i + dy through kernel row ky wherever
+  // stride*(i + dy) - 1 + ky == stride*i + a (padding 1), i.e. dy = (a + 1 - ky) / stride.
+  struct Tap {
+    std::int64_t phase, shift, k;
+  };
+  std::vector<Tap> taps;
+  std::int64_t low = 0, high = 0;
+  for (std::int64_t a = 0; a < stride; ++a) {
+    for (std::int64_t k = 0; k < 3; ++k) {
+      if ((a + 1 - k) % stride != 0) continue;
+      const std::int64_t dy = (a + 1 - k) / stride;
+      taps.push_back({a, dy, k});
+      low = std::min(low, dy);
+      high = std::max(high, dy);
+    }
+  }
+  const std::int64_t shifts = high - low + 1;
+  const std::int64_t batch = x.size(0), rows = x.size(1), cols = x.size(2);
+  const std::int64_t in_channels = x.size(3), out_channels = weight.size(1);
+  // Every shifted copy of the input side by side on the channel axis: [B,H,W,shifts^2 x Ci].
+  const torch::Tensor padded = torch::constant_pad_nd(x, {0, 0, -low, high, -low, high});
+  std::vector<torch::Tensor> patches;
+  for (std::int64_t sy = 0; sy < shifts; ++sy) {
+    for (std::int64_t sx = 0; sx < shifts; ++sx) {
+      patches.push_back(padded.narrow(1, sy, rows).narrow(2, sx, cols));
+    }
+  }
+  // The kernel as one [shifts^2 x Ci, stride^2 x Co] matrix: block (shift, phase) holds the tap
+  // that joins them, zero where none does.
+  const torch::Tensor zero = torch::zeros({in_channels, out_channels}, weight.options());
+  std::vector<torch::Tensor> blocks(static_cast<std::size_t>(shifts * shifts * stride * stride),
+                                    zero);
+  for (const Tap& ty : taps) {
+    for (const Tap& tx : taps) {
+      const std::int64_t shift = (ty.shift - low) * shifts + (tx.shift - low);
+      const std::int64_t phase = ty.phase * stride + tx.phase;
+      blocks[static_cast<std::size_t>(shift * stride * stride + phase)] =
+          weight.select(3, tx.k).select(2, ty.k);
+    }
+  }
+  std::vector<torch::Tensor> block_rows;
+  for (std::int64_t shift = 0; shift < shifts * shifts; ++shift) {
+    block_rows.push_back(
+        torch::cat(std::vector<torch::Tensor>(blocks.begin() + shift * stride * stride,
+                                              blocks.begin() + (shift + 1) * stride * stride),
+                   1));
+  }
+  const torch::Tensor matrix = torch::cat(block_rows, 0);
+  const torch::Tensor phases =
+      torch::matmul(torch::cat(patches, 3), matrix)  // [B,H,W,stride^2 x Co]
+          .view({batch, rows, cols, stride, stride, out_channels})
+          .permute({0, 1, 3, 2, 4, 5})
+          .reshape({batch, rows * stride, cols * stride, out_channels});
+  return phases + bias;
 }
 
 PolicyInputs PolicyInputs::index(const torch::Tensor& rows) const {
@@ -171,12 +230,19 @@ torch::Tensor PolicyNetworkImpl::readout(const GraphTensors& graph, const Policy
 PolicyOutputs PolicyNetworkImpl::forward(const GraphTensors& graph, const PolicyInputs& inputs) {
   const torch::Tensor features = readout(graph, inputs);
   const std::int64_t batch = features.size(0);
+  // Channels-last through the head: the transposed convolutions are matrix products on it.
   torch::Tensor x =
       torch::relu(head_dense_->forward(features))
-          .view({batch, options_.head_channels, options_.head_side, options_.head_side});
-  for (auto& deconv : deconvs_) x = torch::relu(deconv->forward(x));
-  if (options_.spatial_features) x = torch::cat({x, inputs.spatial.to(x.dtype())}, 1);
-  const torch::Tensor logits = head_out_->forward(x).view({batch, -1});
+          .view({batch, options_.head_channels, options_.head_side, options_.head_side})
+          .permute({0, 2, 3, 1});
+  for (auto& deconv : deconvs_) {
+    x = torch::relu(transposed_conv3x3_nhwc(x, deconv->weight, deconv->bias, 2));
+  }
+  if (options_.spatial_features) {
+    x = torch::cat({x, inputs.spatial.to(x.dtype()).permute({0, 2, 3, 1})}, 3);
+  }
+  const torch::Tensor logits =
+      transposed_conv3x3_nhwc(x, head_out_->weight, head_out_->bias, 1).reshape({batch, -1});
   PolicyOutputs out;
   out.logits = logits.masked_fill(inputs.mask.logical_not(), kMaskedLogit);
   torch::Tensor v = features;

@@ -16,29 +16,6 @@
 
 namespace macroplace::rl {
 
-namespace {
-
-// One episode with the policy: argmax when `random` is null, else sampled.
-void run_episode(PolicyNetwork& network, const GraphTensors& graph, env::PlacementEnv* env,
-                 std::mt19937_64* random, std::vector<std::int32_t>* actions) {
-  const env::EnvDesign& design = env->design();
-  const bool spatial = network->options().spatial_features;
-  actions->clear();
-  const env::Observation* observation = &env->reset(0);
-  torch::NoGradGuard no_grad;
-  while (!env->done()) {
-    const PolicyInputs inputs =
-        inputs_from_observation(*observation, design.options.observation, graph.num_nodes, spatial);
-    const torch::Tensor logits = network->forward(graph, inputs).logits[0];
-    const std::int64_t action =
-        random == nullptr ? greedy_action(logits) : sample_action(logits, random);
-    actions->push_back(static_cast<std::int32_t>(action));
-    observation = env->step(static_cast<std::int32_t>(action)).observation;
-  }
-}
-
-}  // namespace
-
 Status place_with_policy(const std::string& netlist_path, const std::string& plc_path,
                          const std::string& output_plc, const PolicyPlacerOptions& options,
                          PolicyPlacerResult* result) {
@@ -83,7 +60,7 @@ Status place_with_policy(const std::string& netlist_path, const std::string& plc
   std::mt19937_64 random(options.seed);
   std::vector<std::int32_t> actions;
   for (std::int32_t episode = 0; episode <= options.samples; ++episode) {
-    run_episode(network, graph, &env, episode == 0 ? nullptr : &random, &actions);
+    internal::run_policy_episode(network, graph, &env, episode == 0 ? nullptr : &random, &actions);
     ++out.episodes;
     if (env.info().infeasible) {
       ++out.infeasible_episodes;

@@ -56,6 +56,24 @@ PolicyInputs inputs_from_batch(env::BatchStorage& storage, const env::Observatio
   return inputs;
 }
 
+void run_policy_episode(PolicyNetwork& network, const GraphTensors& graph, env::PlacementEnv* env,
+                        std::mt19937_64* random, std::vector<std::int32_t>* actions) {
+  const env::EnvDesign& design = env->design();
+  const bool spatial = network->options().spatial_features;
+  actions->clear();
+  const env::Observation* observation = &env->reset(0);
+  torch::NoGradGuard no_grad;
+  while (!env->done()) {
+    const PolicyInputs inputs =
+        inputs_from_observation(*observation, design.options.observation, graph.num_nodes, spatial);
+    const torch::Tensor logits = network->forward(graph, inputs).logits[0];
+    const std::int64_t action =
+        random == nullptr ? greedy_action(logits) : sample_action(logits, random);
+    actions->push_back(static_cast<std::int32_t>(action));
+    observation = env->step(static_cast<std::int32_t>(action)).observation;
+  }
+}
+
 torch::Tensor encode_policy_options(const PolicyOptions& options) {
   std::vector<std::int64_t> values = {1,  // format version
                                       options.metadata_width,
@@ -176,6 +194,7 @@ struct Trainer::Impl {
   std::uint64_t best_seed = 0;
   std::unique_ptr<env::BatchedEnv> batch;
   env::BatchStorage storage;
+  std::unique_ptr<env::PlacementEnv> greedy_env;
 
   std::string path(const char* name) const {
     return (std::filesystem::path(options.run_dir) / name).string();
@@ -352,6 +371,7 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
   batch_options.auto_reset = false;
   impl->batch = std::make_unique<env::BatchedEnv>(impl->design, batch_options);
   impl->storage = impl->batch->make_storage();
+  impl->greedy_env = std::make_unique<env::PlacementEnv>(impl->design);
   out->reset(new Trainer(std::move(impl)));
   return {};
 }
@@ -537,12 +557,30 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   const double total_seconds = seconds_since(start);
   out.episodes_per_second = static_cast<double>(num_envs) / total_seconds;
   out.env_steps_per_second = static_cast<double>(env_steps) / rollout_seconds;
-  if (best_env >= 0 && !(out.proxy_min >= m.best_proxy)) {
-    m.best_proxy = out.proxy_min;
-    m.best_actions = episode_actions[best_env];
-    m.best_seed = episode_seed[best_env];
+  // The greedy episode of the updated policy (reset with seed 0, see run_policy_episode).
+  out.greedy_proxy = nan;
+  std::vector<std::int32_t> greedy_actions;
+  placement::CostBreakdown greedy_costs;
+  if (m.options.greedy_evaluation) {
+    const auto greedy_start = Clock::now();
+    internal::run_policy_episode(m.network, m.graph, m.greedy_env.get(), nullptr, &greedy_actions);
+    if (!m.greedy_env->info().infeasible) {
+      greedy_costs = m.greedy_env->info().costs;
+      out.greedy_proxy = greedy_costs.proxy;
+    }
+    out.greedy_seconds = seconds_since(greedy_start);
+  }
+  const bool greedy_better =
+      std::isfinite(out.greedy_proxy) && (best_env < 0 || out.greedy_proxy < out.proxy_min);
+  const double candidate = greedy_better ? out.greedy_proxy : out.proxy_min;
+  if ((greedy_better || best_env >= 0) && !(candidate >= m.best_proxy)) {
+    m.best_proxy = candidate;
+    m.best_actions = greedy_better ? greedy_actions : episode_actions[best_env];
+    m.best_seed = greedy_better ? 0 : episode_seed[best_env];
     out.new_best = true;
-    if (Status s = m.write_best(final_costs[best_env]); !s.ok()) return s;
+    if (Status s = m.write_best(greedy_better ? greedy_costs : final_costs[best_env]); !s.ok()) {
+      return s;
+    }
   }
   out.best_proxy = m.best_proxy;
   if (Status s = m.save_checkpoint(); !s.ok()) return s;
@@ -564,9 +602,11 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
        << ", \"total_loss\": " << json_number(out.total_loss)
        << ", \"clip_fraction\": " << json_number(out.clip_fraction)
        << ", \"epochs\": " << out.epochs_run << ", \"minibatches\": " << out.minibatches
+       << ", \"greedy_proxy\": " << json_number(out.greedy_proxy)
        << ", \"best_proxy\": " << json_number(out.best_proxy)
        << ", \"rollout_s\": " << json_number(out.rollout_seconds)
        << ", \"update_s\": " << json_number(out.update_seconds)
+       << ", \"greedy_s\": " << json_number(out.greedy_seconds)
        << ", \"episodes_per_s\": " << json_number(out.episodes_per_second)
        << ", \"env_steps_per_s\": " << json_number(out.env_steps_per_second) << "}\n";
   std::FILE* file = std::fopen(m.path("metrics.jsonl").c_str(), "a");
@@ -584,7 +624,9 @@ Status train(const TrainerOptions& options,
              const std::function<void(const IterationMetrics&)>& progress) {
   std::unique_ptr<Trainer> trainer;
   if (Status s = Trainer::create(options, &trainer); !s.ok()) return s;
-  while (trainer->iteration() < options.iterations) {
+  const auto start = Clock::now();
+  while (trainer->iteration() < options.iterations &&
+         !(options.time_limit_seconds > 0 && seconds_since(start) >= options.time_limit_seconds)) {
     IterationMetrics metrics;
     if (Status s = trainer->run_iteration(&metrics); !s.ok()) return s;
     if (progress) progress(metrics);

@@ -50,6 +50,36 @@ TEST(PolicyNetworkTest, DefaultHasCircuitTrainingsParameterCount) {
   EXPECT_EQ(PolicyOptions{}.readout_width(), 56);
 }
 
+// The head's matrix-product form against LibTorch's own ConvTranspose2d (values and gradients,
+// double precision), for both strides the head uses and uneven sizes and channel counts.
+TEST(PolicyNetworkTest, TransposedConvolutionMatchesLibTorch) {
+  namespace F = torch::nn::functional;
+  torch::manual_seed(3);
+  for (const std::int64_t stride : {1, 2}) {
+    const torch::Tensor x = torch::randn({3, 5, 4, 7}, torch::kFloat64).requires_grad_(true);
+    const torch::Tensor weight = torch::randn({5, 3, 3, 3}, torch::kFloat64).requires_grad_(true);
+    const torch::Tensor bias = torch::randn({3}, torch::kFloat64).requires_grad_(true);
+    const torch::Tensor ours =
+        transposed_conv3x3_nhwc(x.permute({0, 2, 3, 1}), weight, bias, stride)
+            .permute({0, 3, 1, 2});
+    const torch::Tensor reference = F::conv_transpose2d(
+        x, weight,
+        F::ConvTranspose2dFuncOptions().bias(bias).stride(stride).padding(1).output_padding(stride -
+                                                                                            1));
+    ASSERT_EQ(ours.sizes(), reference.sizes()) << "stride " << stride;
+    EXPECT_EQ(ours.size(2), 4 * stride);  // H = 4
+    EXPECT_EQ(ours.size(3), 7 * stride);
+    EXPECT_LT((ours - reference).abs().max().item<double>(), 1e-12) << "stride " << stride;
+    const torch::Tensor upstream = torch::randn(reference.sizes(), torch::kFloat64);
+    const auto ours_grads = torch::autograd::grad({ours}, {x, weight, bias}, {upstream});
+    const auto reference_grads = torch::autograd::grad({reference}, {x, weight, bias}, {upstream});
+    for (std::size_t i = 0; i < ours_grads.size(); ++i) {
+      EXPECT_LT((ours_grads[i] - reference_grads[i]).abs().max().item<double>(), 1e-12)
+          << "stride " << stride << ", gradient " << i;
+    }
+  }
+}
+
 TEST(PolicyNetworkTest, OptionsValidateTheHeadSide) {
   PolicyOptions options;
   EXPECT_TRUE(options.validate().ok());

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <vector>
 
 #include "macroplace/rl/torch_policy.h"
@@ -101,6 +102,74 @@ TEST(PpoLossTest, NormalisesAdvantagesPerMinibatch) {
     surrogate += std::min(r * n, std::clamp(r, 0.8, 1.2) * n) / 4;
   }
   EXPECT_NEAR(loss.policy.item<double>(), -surrogate, 1e-12);
+}
+
+// Microbatches change memory and speed, not the update: the same parameters and statistics as
+// one pass over each minibatch (double precision; parts of 3, 3, 3 and 1 rows), with the KL
+// cutoff inactive and active (its gradient then comes from the second pass).
+TEST(PpoUpdateTest, MicrobatchesGiveTheSameUpdate) {
+  PolicyOptions shape;
+  shape.metadata_width = 3;
+  shape.node_width = 3;
+  shape.edge_layers = 2;
+  shape.attention_width = 2;
+  shape.head_channels = 2;
+  shape.head_side = 2;
+  shape.deconv_channels = {2};
+  shape.value_hidden = {3};
+  shape.action_side = 4;
+  const GraphTensors graph =
+      make_graph_tensors(4, {0, 1, 0}, {1, 2, 3}, {1.0, 0.5, 2.0}).to(torch::kFloat64);
+  torch::manual_seed(11);
+  const std::int64_t rows = 10;
+  PpoBatch batch;
+  batch.inputs.metadata = torch::rand({rows, 12}, torch::kFloat64);
+  batch.inputs.node_features = torch::rand({rows, 4, 6}, torch::kFloat64);
+  batch.inputs.current_node = torch::randint(0, 4, {rows}, torch::kInt64);
+  batch.inputs.mask = torch::rand({rows, 16}) > 0.3;
+  batch.inputs.mask.select(1, 0).fill_(true);
+  batch.actions = torch::zeros({rows}, torch::kInt64);  // action 0 is legal everywhere
+  batch.old_log_probs = -2.0 - torch::rand({rows}, torch::kFloat64);
+  batch.old_values = torch::randn({rows}, torch::kFloat64);
+  batch.returns = torch::randn({rows}, torch::kFloat64);
+
+  for (const bool cutoff : {false, true}) {
+    PpoOptions options;
+    options.minibatch_size = rows;
+    options.epochs = 2;
+    options.kl_target = cutoff ? 1e-4 : 10.0;  // the KL here is ~0.1-1
+    const auto flat_parameters = [](const PolicyNetwork& network) {
+      std::vector<torch::Tensor> flat;
+      for (const torch::Tensor& p : network->parameters()) flat.push_back(p.detach().view({-1}));
+      return torch::cat(flat);
+    };
+    torch::Tensor initial;
+    const auto update = [&](std::int32_t microbatch, PpoUpdateStats* stats) {
+      torch::manual_seed(5);
+      PolicyNetwork network(shape);
+      network->to(torch::kFloat64);
+      initial = flat_parameters(network);
+      torch::optim::Adam adam(network->parameters(), torch::optim::AdamOptions(4e-3));
+      options.microbatch_size = microbatch;
+      double kl_beta = 1.0;
+      std::mt19937_64 random(3);
+      *stats = ppo_update(network, adam, graph, batch, options, &kl_beta, &random);
+      return flat_parameters(network);
+    };
+    PpoUpdateStats whole_stats, parts_stats;
+    const torch::Tensor whole = update(0, &whole_stats);
+    const torch::Tensor parts = update(3, &parts_stats);
+    EXPECT_EQ(cutoff, whole_stats.kl > 2 * options.kl_target);
+    EXPECT_GT((whole - initial).abs().max().item<double>(), 1e-4);  // the update did move
+    // Rounding differs (sums in another order) and Adam's normalised steps carry it to ~1e-9.
+    EXPECT_LT((whole - parts).abs().max().item<double>(), 1e-7) << "cutoff " << cutoff;
+    EXPECT_NEAR(whole_stats.total_loss, parts_stats.total_loss, 1e-9);
+    EXPECT_NEAR(whole_stats.policy_loss, parts_stats.policy_loss, 1e-9);
+    EXPECT_NEAR(whole_stats.kl, parts_stats.kl, 1e-9);
+    EXPECT_NEAR(whole_stats.entropy, parts_stats.entropy, 1e-9);
+    EXPECT_NEAR(whole_stats.clip_fraction, parts_stats.clip_fraction, 1e-9);
+    EXPECT_EQ(whole_stats.kl_beta, parts_stats.kl_beta);
+  }
 }
 
 TEST(PpoOptionsTest, Validates) {

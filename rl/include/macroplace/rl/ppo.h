@@ -41,6 +41,10 @@ struct PpoOptions {
   double learning_rate = 4e-3;
   double adam_epsilon = 1e-5;
   std::int32_t minibatch_size = 128;
+  // Rows per forward/backward pass inside a minibatch (gradients accumulate; the update is the
+  // minibatch's): a memory and speed setting that leaves the result unchanged. 0: the whole
+  // minibatch at once.
+  std::int32_t microbatch_size = 16;
   std::int32_t epochs = 4;
 
   Status validate() const;

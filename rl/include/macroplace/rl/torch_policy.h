@@ -72,6 +72,15 @@ struct PolicyOutputs {
   torch::Tensor values;  // [B]
 };
 
+// A 3x3 transposed convolution with padding 1 and output padding stride - 1 (the policy head's
+// layers; stride 1 or 2) on channels-last tensors: x [B,H,W,Ci], weight [Ci,Co,3,3] (LibTorch's
+// ConvTranspose2d layout), bias [Co] -> [B, stride H, stride W, Co]. The same function as
+// ConvTranspose2d, computed as one matrix product over shifted copies of the input and a pixel
+// shuffle: LibTorch's CPU transposed convolution loops over the batch (im2col/col2im) and took a
+// third of a PPO update.
+torch::Tensor transposed_conv3x3_nhwc(const torch::Tensor& x, const torch::Tensor& weight,
+                                      const torch::Tensor& bias, std::int64_t stride);
+
 class EdgeLayerImpl : public torch::nn::Module {
  public:
   explicit EdgeLayerImpl(std::int32_t width);

@@ -41,6 +41,12 @@ struct TrainerOptions {
   env::EnvOptions env;  // the policy's spatial_features switch turns on wire mask + density
   std::int32_t episodes_per_iteration = 16;
   std::int32_t iterations = 100;
+  // Stop after the first iteration that ends past this many seconds of the run (this process's
+  // part of it); 0: no limit.
+  double time_limit_seconds = 0;
+  // After each update, one greedy (argmax) episode with the new policy: its proxy is the
+  // learning curve a user places with (metrics' greedy_proxy), and it competes for best.plc.
+  bool greedy_evaluation = true;
   std::int32_t threads = 1;        // environment threads (BatchedEnv); 0: one per core
   std::int32_t torch_threads = 0;  // LibTorch intra-op threads; 0: same as threads
   std::uint64_t seed = 1;
@@ -51,7 +57,8 @@ struct TrainerOptions {
 
 // Reads `key = value` lines (# comments) into options: the PpoOptions fields by name (clip_ratio,
 // entropy_coefficient, learning_rate, minibatch_size, epochs, ...), episodes_per_iteration,
-// iterations, threads, torch_threads, seed, spatial_features and the policy widths. Unknown keys
+// iterations, time_limit (seconds), greedy_evaluation, threads, torch_threads, seed,
+// spatial_features and the policy widths. Unknown keys
 // and bad values fail with file:line.
 Status apply_config_file(const std::string& path, TrainerOptions* options);
 // One `key`, `value` pair as in a config file.
@@ -70,6 +77,8 @@ struct IterationMetrics {
   std::int32_t epochs_run = 0, minibatches = 0;
   double rollout_seconds = 0, update_seconds = 0;
   double episodes_per_second = 0, env_steps_per_second = 0;
+  double greedy_proxy = 0;  // the greedy episode's proxy after the update (NaN: none/infeasible)
+  double greedy_seconds = 0;
   double best_proxy = 0;  // the run's best feasible proxy so far (NaN if none)
   bool new_best = false;
 };
@@ -95,7 +104,8 @@ class Trainer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Runs iterations until options.iterations are done, calling `progress` after each.
+// Runs iterations until options.iterations are done or the time limit passes, calling
+// `progress` after each.
 Status train(const TrainerOptions& options,
              const std::function<void(const IterationMetrics&)>& progress);
 
