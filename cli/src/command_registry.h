@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "arguments.h"
+#include "macroplace/eval/evaluation.h"
 #include "macroplace/kernels/cost_kernels.h"
 #include "macroplace/netlist/netlist.h"
 #include "macroplace/netlist/plc.h"
@@ -31,6 +32,9 @@ const Command& report_command();
 const Command& train_command();
 // `place --method rl` (train_command.cpp; only when rl/ is built).
 int run_place_with_policy(const ParsedArguments& args, std::ostream& out, std::ostream& err);
+// The `rl:CKPT` method of `macroplace eval` (train_command.cpp).
+netlist::Status make_rl_eval_method(const std::string& checkpoint, std::int64_t samples,
+                                    eval::ExternalMethod* method);
 #endif
 
 // The cost-setting options (--canvas, --grid, --routes, --macro-alloc, --smoothing, --weights,

@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <string>
@@ -20,6 +22,8 @@
 namespace macroplace::cli {
 
 namespace {
+
+constexpr const char* kRlPrefix = "rl:";
 
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> items;
@@ -48,22 +52,57 @@ int run_eval(const ParsedArguments& args, std::ostream& out, std::ostream& err) 
   }
   eval::EvalOptions options;
   options.out_dir = *out_dir;
+  std::optional<std::string> checkpoint;  // of the rl method
   if (const auto methods = args.value("--methods")) {
     options.methods.clear();
     for (const std::string& name : split_list(*methods)) {
+      if (name == "rl" || name.rfind(kRlPrefix, 0) == 0) {
+        if (name.size() <= std::string(kRlPrefix).size()) {
+          err << "macroplace eval: the rl method needs a trained checkpoint: "
+                 "rl:RUN_DIR/checkpoint.pt\n";
+          return kExitUsage;
+        }
+        if (checkpoint) {
+          err << "macroplace eval: give rl:CHECKPOINT once\n";
+          return kExitUsage;
+        }
+        checkpoint = name.substr(std::string(kRlPrefix).size());
+        continue;
+      }
       const auto method = eval::parse_method(name);
       if (!method) {
         err << "macroplace eval: unknown method '" << name
-            << "' (expected random, greedy, sa, analytical, reference)\n";
+            << "' (expected random, greedy, sa, analytical, reference, rl:CHECKPOINT)\n";
         return kExitUsage;
       }
       options.methods.push_back(*method);
     }
   }
+  std::int64_t rl_samples = 16;
   if (!whole_number_option("eval", args, "--seeds", 1, &options.seeds, err) ||
       !whole_number_option("eval", args, "--max-moves", 0, &options.max_moves, err) ||
-      !whole_number_option("eval", args, "--scaling-samples", 0, &options.scaling_samples, err)) {
+      !whole_number_option("eval", args, "--scaling-samples", 0, &options.scaling_samples, err) ||
+      !whole_number_option("eval", args, "--rl-samples", 0, &rl_samples, err)) {
     return kExitUsage;
+  }
+  if (checkpoint) {
+#if MACROPLACE_HAVE_RL
+    if (rl_samples > 1000000) {
+      err << "macroplace eval: --rl-samples must be at most 1000000\n";
+      return kExitUsage;
+    }
+    options.external_methods.emplace_back();
+    if (const netlist::Status status =
+            make_rl_eval_method(*checkpoint, rl_samples, &options.external_methods.back());
+        !status.ok()) {
+      err << "macroplace eval: " << status.to_string() << "\n";
+      return kExitFailure;
+    }
+#else
+    err << "macroplace eval: the rl method needs rl/, and this build has no rl/ (LibTorch); "
+           "configure with -DMACROPLACE_RL=ON\n";
+    return kExitUsage;
+#endif
   }
   if (args.has("--time-limit") &&
       (!netlist::parse_number(*args.value("--time-limit"), &options.time_limit_seconds) ||
@@ -150,19 +189,28 @@ int run_report(const ParsedArguments& args, std::ostream& out, std::ostream& err
 const Command& eval_command() {
   static const Command kCommand{
       {"eval",
-       "macroplace eval --designs LIST --out DIR [--methods LIST] [--seeds K] [--time-limit S]",
+       "macroplace eval --designs LIST --out DIR [--methods LIST] [--seeds K] [--time-limit S]\n"
+       "                [--rl-samples K] [--scaling-samples N]",
        "Compare placers: every method on every design and seed with the same budget; writes\n"
        "DIR/results.json, DIR/report.md, DIR/report.html (self-contained, with pictures) and\n"
        "every placement under DIR/placements. An initial.plc beside a netlist gives its canvas\n"
-       "and grid; legalized.plc (else initial.plc) beside it is the 'reference' method.",
+       "and grid; legalized.plc (else initial.plc) beside it is the 'reference' method.\n"
+       "rl:CKPT (builds with rl/) places with a policy trained by `macroplace train`: per seed\n"
+       "the best of its greedy and --rl-samples sampled episodes, then coordinate descent; its\n"
+       "best-of-k curve comes from --scaling-samples sampled episodes, and the report shows the\n"
+       "training curve of CKPT's folder (metrics.jsonl) when there is one.",
        {},
        {{"--designs", "LIST", "comma-separated netlist paths (any supported format)", 1},
         {"--out", "DIR", "output folder (created)", 1},
-        {"--methods", "LIST", "random,greedy,sa,analytical,reference (default: all)", 1},
+        {"--methods", "LIST",
+         "random,greedy,sa,analytical,reference (default: all); rl:CKPT (needs rl/)", 1},
         {"--seeds", "K", "seeds per method (default 3)", 1},
         {"--time-limit", "S", "annealing budget per run in seconds (default 60)", 1},
         {"--max-moves", "N", "annealing moves per chain instead of a time budget", 1},
-        {"--scaling-samples", "N", "random placements for the best-of-k curve (default 32)", 1},
+        {"--scaling-samples", "N",
+         "random placements (and rl sampled episodes) for the best-of-k curves (default 32)", 1},
+        {"--rl-samples", "K", "rl: sampled episodes per run besides the greedy one (default 16)",
+         1},
         {"--quiet", "", "print nothing but errors", 0}}},
       run_eval};
   return kCommand;

@@ -1,15 +1,25 @@
 // `macroplace train`: PPO training of Circuit Training's policy on one design, on this machine
-// (batched environments on threads, the learner in the same process). Needs LibTorch: compiled
-// into the cli library only when rl/ is built.
+// (batched environments on threads, the learner in the same process), `place --method rl` and
+// the `rl:CKPT` method of `macroplace eval`. Needs LibTorch: compiled into the cli library only
+// when rl/ is built.
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <ostream>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
 
 #include "command_registry.h"
 #include "macroplace/cli/commands.h"
+#include "macroplace/eval/evaluation.h"
+#include "macroplace/eval/training_curve.h"
 #include "macroplace/netlist/numbers.h"
 #include "macroplace/rl/policy_placer.h"
 #include "macroplace/rl/trainer.h"
@@ -160,6 +170,72 @@ int run_place_with_policy(const ParsedArguments& args, std::ostream& out, std::o
         << " s\nwrote " << *output << "\n";
   }
   return result.legal ? kExitSuccess : kExitFailure;
+}
+
+// The `rl:CKPT` method of `macroplace eval` (declared in eval_command.cpp): each run is the
+// policy's best of the greedy and `samples` sampled episodes, refined by coordinate descent;
+// the best-of-k curve comes from sampled episodes without refinement; the training curve from
+// the checkpoint folder's metrics.jsonl when there is one.
+netlist::Status make_rl_eval_method(const std::string& checkpoint, std::int64_t samples,
+                                    eval::ExternalMethod* method) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (!fs::is_regular_file(checkpoint, error)) {
+    return netlist::Status::error("cannot read checkpoint '" + checkpoint + "'");
+  }
+  if (samples < 0 || samples > 1000000) {
+    return netlist::Status::error("--rl-samples must be between 0 and 1000000");
+  }
+  method->name = "rl";
+  method->place = [checkpoint, samples](const eval::EvalDesign& design, std::uint64_t seed,
+                                        const std::string& output_plc, double* seconds) {
+    rl::PolicyPlacerOptions options;
+    options.checkpoint = checkpoint;
+    options.samples = static_cast<std::int32_t>(samples);
+    options.seed = seed;
+    options.refine = true;
+    rl::PolicyPlacerResult result;
+    netlist::Status status =
+        rl::place_with_policy(design.path, design.settings_plc, output_plc, options, &result);
+    *seconds = result.seconds;
+    return status;
+  };
+  method->sample = [checkpoint](const eval::EvalDesign& design, std::int64_t count,
+                                std::vector<double>* proxies) {
+    if (count > 1000000) return netlist::Status::error("too many rl samples");
+    // The placement itself is not wanted: a private temporary file, removed afterwards.
+    static std::atomic<int> serial{0};
+    std::error_code io_error;
+    const fs::path temporary_folder = fs::temp_directory_path(io_error);
+    if (io_error) return netlist::Status::error("no temporary folder: " + io_error.message());
+    const fs::path temporary =
+        temporary_folder / ("macroplace-eval-rl-" + std::to_string(getpid()) + "-" +
+                            std::to_string(serial++) + ".plc");
+    rl::PolicyPlacerOptions options;
+    options.checkpoint = checkpoint;
+    options.samples = static_cast<std::int32_t>(count);
+    options.seed = 1000000;  // apart from the table's seeds, as the random baseline's samples
+    options.refine = false;
+    rl::PolicyPlacerResult result;
+    netlist::Status status = rl::place_with_policy(design.path, design.settings_plc,
+                                                   temporary.string(), options, &result);
+    fs::remove(temporary, io_error);  // best effort
+    if (status.ok()) *proxies = std::move(result.sample_proxies);
+    return status;
+  };
+  fs::path folder = fs::path(checkpoint).parent_path();
+  if (folder.empty()) folder = ".";
+  const fs::path metrics = folder / "metrics.jsonl";
+  if (fs::exists(metrics, error)) {
+    eval::TrainingCurve curve;
+    if (netlist::Status s =
+            eval::read_training_curve(metrics.string(), "rl (" + folder.string() + ")", &curve);
+        !s.ok()) {
+      return s;
+    }
+    method->training = std::move(curve);
+  }
+  return {};
 }
 
 const Command& train_command() {

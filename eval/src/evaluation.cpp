@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -120,10 +121,91 @@ std::string today() {
   return text;
 }
 
+// The status with "design, method: " before its message; its file:line:column kept.
+Status prefixed(const Status& status, const EvalDesign& design, const std::string& method) {
+  return Status::error_at(status.where(), design.name + ", " + method + ": " + status.message());
+}
+
+std::string placement_file_of(const EvalDesign& design, const std::string& method,
+                              std::int64_t seed) {
+  return "placements/" + design.name + "-" + method + "-s" + std::to_string(seed) + ".plc";
+}
+
+Status apply_plc_file(const std::string& path, netlist::Netlist* netlist) {
+  netlist::PlacementFile plc;
+  Status status = netlist::read_plc(path, &plc);
+  if (status.ok()) status = netlist::apply_placement(plc, netlist);
+  return status;
+}
+
+// The end of every run: on designs with standard cells, all of them placed and row-legalized
+// around the method's macros (`place_cells`; otherwise the placement's own HPWL), then the
+// record, the written placement (that final placement), the best picture so far and the
+// progress line.
+Status finish_run(const EvalDesign& design, const EvalOptions& options, const std::string& name,
+                  std::int64_t seed, bool place_cells, double seconds, placement::ProxyCost* cost,
+                  std::unique_ptr<PlacementPicture>* best_picture, EvalReport* report) {
+  std::optional<double> full_hpwl;
+  if (design.netlist.counts().std_cells > 0) {
+    if (place_cells) {
+      placement::AnalyticalOptions cells;
+      cells.seed = static_cast<std::uint64_t>(seed);
+      const placement::StdCellFlowResult flow = placement::place_std_cells(cost, cells);
+      if (!flow.status.ok()) {
+        return Status::error(design.name + ", " + name + ": " + flow.status.message());
+      }
+      full_hpwl = flow.legal_hpwl;
+    } else {
+      full_hpwl = cost->costs().wirelength;
+    }
+  }
+  RunRecord record = record_of(*cost, design.name, name, static_cast<std::uint64_t>(seed));
+  record.full_hpwl = full_hpwl;
+  record.runtime_s = seconds;
+  record.placement_file = placement_file_of(design, name, seed);
+  const std::string file = (fs::path(options.out_dir) / record.placement_file).string();
+  if (Status status = placement::write_placement(*cost, design.header, design.path, file);
+      !status.ok()) {
+    return status;
+  }
+  if (!*best_picture || record.costs.proxy < (*best_picture)->proxy) {
+    *best_picture = std::make_unique<PlacementPicture>(
+        make_picture(*cost, design.name, name, static_cast<std::uint64_t>(seed)));
+    (*best_picture)->proxy = record.costs.proxy;
+  }
+  if (options.progress) {
+    char line[256];
+    std::snprintf(line, sizeof line, "%-20s %-10s seed %-3lld proxy %.6f  %s  %s",
+                  design.name.c_str(), name.c_str(), static_cast<long long>(seed),
+                  record.costs.proxy, record.legal ? "legal" : "NOT legal",
+                  format_seconds(record.runtime_s).c_str());
+    options.progress(line);
+  }
+  report->runs.push_back(std::move(record));
+  return {};
+}
+
 }  // namespace
 
 Status EvalOptions::validate() const {
-  if (methods.empty()) return Status::error("no methods to evaluate");
+  if (methods.empty() && external_methods.empty()) return Status::error("no methods to evaluate");
+  for (std::size_t i = 0; i < external_methods.size(); ++i) {
+    const ExternalMethod& external = external_methods[i];
+    if (external.name.empty() || !external.place) {
+      return Status::error("an external method needs a name and a place() callback");
+    }
+    const bool duplicate =
+        parse_method(external.name).has_value() ||
+        std::any_of(
+            external_methods.begin(), external_methods.begin() + static_cast<std::ptrdiff_t>(i),
+            [&external](const ExternalMethod& other) { return other.name == external.name; });
+    if (duplicate) {
+      return Status::error("method name '" + external.name + "' is taken by another method");
+    }
+    if (external.name.find_first_of("/\\ ") != std::string::npos) {
+      return Status::error("method name '" + external.name + "' cannot be part of a file name");
+    }
+  }
   if (seeds < 1) return Status::error("seeds must be at least 1");
   if (scaling_samples < 0) return Status::error("scaling samples must be non-negative");
   if (out_dir.empty()) return Status::error("an output folder is required");
@@ -146,6 +228,7 @@ Status load_eval_design(const std::string& path, EvalDesign* design) {
     if (status.ok()) status = netlist::apply_placement(plc, &design->netlist);
     if (!status.ok()) return status;
     design->header = plc.settings;
+    design->settings_plc = initial.string();
   } else {
     // No placement header: the netlist's canvas (CT `FP bbox`, Bookshelf rows), else Circuit
     // Training's default square, and a grid chosen by grid-size selection.
@@ -183,12 +266,14 @@ Status run_evaluation(std::vector<EvalDesign>& designs, const EvalOptions& optio
   report->created = today();
   report->time_limit_s = options.time_limit_seconds;
   report->seeds = options.seeds;
+  for (const ExternalMethod& external : options.external_methods) {
+    if (external.training) report->training.push_back(*external.training);
+  }
   const std::vector<PublishedResult> published = published_results();
   for (EvalDesign& design : designs) {
     for (const PublishedResult& result : published) {
       if (result.design == design.name) report->published.push_back(result);
     }
-    const bool has_std_cells = design.netlist.counts().std_cells > 0;
     for (const Method method : options.methods) {
       if (method == Method::kReference && design.reference_plc.empty()) continue;
       const std::string name(method_name(method));
@@ -197,10 +282,9 @@ Status run_evaluation(std::vector<EvalDesign>& designs, const EvalOptions& optio
       for (std::int64_t s = 1; s <= seeds; ++s) {
         netlist::Netlist start = design.netlist;
         if (method == Method::kReference) {
-          netlist::PlacementFile plc;
-          Status status = netlist::read_plc(design.reference_plc, &plc);
-          if (status.ok()) status = netlist::apply_placement(plc, &start);
-          if (!status.ok()) return status;
+          if (Status status = apply_plc_file(design.reference_plc, &start); !status.ok()) {
+            return status;
+          }
         }
         placement::ProxyCost cost(start, design.settings);
         BaselineOptions baseline;
@@ -211,44 +295,34 @@ Status run_evaluation(std::vector<EvalDesign>& designs, const EvalOptions& optio
         if (!run.status.ok()) {
           return Status::error(design.name + ", " + name + ": " + run.status.message());
         }
-        // Designs with standard cells: all of them placed and row-legalized around the
-        // method's macros; the record (and the written file) is that final placement.
-        std::optional<double> full_hpwl;
-        if (has_std_cells && method != Method::kReference) {
-          placement::AnalyticalOptions cells;
-          cells.seed = baseline.seed;
-          const placement::StdCellFlowResult flow = placement::place_std_cells(&cost, cells);
-          if (!flow.status.ok()) {
-            return Status::error(design.name + ", " + name + ": " + flow.status.message());
-          }
-          full_hpwl = flow.legal_hpwl;
-        } else if (has_std_cells) {
-          full_hpwl = cost.costs().wirelength;
-        }
-        RunRecord record = record_of(cost, design.name, name, baseline.seed);
-        record.full_hpwl = full_hpwl;
-        record.runtime_s = run.seconds;
-        record.placement_file =
-            "placements/" + design.name + "-" + name + "-s" + std::to_string(s) + ".plc";
-        const std::string file = (fs::path(options.out_dir) / record.placement_file).string();
-        if (Status status = placement::write_placement(cost, design.header, design.path, file);
+        if (Status status = finish_run(design, options, name, s, method != Method::kReference,
+                                       run.seconds, &cost, &best_picture, report);
             !status.ok()) {
           return status;
         }
-        if (!best_picture || record.costs.proxy < best_picture->proxy) {
-          best_picture = std::make_unique<PlacementPicture>(
-              make_picture(cost, design.name, name, baseline.seed));
-          best_picture->proxy = record.costs.proxy;
+      }
+      if (best_picture) report->pictures.push_back(std::move(*best_picture));
+    }
+    // External methods: the callback writes the run's file, which is then read back and
+    // finished like a built-in method's placement (and rewritten by finish_run).
+    for (const ExternalMethod& external : options.external_methods) {
+      std::unique_ptr<PlacementPicture> best_picture;
+      for (std::int64_t s = 1; s <= options.seeds; ++s) {
+        const std::string file =
+            (fs::path(options.out_dir) / placement_file_of(design, external.name, s)).string();
+        double seconds = 0;
+        Status status = external.place(design, static_cast<std::uint64_t>(s), file, &seconds);
+        netlist::Netlist placed = design.netlist;
+        if (status.ok()) status = apply_plc_file(file, &placed);
+        if (!status.ok()) {
+          return prefixed(status, design, external.name);
         }
-        if (options.progress) {
-          char line[256];
-          std::snprintf(line, sizeof line, "%-20s %-10s seed %-3lld proxy %.6f  %s  %s",
-                        design.name.c_str(), name.c_str(), static_cast<long long>(s),
-                        record.costs.proxy, record.legal ? "legal" : "NOT legal",
-                        format_seconds(record.runtime_s).c_str());
-          options.progress(line);
+        placement::ProxyCost cost(placed, design.settings);
+        if (status = finish_run(design, options, external.name, s, true, seconds, &cost,
+                                &best_picture, report);
+            !status.ok()) {
+          return status;
         }
-        report->runs.push_back(std::move(record));
       }
       if (best_picture) report->pictures.push_back(std::move(*best_picture));
     }
@@ -270,6 +344,23 @@ Status run_evaluation(std::vector<EvalDesign>& designs, const EvalOptions& optio
       if (options.progress) {
         options.progress(design.name + ": best-of-k curve from " +
                          std::to_string(options.scaling_samples) + " random placements");
+      }
+      // And of each external method that can sample (failed samples are left out).
+      for (const ExternalMethod& external : options.external_methods) {
+        if (!external.sample) continue;
+        std::vector<double> proxies;
+        if (Status status = external.sample(design, options.scaling_samples, &proxies);
+            !status.ok()) {
+          return prefixed(status, design, external.name);
+        }
+        ScalingCurve curve =
+            scaling_curve(design.name, external.name, proxies, options.scaling_samples);
+        if (options.progress) {
+          options.progress(design.name + ": best-of-k curve from " + std::to_string(curve.samples) +
+                           " of " + std::to_string(proxies.size()) + " " + external.name +
+                           " samples");
+        }
+        report->scaling.push_back(std::move(curve));
       }
     }
   }

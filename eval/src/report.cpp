@@ -399,6 +399,64 @@ std::string fit_text(const ScalingCurve& curve) {
          " \u00b7 k^-" + fixed(curve.exponent, 3) + runs;
 }
 
+// ---- Training curves ------------------------------------------------------------------------
+
+// The first and last finite value of one series of a curve (NaN when it has none).
+std::pair<double, double> first_and_last(const TrainingCurve& curve,
+                                         double TrainingPoint::*series) {
+  double first = std::nan(""), last = std::nan("");
+  for (const TrainingPoint& point : curve.points) {
+    const double value = point.*series;
+    if (!std::isfinite(value)) continue;
+    if (!std::isfinite(first)) first = value;
+    last = value;
+  }
+  return {first, last};
+}
+
+std::string format_proxy(double value) {
+  return std::isfinite(value) ? fixed(value, 4) : std::string(kDash);
+}
+
+// One row per training run: how long it trained and where its proxies started and ended.
+Table training_table(const std::vector<TrainingCurve>& curves) {
+  Table table;
+  table.header = {"run",
+                  "iterations",
+                  "training time (s)",
+                  "sampled mean: first",
+                  "sampled mean: last",
+                  "greedy: first",
+                  "greedy: last",
+                  "best proxy"};
+  table.numeric = {false, true, true, true, true, true, true, true};
+  for (const TrainingCurve& curve : curves) {
+    const auto [mean_first, mean_last] = first_and_last(curve, &TrainingPoint::proxy_mean);
+    const auto [greedy_first, greedy_last] = first_and_last(curve, &TrainingPoint::greedy_proxy);
+    double best = HUGE_VAL;
+    for (const TrainingPoint& point : curve.points) {
+      if (std::isfinite(point.best_proxy)) best = std::min(best, point.best_proxy);
+    }
+    const bool any = !curve.points.empty();
+    table.rows.push_back(
+        {{curve.label},
+         {any ? std::to_string(curve.points.back().iteration) : std::string(kDash)},
+         {any ? fixed(curve.points.back().seconds, 1) : std::string(kDash)},
+         {format_proxy(mean_first)},
+         {format_proxy(mean_last)},
+         {format_proxy(greedy_first)},
+         {format_proxy(greedy_last)},
+         {format_proxy(best)}});
+  }
+  return table;
+}
+
+constexpr const char* kTrainingNote =
+    "Per training run: the last iteration, the training time up to it (rollouts, updates and "
+    "greedy evaluations), the mean proxy of the iteration's sampled episodes and the proxy of "
+    "the updated policy's greedy episode at the first and last iteration that have one, and the "
+    "best proxy found.";
+
 std::string metadata_line(const EvalReport& report) {
   std::string text;
   if (!report.created.empty()) text += "Created " + report.created + ". ";
@@ -636,6 +694,27 @@ std::string results_json(const EvalReport& report) {
             .add_integer("soft_macros", static_cast<std::int64_t>(picture.soft_macros.size()))
             .str());
   }
+  std::vector<std::string> training;
+  training.reserve(report.training.size());
+  for (const TrainingCurve& curve : report.training) {
+    std::vector<std::string> points;
+    points.reserve(curve.points.size());
+    for (const TrainingPoint& point : curve.points) {
+      points.push_back(JsonObject()
+                           .add_integer("iteration", point.iteration)
+                           .add_number("seconds", point.seconds)
+                           .add_number("proxy_mean", point.proxy_mean)
+                           .add_number("proxy_min", point.proxy_min)
+                           .add_number("greedy_proxy", point.greedy_proxy)
+                           .add_number("best_proxy", point.best_proxy)
+                           .str());
+    }
+    training.push_back(JsonObject()
+                           .add_string("label", curve.label)
+                           .add_string("source", curve.source)
+                           .add("points", json_array_lines(points, "    "))
+                           .str());
+  }
   std::string out = "{\n";
   out += "  \"format\": \"macroplace.eval.results\",\n";
   out += "  \"version\": 1,\n";
@@ -647,7 +726,8 @@ std::string results_json(const EvalReport& report) {
   out += "  \"summary\": " + json_array_lines(summary, "  ") + ",\n";
   out += "  \"scaling\": " + json_array_lines(scaling, "  ") + ",\n";
   out += "  \"published\": " + json_array_lines(published, "  ") + ",\n";
-  out += "  \"pictures\": " + json_array_lines(pictures, "  ") + "\n";
+  out += "  \"pictures\": " + json_array_lines(pictures, "  ") + ",\n";
+  out += "  \"training\": " + json_array_lines(training, "  ") + "\n";
   return out + "}\n";
 }
 
@@ -684,6 +764,13 @@ std::string report_markdown(const EvalReport& report) {
       for (const ScalingCurve& curve : curves) {
         out += "- " + markdown_escape(curve.method) + ": " + fit_text(curve) + "\n";
       }
+    }
+  }
+  if (!report.training.empty()) {
+    out += "\n## Training\n\n" + std::string(kTrainingNote) + "\n\n" +
+           markdown_table(training_table(report.training)) + "\n";
+    for (const TrainingCurve& curve : report.training) {
+      out += "- " + markdown_escape(curve.label) + ": " + markdown_escape(curve.source) + "\n";
     }
   }
   return out;
@@ -757,6 +844,16 @@ std::string report_html(const EvalReport& report, const HtmlOptions& options) {
       ScalingPlotOptions plot;
       plot.title = design + ": expected best proxy of k runs";
       out += "</ul>\n<div class=\"plot\">" + scaling_svg(curves, plot) + "</div>\n";
+    }
+  }
+  if (!report.training.empty()) {
+    out += "<h2>Training</h2>\n<p class=\"note\">" + xml_escape(kTrainingNote) + "</p>\n" +
+           html_table(training_table(report.training));
+    for (const TrainingCurve& curve : report.training) {
+      const TrainingPlotOptions plot{};  // the heading above names the run
+      out += "<h3>" + xml_escape(curve.label) + "</h3>\n<p class=\"note\">" +
+             xml_escape(curve.source) + "</p>\n<div class=\"plot\">" + training_svg(curve, plot) +
+             "</div>\n";
     }
   }
   return out + "</body>\n</html>\n";

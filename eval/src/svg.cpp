@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <string>
 
 namespace macroplace::eval {
 
@@ -406,6 +408,121 @@ std::string scaling_svg(const std::vector<ScalingCurve>& curves,
     } else {
       label += ": not fitted";
     }
+    append_text(&out, left + 18, y + 10, label);
+  }
+  return out + "</svg>";
+}
+
+std::string training_svg(const TrainingCurve& curve, const TrainingPlotOptions& options) {
+  const double width_px = std::max(options.width_px, 200.0);
+  const double plot_height_px = std::max(options.height_px, 150.0);
+  struct Series {
+    const char* name;
+    double TrainingPoint::*value;
+  };
+  constexpr Series kSeries[] = {{"sampled mean", &TrainingPoint::proxy_mean},
+                                {"greedy episode", &TrainingPoint::greedy_proxy},
+                                {"best so far", &TrainingPoint::best_proxy}};
+  double x_low = std::numeric_limits<double>::infinity(), x_high = -x_low;
+  double y_low = x_low, y_high = -x_low;
+  for (const TrainingPoint& point : curve.points) {
+    for (const Series& series : kSeries) {
+      const double value = point.*series.value;
+      if (!std::isfinite(value)) continue;
+      x_low = std::min(x_low, static_cast<double>(point.iteration));
+      x_high = std::max(x_high, static_cast<double>(point.iteration));
+      y_low = std::min(y_low, value);
+      y_high = std::max(y_high, value);
+    }
+  }
+  if (!(x_low <= x_high)) return placeholder_svg(width_px, curve.label + ": no training data");
+  if (x_high - x_low < 1) {  // one iteration: a unit-wide axis around it
+    x_low -= 0.5;
+    x_high += 0.5;
+  }
+  const double y_pad =
+      y_high > y_low ? 0.06 * (y_high - y_low) : 0.01 * std::max(1.0, std::fabs(y_low));
+  y_low -= y_pad;
+  y_high += y_pad;
+
+  const double left = 72, right = 20, top = 34, bottom = 46;
+  const double plot_width = width_px - left - right;
+  const double plot_height = plot_height_px - top - bottom;
+  const double x_pad = 0.03 * (x_high - x_low);  // keeps the first and last points off the frame
+  auto to_px_x = [&](double iteration) {
+    return left + (iteration - x_low + x_pad) / (x_high - x_low + 2 * x_pad) * plot_width;
+  };
+  auto to_px_y = [&](double value) {
+    return top + (y_high - value) / (y_high - y_low) * plot_height;
+  };
+
+  constexpr std::size_t kSeriesCount = sizeof kSeries / sizeof kSeries[0];
+  const double legend_line = 18;
+  const double height_px = plot_height_px + legend_line * static_cast<double>(kSeriesCount) + 8;
+  std::string out = kSvgOpen;
+  out += " width=\"" + num(width_px) + "\" height=\"" + num(height_px) + "\" viewBox=\"0 0 " +
+         num(width_px) + " " + num(height_px) + "\" " + kFont + " font-size=\"12\">";
+  out += "<title>" + xml_escape(options.title) + "</title>";
+  append_rect(&out, 0, 0, width_px, height_px, "fill=\"#ffffff\"");
+  append_text(&out, left, 20, options.title, "font-weight=\"bold\" font-size=\"14\"");
+
+  // Axes, ticks (whole iterations only) and grid.
+  out += "<g stroke=\"#e3e3e3\" stroke-width=\"1\">";
+  std::string labels;
+  for (const double tick : nice_ticks(x_low, x_high, 6)) {
+    if (tick != std::floor(tick)) continue;
+    const double x = to_px_x(tick);
+    out += "<line x1=\"" + num(x) + "\" y1=\"" + num(top) + "\" x2=\"" + num(x) + "\" y2=\"" +
+           num(top + plot_height) + "\"/>";
+    append_text(&labels, x, top + plot_height + 16, tick_label(tick), "text-anchor=\"middle\"");
+  }
+  for (const double tick : nice_ticks(y_low, y_high, 5)) {
+    const double y = to_px_y(tick);
+    out += "<line x1=\"" + num(left) + "\" y1=\"" + num(y) + "\" x2=\"" + num(left + plot_width) +
+           "\" y2=\"" + num(y) + "\"/>";
+    append_text(&labels, left - 6, y + 4, tick_label(tick), "text-anchor=\"end\"");
+  }
+  out += "</g>" + labels;
+  append_rect(&out, left, top, plot_width, plot_height,
+              "fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"");
+  append_text(&out, left + plot_width / 2, top + plot_height + 36, "iteration",
+              "text-anchor=\"middle\"");
+  const double y_label_x = 16, y_label_y = top + plot_height / 2;
+  append_text(&out, y_label_x, y_label_y, "proxy (linear scale)",
+              "text-anchor=\"middle\" transform=\"rotate(-90 " + num(y_label_x) + " " +
+                  num(y_label_y) + ")\"");
+
+  // One colour per series: a line through its finite values (broken where one is missing),
+  // a point at each, then its legend line.
+  for (std::size_t c = 0; c < kSeriesCount; ++c) {
+    const Series& series = kSeries[c];
+    const std::string colour = kPalette[c];
+    std::string path, points;
+    bool joined = false;
+    std::int64_t finite = 0;
+    double last = std::nan("");
+    for (const TrainingPoint& point : curve.points) {
+      const double value = point.*series.value;
+      if (!std::isfinite(value)) {
+        joined = false;
+        continue;
+      }
+      const std::string x = num(to_px_x(static_cast<double>(point.iteration)));
+      const std::string y = num(to_px_y(value));
+      path += (joined ? "L" : "M") + x + " " + y;
+      joined = true;
+      points += "<circle cx=\"" + x + "\" cy=\"" + y + "\" r=\"2.5\"/>";
+      ++finite;
+      last = value;
+    }
+    if (finite > 0) {
+      out += "<path fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"1.6\" d=\"" + path +
+             "\"/><g fill=\"" + colour + "\">" + points + "</g>";
+    }
+    const double y = plot_height_px + legend_line * static_cast<double>(c) + 4;
+    append_rect(&out, left, y, 12, 12, "fill=\"" + colour + "\"");
+    const std::string label = std::string(series.name) + (finite > 0 ? ": last " + fixed(last, 4)
+                                                                     : std::string(": no values"));
     append_text(&out, left + 18, y + 10, label);
   }
   return out + "</svg>";

@@ -1,5 +1,6 @@
-// Self-contained SVG drawings for the evaluation report: a placement picture and the best-of-k
-// scaling plot. Private to the eval library; report.cpp inlines them into report.html.
+// Self-contained SVG drawings for the evaluation report: a placement picture, the best-of-k
+// scaling plot and a training curve. Private to the eval library; report.cpp inlines them into
+// report.html.
 //
 // Contract: every returned string is one complete <svg> element (with its xmlns, so it is also a
 // valid standalone .svg file), sized in CSS pixels, with no external resources and every piece of
@@ -7,6 +8,7 @@
 //
 //   std::string svg = placement_svg(report.pictures[0], SvgOptions{});
 //   std::string plot = scaling_svg(report.scaling, ScalingPlotOptions{});
+//   std::string training = training_svg(report.training[0], TrainingPlotOptions{});
 #pragma once
 
 #include <string>
@@ -35,6 +37,12 @@ struct ScalingPlotOptions {
   std::string title = "Expected best proxy of k runs";
 };
 
+struct TrainingPlotOptions {
+  double width_px = 560;
+  double height_px = 340;  // the plot area; the legend adds one line per series below it
+  std::string title = "Proxy per training iteration";
+};
+
 // XML/HTML text escaping (& < > " ').
 std::string xml_escape(std::string_view text);
 
@@ -43,5 +51,10 @@ std::string placement_svg(const PlacementPicture& picture, const SvgOptions& opt
 // x: k on a log2 axis; y: the expected best proxy on a log-scaled axis (linear when a value is
 // not positive); points per curve and its fitted power law as a line of the same colour.
 std::string scaling_svg(const std::vector<ScalingCurve>& curves, const ScalingPlotOptions& options);
+
+// x: iteration (linear); y: proxy (linear). One <path> per series that has a finite value (the
+// sampled mean, the greedy proxy, the best so far; a gap where a value is missing), a point at
+// each finite value, and a legend line per series.
+std::string training_svg(const TrainingCurve& curve, const TrainingPlotOptions& options);
 
 }  // namespace macroplace::eval

@@ -64,9 +64,11 @@ Status place_with_policy(const std::string& netlist_path, const std::string& plc
     ++out.episodes;
     if (env.info().infeasible) {
       ++out.infeasible_episodes;
+      if (episode > 0) out.sample_proxies.push_back(std::numeric_limits<double>::quiet_NaN());
       continue;
     }
     const placement::CostBreakdown costs = env.info().costs;
+    if (episode > 0) out.sample_proxies.push_back(costs.proxy);
     if (costs.proxy < best_proxy) {
       best_proxy = costs.proxy;
       best = env.cost().clone();

@@ -460,6 +460,109 @@ TEST(SummaryText, FixedWidthColumns) {
   EXPECT_EQ(summary_table_text(EvalReport{}), "no runs\n");
 }
 
+// A training curve of three iterations: the first without a feasible sampled episode (NaN
+// mean), the last without a greedy episode.
+TrainingCurve sample_training() {
+  TrainingCurve curve;
+  curve.label = "rl (runs/alpha)";
+  curve.source = "runs/alpha/metrics.jsonl";
+  const double nan = std::nan("");
+  curve.points.push_back(TrainingPoint{1, 1.5, nan, nan, 0.95, 0.95});
+  curve.points.push_back(TrainingPoint{2, 3.25, 0.875, 0.8125, 0.90, 0.8125});
+  curve.points.push_back(TrainingPoint{3, 5.0, 0.75, 0.6875, nan, 0.6875});
+  return curve;
+}
+
+// The <svg> element of the report that follows `marker`.
+std::string svg_after(const std::string& html, const std::string& marker) {
+  const std::size_t at = html.find(marker);
+  if (at == std::string::npos) return "";
+  const std::size_t begin = html.find("<svg", at);
+  const std::size_t end = html.find("</svg>", begin);
+  if (begin == std::string::npos || end == std::string::npos) return "";
+  return html.substr(begin, end + 6 - begin);
+}
+
+TEST(Training, ResultsJsonHoldsEveryPoint) {
+  EvalReport report = sample_report();
+  report.training.push_back(sample_training());
+  const std::string json = results_json(report);
+  ASSERT_TRUE(valid_json(json)) << json;
+  EXPECT_NE(json.find("\"training\": [\n    {\"label\": \"rl (runs/alpha)\", \"source\": "
+                      "\"runs/alpha/metrics.jsonl\", \"points\": ["),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find("{\"iteration\": 1, \"seconds\": 1.5, \"proxy_mean\": null, \"proxy_min\": "
+                      "null, \"greedy_proxy\": 0.94999999999999996, \"best_proxy\": "
+                      "0.94999999999999996}"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find("{\"iteration\": 2, \"seconds\": 3.25, \"proxy_mean\": 0.875, "
+                      "\"proxy_min\": 0.8125, \"greedy_proxy\": 0.90000000000000002, "
+                      "\"best_proxy\": 0.8125}"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find("{\"iteration\": 3, \"seconds\": 5, \"proxy_mean\": 0.75, \"proxy_min\": "
+                      "0.6875, \"greedy_proxy\": null, \"best_proxy\": 0.6875}"),
+            std::string::npos)
+      << json;
+  EXPECT_EQ(count(json, "\"iteration\""), 3U);
+  // Without curves the array is there and empty.
+  EXPECT_NE(results_json(sample_report()).find("\"training\": []"), std::string::npos);
+}
+
+TEST(Training, MarkdownSectionWithFirstAndLastValues) {
+  EvalReport report = sample_report();
+  report.training.push_back(sample_training());
+  const std::string markdown = report_markdown(report);
+  const std::size_t section = markdown.find("\n## Training\n");
+  ASSERT_NE(section, std::string::npos) << markdown;
+  // Iterations 3, 5.0 s; sampled mean first 0.875 (iteration 1 has none), last 0.75; greedy
+  // first 0.95, last 0.90 (iteration 3 has none); best 0.6875.
+  EXPECT_NE(markdown.find("| rl (runs/alpha) | 3 | 5.0 | 0.8750 | 0.7500 | 0.9500 | 0.9000 | "
+                          "0.6875 |",
+                          section),
+            std::string::npos)
+      << markdown.substr(section);
+  EXPECT_NE(markdown.find("- rl (runs/alpha): runs/alpha/metrics.jsonl", section),
+            std::string::npos);
+  EXPECT_EQ(report_markdown(sample_report()).find("## Training"), std::string::npos);
+}
+
+TEST(Training, HtmlPlotHasOnePathPerSeries) {
+  EvalReport report;
+  report.training.push_back(sample_training());
+  TrainingCurve no_greedy = sample_training();
+  no_greedy.label = "rl (old run)";
+  for (TrainingPoint& point : no_greedy.points) point.greedy_proxy = std::nan("");
+  report.training.push_back(no_greedy);
+  const std::string html = report_html(report);
+  EXPECT_NE(html.find("<h2>Training</h2>"), std::string::npos);
+  EXPECT_EQ(count(html, "<svg"), 2U);
+  EXPECT_EQ(count(html, "<table>"), 1U);
+  const std::string plot = svg_after(html, "<h3>rl (runs/alpha)</h3>");
+  ASSERT_FALSE(plot.empty()) << html;
+  // Sampled mean, greedy episode, best so far: one line each, a point per finite value
+  // (2 + 2 + 3), a legend entry each.
+  EXPECT_EQ(count(plot, "<path"), 3U) << plot;
+  EXPECT_EQ(count(plot, "<circle"), 7U) << plot;
+  EXPECT_NE(plot.find(">sampled mean: last 0.7500<"), std::string::npos) << plot;
+  EXPECT_NE(plot.find(">greedy episode: last 0.9000<"), std::string::npos) << plot;
+  EXPECT_NE(plot.find(">best so far: last 0.6875<"), std::string::npos) << plot;
+  EXPECT_NE(plot.find(">iteration<"), std::string::npos);
+  EXPECT_EQ(plot.find("nan"), std::string::npos);
+  // A series without values draws no line.
+  const std::string old_plot = svg_after(html, "<h3>rl (old run)</h3>");
+  EXPECT_EQ(count(old_plot, "<path"), 2U) << old_plot;
+  EXPECT_NE(old_plot.find(">greedy episode: no values<"), std::string::npos) << old_plot;
+  // A curve without points draws a placeholder, not a plot.
+  EvalReport empty;
+  empty.training.push_back(TrainingCurve{"rl (empty)", "m.jsonl", {}});
+  const std::string placeholder = svg_after(report_html(empty), "<h3>rl (empty)</h3>");
+  EXPECT_NE(placeholder.find("no training data"), std::string::npos) << placeholder;
+  EXPECT_EQ(count(placeholder, "<path"), 0U);
+}
+
 TEST(Writers, WriteFilesAtomicallyAndReportFailures) {
   const std::string dir = macroplace::testing::make_temp_dir("eval_report");
   const EvalReport report = sample_report();

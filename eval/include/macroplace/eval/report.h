@@ -1,5 +1,6 @@
 // Evaluation reports: results.json (every number), report.md and one self-contained report.html
-// (tables, placement pictures, the best-of-k scaling plot), and a fixed-width terminal summary.
+// (tables, placement pictures, the best-of-k scaling plot, training curves), and a fixed-width
+// terminal summary.
 //
 // Contract: every writer renders an EvalReport as it is (the runner decides what is in it) and
 // writes its file atomically (a failed write leaves no partial file; the folder must exist).
@@ -68,7 +69,9 @@ std::string summary_table_text(const EvalReport& report);
 
 // results.json: metadata, every run with every field (doubles with 17 significant digits,
 // non-finite numbers as null), the per-(design, method) summary, the scaling curves and their
-// fits, the published results, and what each picture shows.
+// fits, the published results, what each picture shows, and every training curve with all its
+// points. report.md and report.html add a Training section when there are curves (a table per
+// run; in the HTML also a plot of sampled mean, greedy and best proxy per iteration).
 netlist::Status write_results_json(const EvalReport& report, const std::string& path);
 netlist::Status write_report_markdown(const EvalReport& report, const std::string& path);
 netlist::Status write_report_html(const EvalReport& report, const std::string& path,

@@ -1,5 +1,6 @@
 // The data an evaluation produces and a report shows: one record per (design, method, seed) run,
-// best-of-k scaling curves, the pictures of placements, and published reference results.
+// best-of-k scaling curves, the pictures of placements, published reference results, and the
+// training curves of learned methods.
 //
 // Contract: plain values, no behaviour; the runner (evaluation.h) fills an EvalReport and the
 // writers (report.h) turn it into results.json, report.md and report.html. Lengths in um.
@@ -74,6 +75,22 @@ struct PublishedResult {
   std::string note;    // e.g. "sibling clustering: 810 clusters, 23 x 28 grid"
 };
 
+// One iteration of a training run (the trainer's metrics.jsonl line). NaN where the run has no
+// value (an iteration without a feasible episode, an older run without greedy evaluation).
+struct TrainingPoint {
+  std::int32_t iteration = 0;
+  double seconds = 0;  // cumulative training time: rollout + update + greedy, up to this one
+  double proxy_mean = 0, proxy_min = 0;  // over the iteration's sampled episodes
+  double greedy_proxy = 0;               // the updated policy's greedy episode
+  double best_proxy = 0;                 // best placement found so far
+};
+
+struct TrainingCurve {
+  std::string label;   // e.g. "rl (runs/ariane)"
+  std::string source;  // the metrics file it was read from
+  std::vector<TrainingPoint> points;
+};
+
 struct EvalReport {
   std::string title = "macroplace evaluation";
   std::string created;  // ISO date
@@ -83,6 +100,7 @@ struct EvalReport {
   std::vector<ScalingCurve> scaling;
   std::vector<PlacementPicture> pictures;  // one per (design, method): its best seed
   std::vector<PublishedResult> published;
+  std::vector<TrainingCurve> training;
 };
 
 }  // namespace macroplace::eval

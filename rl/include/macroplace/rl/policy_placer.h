@@ -44,6 +44,8 @@ struct PolicyPlacerResult {
   bool greedy_was_best = false;
   bool legal = false;
   std::vector<std::int32_t> actions;  // of the best episode
+  // Each sampled episode's proxy in order (NaN when infeasible); the greedy episode is not one.
+  std::vector<double> sample_proxies;
   double seconds = 0;
 };
 
