@@ -196,9 +196,10 @@ const Command& eval_command() {
        "every placement under DIR/placements. An initial.plc beside a netlist gives its canvas\n"
        "and grid; legalized.plc (else initial.plc) beside it is the 'reference' method.\n"
        "rl:CKPT (builds with rl/) places with a policy trained by `macroplace train`: per seed\n"
-       "the best of its greedy and --rl-samples sampled episodes, then coordinate descent; its\n"
-       "best-of-k curve comes from --scaling-samples sampled episodes, and the report shows the\n"
-       "training curve of CKPT's folder (metrics.jsonl) when there is one.",
+       "the best of its greedy and --rl-samples sampled episodes, then coordinate descent and\n"
+       "the analytical soft-macro placer; its best-of-k curve comes from --scaling-samples\n"
+       "sampled episodes, and the report shows the training curve of CKPT's folder\n"
+       "(metrics.jsonl) when there is one.",
        {},
        {{"--designs", "LIST", "comma-separated netlist paths (any supported format)", 1},
         {"--out", "DIR", "output folder (created)", 1},

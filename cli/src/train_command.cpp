@@ -119,7 +119,8 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
 
 // `macroplace place NETLIST --method rl --policy CKPT [--samples K] [--seed N] -o OUT.plc`:
 // the trained policy's greedy episode (or the best of it and K sampled ones), then coordinate
-// descent; called by the place command when rl/ is built.
+// descent, then the analytical soft-macro placer (`--soft-macros fd` keeps the force-directed
+// soft macros); called by the place command when rl/ is built.
 int run_place_with_policy(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
   const auto output = args.value("-o");
   if (!output) {
@@ -145,6 +146,7 @@ int run_place_with_policy(const ParsedArguments& args, std::ostream& out, std::o
     }
     options.seed = static_cast<std::uint64_t>(value);
   }
+  options.analytical_soft_macros = args.value("--soft-macros").value_or("analytical") != "fd";
   if (const netlist::Status s = options.validate(); !s.ok()) {
     err << "macroplace " << s.message() << "\n";
     return kExitUsage;
@@ -160,22 +162,24 @@ int run_place_with_policy(const ParsedArguments& args, std::ostream& out, std::o
     char line[256];
     std::snprintf(line, sizeof line,
                   "policy (%s of %d episodes, %d infeasible): proxy %.6f\n"
-                  "after coordinate descent: proxy %.6f  (wirelength %.6f, density %.6f, "
+                  "after coordinate descent%s: proxy %.6f  (wirelength %.6f, density %.6f, "
                   "congestion %.6f)\n",
                   result.greedy_was_best ? "greedy best" : "best sample", result.episodes,
-                  result.infeasible_episodes, result.policy_costs.proxy, result.final_costs.proxy,
-                  result.final_costs.wirelength_cost, result.final_costs.density_cost,
-                  result.final_costs.congestion_cost);
+                  result.infeasible_episodes, result.policy_costs.proxy,
+                  result.analytical_soft_macros_kept ? " and analytical soft macros" : "",
+                  result.final_costs.proxy, result.final_costs.wirelength_cost,
+                  result.final_costs.density_cost, result.final_costs.congestion_cost);
     out << line << "legality: " << (result.legal ? "legal" : "NOT legal") << ", " << result.seconds
         << " s\nwrote " << *output << "\n";
   }
   return result.legal ? kExitSuccess : kExitFailure;
 }
 
-// The `rl:CKPT` method of `macroplace eval` (declared in eval_command.cpp): each run is the
-// policy's best of the greedy and `samples` sampled episodes, refined by coordinate descent;
-// the best-of-k curve comes from sampled episodes without refinement; the training curve from
-// the checkpoint folder's metrics.jsonl when there is one.
+// The `rl:CKPT` method of `macroplace eval` (declared in command_registry.h): each run is the
+// policy's best of the greedy and `samples` sampled episodes, refined by coordinate descent and
+// finished by the analytical soft-macro placer (as the baselines are); the best-of-k curve comes
+// from sampled episodes without refinement; the training curve from the checkpoint folder's
+// metrics.jsonl when there is one.
 netlist::Status make_rl_eval_method(const std::string& checkpoint, std::int64_t samples,
                                     eval::ExternalMethod* method) {
   namespace fs = std::filesystem;
@@ -216,6 +220,7 @@ netlist::Status make_rl_eval_method(const std::string& checkpoint, std::int64_t 
     options.samples = static_cast<std::int32_t>(count);
     options.seed = 1000000;  // apart from the table's seeds, as the random baseline's samples
     options.refine = false;
+    options.analytical_soft_macros = false;  // the policy's own samples
     rl::PolicyPlacerResult result;
     netlist::Status status = rl::place_with_policy(design.path, design.settings_plc,
                                                    temporary.string(), options, &result);

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "macroplace/netlist/plc.h"
+#include "macroplace/placement/analytical_placer.h"
 #include "macroplace/placement/coordinate_descent.h"
 #include "macroplace/placement/force_directed.h"
 #include "macroplace/placement/legality.h"
@@ -88,6 +89,17 @@ Status place_with_policy(const std::string& netlist_path, const std::string& plc
       placement::place_soft_macros(cost, force_directed);
     };
     placement::refine_macros(best.get(), descent);
+  }
+  if (options.analytical_soft_macros) {
+    std::unique_ptr<placement::ProxyCost> analytical = best->clone();
+    placement::AnalyticalOptions soft;
+    soft.seed = options.seed;
+    const placement::AnalyticalResult placed_softly =
+        placement::place_soft_macros_analytical(analytical.get(), soft);
+    if (placed_softly.status.ok() && analytical->costs().proxy < best->costs().proxy) {
+      best = std::move(analytical);
+      out.analytical_soft_macros_kept = true;
+    }
   }
   out.final_costs = best->costs();
   out.legal = placement::check_legality(*best).legal();

@@ -79,6 +79,21 @@ TEST(TrainerTest, MeanProxyImprovesAndRunFolderIsComplete) {
   EXPECT_EQ(result.episodes, 5);
   EXPECT_LE(result.final_costs.proxy, result.policy_costs.proxy + 1e-12);
   EXPECT_TRUE(std::filesystem::exists(out));
+  // The analytical soft-macro finish is kept only when it lowers the proxy: without it the same
+  // episodes and descent end no lower.
+  PolicyPlacerOptions without = placer;
+  without.analytical_soft_macros = false;
+  PolicyPlacerResult fd_only;
+  ASSERT_TRUE(place_with_policy(options.netlist_path, options.plc_path,
+                                options.run_dir + "/placed_fd.plc", without, &fd_only)
+                  .ok());
+  EXPECT_EQ(fd_only.policy_costs.proxy, result.policy_costs.proxy);
+  EXPECT_FALSE(fd_only.analytical_soft_macros_kept);
+  if (result.analytical_soft_macros_kept) {
+    EXPECT_LT(result.final_costs.proxy, fd_only.final_costs.proxy);
+  } else {
+    EXPECT_EQ(result.final_costs.proxy, fd_only.final_costs.proxy);
+  }
 
   // A second fresh run into the same folder is refused.
   std::unique_ptr<Trainer> again;
@@ -130,6 +145,7 @@ TEST(TrainerTest, TrainsAndPlacesWithSpatialFeatures) {
   PolicyPlacerOptions placer;
   placer.checkpoint = options.run_dir + "/checkpoint.pt";
   placer.refine = false;
+  placer.analytical_soft_macros = false;
   PolicyPlacerResult result;
   ASSERT_TRUE(place_with_policy(options.netlist_path, options.plc_path,
                                 options.run_dir + "/placed.plc", placer, &result)

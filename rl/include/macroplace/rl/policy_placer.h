@@ -31,6 +31,10 @@ struct PolicyPlacerOptions {
   std::int32_t samples = 0;  // 0: the greedy episode only; K: best of greedy and K samples
   std::uint64_t seed = 1;
   bool refine = true;  // coordinate descent (soft macros re-placed by force-directed)
+  // Last, the soft macros re-placed by the analytical placer around the final hard macros (the
+  // evaluation baselines' finish), kept when it lowers the proxy. The policy places hard macros
+  // only; Circuit Training's force-directed soft macros are the weaker part of its result.
+  bool analytical_soft_macros = true;
   env::EnvOptions env;
   std::int32_t torch_threads = 1;
 
@@ -40,6 +44,7 @@ struct PolicyPlacerOptions {
 struct PolicyPlacerResult {
   placement::CostBreakdown policy_costs;  // the best episode's, before refinement
   placement::CostBreakdown final_costs;
+  bool analytical_soft_macros_kept = false;
   std::int32_t episodes = 0, infeasible_episodes = 0;
   bool greedy_was_best = false;
   bool legal = false;
