@@ -20,14 +20,20 @@ namespace {
 
 using macroplace::bench::example;
 
-void rl_policy_step_ariane(benchmark::State& state) {
-  at::set_num_threads(1);
-  torch::manual_seed(1);
+// The clustered Ariane with legalized.plc, as the environment loads it.
+std::shared_ptr<const macroplace::env::EnvDesign> ariane_design() {
   std::shared_ptr<const macroplace::env::EnvDesign> design;
   const auto status = macroplace::env::load_env_design(example("ariane133-ng45/netlist.pb.txt.gz"),
                                                        example("ariane133-ng45/legalized.plc"),
                                                        macroplace::env::EnvOptions{}, &design);
   if (!status.ok()) throw std::runtime_error(status.to_string());
+  return design;
+}
+
+void rl_policy_step_ariane(benchmark::State& state) {
+  at::set_num_threads(1);
+  torch::manual_seed(1);
+  const std::shared_ptr<const macroplace::env::EnvDesign> design = ariane_design();
   macroplace::rl::PolicyNetwork network(macroplace::rl::PolicyOptions{});
   network->eval();
   const macroplace::rl::GraphTensors graph = macroplace::rl::make_graph_tensors(design->graph);
@@ -54,11 +60,7 @@ void rl_update_minibatch_ariane(benchmark::State& state) {
   const std::int64_t batch_size = state.range(0);
   at::set_num_threads(2);
   torch::manual_seed(1);
-  std::shared_ptr<const macroplace::env::EnvDesign> design;
-  const auto status = macroplace::env::load_env_design(example("ariane133-ng45/netlist.pb.txt.gz"),
-                                                       example("ariane133-ng45/legalized.plc"),
-                                                       macroplace::env::EnvOptions{}, &design);
-  if (!status.ok()) throw std::runtime_error(status.to_string());
+  const std::shared_ptr<const macroplace::env::EnvDesign> design = ariane_design();
   macroplace::rl::PolicyNetwork network(macroplace::rl::PolicyOptions{});
   const macroplace::rl::GraphTensors graph = macroplace::rl::make_graph_tensors(design->graph);
   macroplace::env::PlacementEnv env(design);

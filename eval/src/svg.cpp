@@ -151,6 +151,57 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// A plot's opening: the <svg> element sized width x height, its title, a white background and
+// the title drawn at `left`.
+std::string plot_open(double width_px, double height_px, double left, const std::string& title) {
+  std::string out = kSvgOpen;
+  out += " width=\"" + num(width_px) + "\" height=\"" + num(height_px) + "\" viewBox=\"0 0 " +
+         num(width_px) + " " + num(height_px) + "\" " + kFont + " font-size=\"12\">";
+  out += "<title>" + xml_escape(title) + "</title>";
+  append_rect(&out, 0, 0, width_px, height_px, "fill=\"#ffffff\"");
+  append_text(&out, left, 20, title, "font-weight=\"bold\" font-size=\"14\"");
+  return out;
+}
+
+struct PlotArea {
+  double left = 0, top = 0, width = 0, height = 0;
+};
+struct AxisTick {
+  double px = 0;  // position along its axis, in pixels
+  std::string label;
+};
+
+// Grid lines and labels at the ticks, the frame, and the axis titles (the y title rotated).
+void append_axes(std::string* out, const PlotArea& area, const std::vector<AxisTick>& x_ticks,
+                 const std::vector<AxisTick>& y_ticks, std::string_view x_title,
+                 std::string_view y_title) {
+  *out += "<g stroke=\"#e3e3e3\" stroke-width=\"1\">";
+  std::string labels;
+  const double bottom = area.top + area.height;
+  for (const AxisTick& tick : x_ticks) {
+    *out += "<line x1=\"" + num(tick.px) + "\" y1=\"" + num(area.top) + "\" x2=\"" + num(tick.px) +
+            "\" y2=\"" + num(bottom) + "\"/>";
+    append_text(&labels, tick.px, bottom + 16, tick.label, "text-anchor=\"middle\"");
+  }
+  for (const AxisTick& tick : y_ticks) {
+    *out += "<line x1=\"" + num(area.left) + "\" y1=\"" + num(tick.px) + "\" x2=\"" +
+            num(area.left + area.width) + "\" y2=\"" + num(tick.px) + "\"/>";
+    append_text(&labels, area.left - 6, tick.px + 4, tick.label, "text-anchor=\"end\"");
+  }
+  *out += "</g>" + labels;
+  append_rect(out, area.left, area.top, area.width, area.height,
+              "fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"");
+  append_text(out, area.left + area.width / 2, bottom + 36, x_title, "text-anchor=\"middle\"");
+  const double y_title_x = 16, y_title_y = area.top + area.height / 2;
+  append_text(out, y_title_x, y_title_y, y_title,
+              "text-anchor=\"middle\" transform=\"rotate(-90 " + num(y_title_x) + " " +
+                  num(y_title_y) + ")\"");
+}
+
+}  // namespace
+
 std::string placement_svg(const PlacementPicture& picture, const SvgOptions& options) {
   const double width_px = std::max(options.width_px, 120.0);
   const double canvas_width = picture.canvas_width, canvas_height = picture.canvas_height;
@@ -320,42 +371,22 @@ std::string scaling_svg(const std::vector<ScalingCurve>& curves,
 
   const double legend_line = 18;
   const double height_px = plot_height_px + legend_line * static_cast<double>(curves.size()) + 8;
-  std::string out = kSvgOpen;
-  out += " width=\"" + num(width_px) + "\" height=\"" + num(height_px) + "\" viewBox=\"0 0 " +
-         num(width_px) + " " + num(height_px) + "\" " + kFont + " font-size=\"12\">";
-  out += "<title>" + xml_escape(options.title) + "</title>";
-  append_rect(&out, 0, 0, width_px, height_px, "fill=\"#ffffff\"");
-  append_text(&out, left, 20, options.title, "font-weight=\"bold\" font-size=\"14\"");
+  std::string out = plot_open(width_px, height_px, left, options.title);
 
   // Axes, ticks and grid.
-  out += "<g stroke=\"#e3e3e3\" stroke-width=\"1\">";
-  std::string labels;
+  std::vector<AxisTick> x_ticks, y_ticks;
   const int x_step = x_high > 12 ? 2 : 1;
   for (int power = 0; power <= static_cast<int>(std::floor(x_high)); power += x_step) {
-    const double x = to_px_x(std::ldexp(1.0, power));
-    out += "<line x1=\"" + num(x) + "\" y1=\"" + num(top) + "\" x2=\"" + num(x) + "\" y2=\"" +
-           num(top + plot_height) + "\"/>";
-    append_text(&labels, x, top + plot_height + 16, tick_label(std::ldexp(1.0, power)),
-                "text-anchor=\"middle\"");
+    const double k = std::ldexp(1.0, power);
+    x_ticks.push_back({to_px_x(k), tick_label(k)});
   }
-  const std::vector<double> y_ticks =
-      log_y ? log_ticks(std::exp(low), std::exp(high)) : nice_ticks(low, high, 5);
-  for (const double tick : y_ticks) {
-    const double y = to_px_y(tick);
-    out += "<line x1=\"" + num(left) + "\" y1=\"" + num(y) + "\" x2=\"" + num(left + plot_width) +
-           "\" y2=\"" + num(y) + "\"/>";
-    append_text(&labels, left - 6, y + 4, tick_label(tick), "text-anchor=\"end\"");
+  for (const double tick :
+       log_y ? log_ticks(std::exp(low), std::exp(high)) : nice_ticks(low, high, 5)) {
+    y_ticks.push_back({to_px_y(tick), tick_label(tick)});
   }
-  out += "</g>" + labels;
-  append_rect(&out, left, top, plot_width, plot_height,
-              "fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"");
-  append_text(&out, left + plot_width / 2, top + plot_height + 36, "runs k (log2 scale)",
-              "text-anchor=\"middle\"");
-  const double y_label_x = 16, y_label_y = top + plot_height / 2;
-  append_text(&out, y_label_x, y_label_y,
-              log_y ? "expected best proxy (log scale)" : "expected best proxy (linear scale)",
-              "text-anchor=\"middle\" transform=\"rotate(-90 " + num(y_label_x) + " " +
-                  num(y_label_y) + ")\"");
+  append_axes(&out, PlotArea{left, top, plot_width, plot_height}, x_ticks, y_ticks,
+              "runs k (log2 scale)",
+              log_y ? "expected best proxy (log scale)" : "expected best proxy (linear scale)");
 
   // One colour per curve: the fit as a line, the estimates as points, then the legend.
   bool one_design = true;
@@ -459,38 +490,18 @@ std::string training_svg(const TrainingCurve& curve, const TrainingPlotOptions& 
   constexpr std::size_t kSeriesCount = sizeof kSeries / sizeof kSeries[0];
   const double legend_line = 18;
   const double height_px = plot_height_px + legend_line * static_cast<double>(kSeriesCount) + 8;
-  std::string out = kSvgOpen;
-  out += " width=\"" + num(width_px) + "\" height=\"" + num(height_px) + "\" viewBox=\"0 0 " +
-         num(width_px) + " " + num(height_px) + "\" " + kFont + " font-size=\"12\">";
-  out += "<title>" + xml_escape(options.title) + "</title>";
-  append_rect(&out, 0, 0, width_px, height_px, "fill=\"#ffffff\"");
-  append_text(&out, left, 20, options.title, "font-weight=\"bold\" font-size=\"14\"");
+  std::string out = plot_open(width_px, height_px, left, options.title);
 
   // Axes, ticks (whole iterations only) and grid.
-  out += "<g stroke=\"#e3e3e3\" stroke-width=\"1\">";
-  std::string labels;
+  std::vector<AxisTick> x_ticks, y_ticks;
   for (const double tick : nice_ticks(x_low, x_high, 6)) {
-    if (tick != std::floor(tick)) continue;
-    const double x = to_px_x(tick);
-    out += "<line x1=\"" + num(x) + "\" y1=\"" + num(top) + "\" x2=\"" + num(x) + "\" y2=\"" +
-           num(top + plot_height) + "\"/>";
-    append_text(&labels, x, top + plot_height + 16, tick_label(tick), "text-anchor=\"middle\"");
+    if (tick == std::floor(tick)) x_ticks.push_back({to_px_x(tick), tick_label(tick)});
   }
   for (const double tick : nice_ticks(y_low, y_high, 5)) {
-    const double y = to_px_y(tick);
-    out += "<line x1=\"" + num(left) + "\" y1=\"" + num(y) + "\" x2=\"" + num(left + plot_width) +
-           "\" y2=\"" + num(y) + "\"/>";
-    append_text(&labels, left - 6, y + 4, tick_label(tick), "text-anchor=\"end\"");
+    y_ticks.push_back({to_px_y(tick), tick_label(tick)});
   }
-  out += "</g>" + labels;
-  append_rect(&out, left, top, plot_width, plot_height,
-              "fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"");
-  append_text(&out, left + plot_width / 2, top + plot_height + 36, "iteration",
-              "text-anchor=\"middle\"");
-  const double y_label_x = 16, y_label_y = top + plot_height / 2;
-  append_text(&out, y_label_x, y_label_y, "proxy (linear scale)",
-              "text-anchor=\"middle\" transform=\"rotate(-90 " + num(y_label_x) + " " +
-                  num(y_label_y) + ")\"");
+  append_axes(&out, PlotArea{left, top, plot_width, plot_height}, x_ticks, y_ticks, "iteration",
+              "proxy (linear scale)");
 
   // One colour per series: a line through its finite values (broken where one is missing),
   // a point at each, then its legend line.

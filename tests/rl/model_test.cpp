@@ -6,28 +6,10 @@
 #include <vector>
 
 #include "macroplace/rl/torch_policy.h"
+#include "tiny_policy.h"
 
 namespace macroplace::rl {
 namespace {
-
-PolicyOptions tiny_options() {
-  PolicyOptions options;
-  options.metadata_width = 3;
-  options.node_width = 3;
-  options.edge_layers = 2;
-  options.attention_width = 2;
-  options.head_channels = 2;
-  options.head_side = 2;
-  options.deconv_channels = {2};
-  options.value_hidden = {3};
-  options.action_side = 4;
-  return options;
-}
-
-// Four nodes, three weighted edges (node 2 and 3 have one edge each, node 0 two).
-GraphTensors tiny_graph() {
-  return make_graph_tensors(4, {0, 1, 0}, {1, 2, 3}, {1.0, 0.5, 2.0});
-}
 
 PolicyInputs tiny_inputs(torch::Dtype dtype) {
   torch::manual_seed(7);

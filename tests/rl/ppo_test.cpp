@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "macroplace/rl/torch_policy.h"
+#include "tiny_policy.h"
 
 namespace macroplace::rl {
 namespace {
@@ -108,18 +109,8 @@ TEST(PpoLossTest, NormalisesAdvantagesPerMinibatch) {
 // one pass over each minibatch (double precision; parts of 3, 3, 3 and 1 rows), with the KL
 // cutoff inactive and active (its gradient then comes from the second pass).
 TEST(PpoUpdateTest, MicrobatchesGiveTheSameUpdate) {
-  PolicyOptions shape;
-  shape.metadata_width = 3;
-  shape.node_width = 3;
-  shape.edge_layers = 2;
-  shape.attention_width = 2;
-  shape.head_channels = 2;
-  shape.head_side = 2;
-  shape.deconv_channels = {2};
-  shape.value_hidden = {3};
-  shape.action_side = 4;
-  const GraphTensors graph =
-      make_graph_tensors(4, {0, 1, 0}, {1, 2, 3}, {1.0, 0.5, 2.0}).to(torch::kFloat64);
+  const PolicyOptions shape = tiny_options();
+  const GraphTensors graph = tiny_graph().to(torch::kFloat64);
   torch::manual_seed(11);
   const std::int64_t rows = 10;
   PpoBatch batch;
