@@ -358,6 +358,8 @@ const Command& place_command() {
             {"--policy", "CKPT", "with --method rl: a training checkpoint (RUN_DIR/checkpoint.pt)",
              1},
             {"--samples", "K", "with --method rl: best of the greedy and K sampled episodes", 1},
+            {"--finetune-minutes", "M",
+             "with --method rl: fine-tune the policy on this design for M minutes first", 1},
             {"--greedy-start", "", "with sa: start from the greedy placement", 0},
             {"--soft-macros", "MODE",
              "keep (default with --plc), fd (force-directed) or analytical", 1},

@@ -50,6 +50,7 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
   }
   options.run_dir = *run_dir;
   options.resume = args.has("--resume");
+  options.initial_checkpoint = args.value("--init").value_or("");
   if (const auto config = args.value("--config")) {
     if (const netlist::Status s = rl::apply_config_file(*config, &options); !s.ok()) {
       err << "macroplace train: " << s.to_string() << "\n";
@@ -146,6 +147,14 @@ int run_place_with_policy(const ParsedArguments& args, std::ostream& out, std::o
     }
     options.seed = static_cast<std::uint64_t>(value);
   }
+  if (args.has("--finetune-minutes")) {
+    if (!netlist::parse_number(*args.value("--finetune-minutes"), &value) || !(value >= 0) ||
+        value > 1e6) {
+      err << "macroplace place: --finetune-minutes expects a number of minutes >= 0\n";
+      return kExitUsage;
+    }
+    options.finetune_minutes = value;
+  }
   options.analytical_soft_macros = args.value("--soft-macros").value_or("analytical") != "fd";
   if (const netlist::Status s = options.validate(); !s.ok()) {
     err << "macroplace " << s.message() << "\n";
@@ -159,13 +168,17 @@ int run_place_with_policy(const ParsedArguments& args, std::ostream& out, std::o
     return kExitFailure;
   }
   if (!args.has("--quiet")) {
-    char line[256];
+    const std::string finetuned =
+        result.finetune_iterations > 0
+            ? "fine-tuned " + std::to_string(result.finetune_iterations) + " iterations; "
+            : "";
+    char line[384];
     std::snprintf(line, sizeof line,
-                  "policy (%s of %d episodes, %d infeasible): proxy %.6f\n"
+                  "%spolicy (%s of %d episodes, %d infeasible): proxy %.6f\n"
                   "after coordinate descent%s: proxy %.6f  (wirelength %.6f, density %.6f, "
                   "congestion %.6f)\n",
-                  result.greedy_was_best ? "greedy best" : "best sample", result.episodes,
-                  result.infeasible_episodes, result.policy_costs.proxy,
+                  finetuned.c_str(), result.greedy_was_best ? "greedy best" : "best sample",
+                  result.episodes, result.infeasible_episodes, result.policy_costs.proxy,
                   result.analytical_soft_macros_kept ? " and analytical soft macros" : "",
                   result.final_costs.proxy, result.final_costs.wirelength_cost,
                   result.final_costs.density_cost, result.final_costs.congestion_cost);
@@ -266,6 +279,7 @@ const Command& train_command() {
         {"--torch-threads", "N", "LibTorch threads (default: --threads)", 1},
         {"--seed", "N", "random seed (default 1)", 1},
         {"--resume", "", "continue the run in RUN_DIR from its checkpoint", 0},
+        {"--init", "CKPT", "start from this checkpoint's policy (fine-tuning)", 1},
         {"--config", "FILE", "training options as key = value lines", 1},
         {"--lr", "X", "Adam learning rate (default 4e-3)", 1},
         {"--minibatch", "N", "PPO minibatch size (default 128)", 1},

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "macroplace/env/batched_env.h"
@@ -22,6 +23,9 @@ PolicyInputs inputs_from_batch(env::BatchStorage& storage, const env::Observatio
 // null, else sampled; the actions taken go to *actions.
 void run_policy_episode(PolicyNetwork& network, const GraphTensors& graph, env::PlacementEnv* env,
                         std::mt19937_64* random, std::vector<std::int32_t>* actions);
+
+// A trained policy from a checkpoint (its architecture and weights).
+Status load_policy(const std::string& checkpoint, PolicyOptions* policy, PolicyNetwork* network);
 
 // Checkpoint helpers: the architecture as int64 values, and back.
 torch::Tensor encode_policy_options(const PolicyOptions& options);

@@ -3,6 +3,7 @@
 #include "macroplace/rl/policy_placer.h"
 
 #include <chrono>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <random>
@@ -13,6 +14,7 @@
 #include "macroplace/placement/force_directed.h"
 #include "macroplace/placement/legality.h"
 #include "macroplace/rl/torch_policy.h"
+#include "macroplace/rl/trainer.h"
 #include "observation_inputs.h"
 
 namespace macroplace::rl {
@@ -25,20 +27,41 @@ Status place_with_policy(const std::string& netlist_path, const std::string& plc
   at::set_num_threads(options.torch_threads);
   PolicyOptions policy;
   PolicyNetwork network{nullptr};
-  try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(options.checkpoint);
-    torch::Tensor encoded;
-    archive.read("policy_options", encoded);
-    if (!internal::decode_policy_options(encoded, &policy)) {
-      return Status::error("checkpoint '" + options.checkpoint + "': unreadable policy options");
-    }
-    network = PolicyNetwork(policy);
-    torch::serialize::InputArchive model;
-    archive.read("model", model);
-    network->load(model);
-  } catch (const std::exception& e) {
-    return Status::error("cannot read checkpoint '" + options.checkpoint + "': " + e.what());
+  PolicyPlacerResult out;
+  if (options.finetune_minutes > 0) {
+    // PPO on this design from the checkpoint's weights, in a private temporary run folder.
+    std::error_code error;
+    const std::filesystem::path run_dir =
+        std::filesystem::temp_directory_path(error) /
+        ("macroplace-finetune-" +
+         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+    if (error) return Status::error("no temporary folder for fine-tuning: " + error.message());
+    TrainerOptions tuning;
+    tuning.netlist_path = netlist_path;
+    tuning.plc_path = plc_path;
+    tuning.run_dir = run_dir.string();
+    tuning.initial_checkpoint = options.checkpoint;
+    tuning.env = options.env;
+    tuning.episodes_per_iteration = options.finetune_episodes;
+    tuning.threads = tuning.torch_threads = options.torch_threads;
+    tuning.seed = options.seed;
+    tuning.greedy_evaluation = false;
+    Status status = [&]() -> Status {
+      std::unique_ptr<Trainer> trainer;
+      if (Status s = Trainer::create(tuning, &trainer); !s.ok()) return s;
+      const auto tuning_start = std::chrono::steady_clock::now();
+      do {
+        if (Status s = trainer->run_iteration(nullptr); !s.ok()) return s;
+      } while (
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - tuning_start).count() <
+          60 * options.finetune_minutes);
+      out.finetune_iterations = trainer->iteration();
+      return internal::load_policy((run_dir / "checkpoint.pt").string(), &policy, &network);
+    }();
+    std::filesystem::remove_all(run_dir, error);  // best effort
+    if (!status.ok()) return status;
+  } else if (Status s = internal::load_policy(options.checkpoint, &policy, &network); !s.ok()) {
+    return s;
   }
   network->eval();
   env::EnvOptions env_options = options.env;
@@ -54,7 +77,6 @@ Status place_with_policy(const std::string& netlist_path, const std::string& plc
   }
   const GraphTensors graph = make_graph_tensors(design->graph);
 
-  PolicyPlacerResult out;
   env::PlacementEnv env(design);
   std::unique_ptr<placement::ProxyCost> best;
   double best_proxy = std::numeric_limits<double>::infinity();

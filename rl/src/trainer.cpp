@@ -74,6 +74,25 @@ void run_policy_episode(PolicyNetwork& network, const GraphTensors& graph, env::
   }
 }
 
+Status load_policy(const std::string& checkpoint, PolicyOptions* policy, PolicyNetwork* network) {
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(checkpoint);
+    torch::Tensor encoded;
+    archive.read("policy_options", encoded);
+    if (!decode_policy_options(encoded, policy)) {
+      return Status::error("checkpoint '" + checkpoint + "': unreadable policy options");
+    }
+    *network = PolicyNetwork(*policy);
+    torch::serialize::InputArchive model;
+    archive.read("model", model);
+    (*network)->load(model);
+  } catch (const std::exception& e) {
+    return Status::error("cannot read checkpoint '" + checkpoint + "': " + e.what());
+  }
+  return {};
+}
+
 torch::Tensor encode_policy_options(const PolicyOptions& options) {
   std::vector<std::int64_t> values = {1,  // format version
                                       options.metadata_width,
@@ -207,6 +226,7 @@ struct Trainer::Impl {
   }
   Status save_checkpoint() const;
   Status load_checkpoint();
+  Status load_initial_policy(const std::string& file);
   Status write_best(const placement::CostBreakdown& costs) const;
 };
 
@@ -296,6 +316,17 @@ Status Trainer::Impl::load_checkpoint() {
   return {};
 }
 
+Status Trainer::Impl::load_initial_policy(const std::string& file) {
+  PolicyNetwork loaded{nullptr};
+  if (Status s = internal::load_policy(file, &options.policy, &loaded); !s.ok()) return s;
+  build_network(options.policy);
+  torch::NoGradGuard no_grad;
+  const std::vector<torch::Tensor> from = loaded->parameters();
+  const std::vector<torch::Tensor> to = network->parameters();
+  for (std::size_t i = 0; i < to.size(); ++i) to[i].copy_(from[i]);
+  return {};
+}
+
 Status Trainer::Impl::write_best(const placement::CostBreakdown& costs) const {
   // Replay the best episode in a fresh environment: its placement, legal by construction.
   env::PlacementEnv replay(design);
@@ -349,7 +380,12 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
   if (options.resume) {
     if (Status s = impl->load_checkpoint(); !s.ok()) return s;
   } else {
-    impl->build_network(options.policy);
+    if (!options.initial_checkpoint.empty()) {
+      // Fine-tuning: the policy (architecture and weights) of another run, everything else new.
+      if (Status s = impl->load_initial_policy(options.initial_checkpoint); !s.ok()) return s;
+    } else {
+      impl->build_network(options.policy);
+    }
     std::remove(impl->path("metrics.jsonl").c_str());
   }
   env::EnvOptions env_options = options.env;

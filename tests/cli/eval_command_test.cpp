@@ -149,6 +149,31 @@ TEST(EvalCommand, TrainedPolicyIsEvaluatedWithItsTrainingCurve) {
   EXPECT_NE(html.find(">Proxy per training iteration<"), std::string::npos);
   EXPECT_NE(html.find(">sampled mean: last "), std::string::npos);
 
+  // The same checkpoint fine-tuned on the design before placing (one iteration), and as the
+  // start of a new training run.
+  const Result tuned =
+      run({"place", netlist, "--plc", example_path("ct/sample_clustered/initial.plc"), "--method",
+           "rl", "--policy", run_dir + "/checkpoint.pt", "--finetune-minutes", "0.000001", "-o",
+           dir + "/tuned.plc"});
+  ASSERT_EQ(tuned.status, kExitSuccess) << tuned.err;
+  EXPECT_NE(tuned.out.find("fine-tuned 1 iterations; policy (greedy best of 1 episodes"),
+            std::string::npos)
+      << tuned.out;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/tuned.plc"));
+  const Result bad_minutes =
+      run({"place", netlist, "--method", "rl", "--policy", run_dir + "/checkpoint.pt",
+           "--finetune-minutes", "-1", "-o", dir + "/bad.plc"});
+  EXPECT_EQ(bad_minutes.status, kExitUsage);
+  const Result init =
+      run({"train", netlist, "--plc", example_path("ct/sample_clustered/initial.plc"), "--out",
+           dir + "/tuned_run", "--init", run_dir + "/checkpoint.pt", "--iterations", "1",
+           "--episodes-per-iter", "4", "--minibatch", "8", "--threads", "1", "--quiet"});
+  ASSERT_EQ(init.status, kExitSuccess) << init.err;
+  EXPECT_EQ(lines_with(macroplace::testing::read_file(dir + "/tuned_run/metrics.jsonl"),
+                       {"\"iteration\": 1,"})
+                .size(),
+            1U);
+
   // The sampling's temporary placement is gone.
   for (const auto& entry :
        std::filesystem::directory_iterator(std::filesystem::temp_directory_path())) {

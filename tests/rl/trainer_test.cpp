@@ -155,6 +155,44 @@ TEST(TrainerTest, TrainsAndPlacesWithSpatialFeatures) {
   EXPECT_EQ(result.final_costs.proxy, result.policy_costs.proxy);
 }
 
+// Fine-tuning starts from another run's policy (its architecture too) with a fresh run:
+// iteration 0, the same weights, then PPO moves them; the placer can fine-tune before placing.
+TEST(TrainerTest, FineTunesFromAnotherRunsPolicy) {
+  TrainerOptions base = small_run("rl_finetune_base", 1);
+  base.episodes_per_iteration = 4;
+  base.policy.spatial_features = true;
+  std::unique_ptr<Trainer> first;
+  ASSERT_TRUE(Trainer::create(base, &first).ok());
+  ASSERT_TRUE(first->run_iteration(nullptr).ok());
+
+  TrainerOptions tuning = small_run("rl_finetune", 1);
+  tuning.episodes_per_iteration = 4;
+  tuning.initial_checkpoint = base.run_dir + "/checkpoint.pt";
+  std::unique_ptr<Trainer> second;
+  ASSERT_TRUE(Trainer::create(tuning, &second).ok());
+  EXPECT_EQ(second->iteration(), 0);
+  EXPECT_EQ(second->parameter_count(), 125738 + 2 * 9);  // the checkpoint's architecture
+  EXPECT_EQ(second->parameters(), first->parameters());
+  ASSERT_TRUE(second->run_iteration(nullptr).ok());
+  EXPECT_NE(second->parameters(), first->parameters());
+
+  TrainerOptions missing = small_run("rl_finetune_missing", 1);
+  missing.initial_checkpoint = base.run_dir + "/no_such_checkpoint.pt";
+  std::unique_ptr<Trainer> none;
+  EXPECT_FALSE(Trainer::create(missing, &none).ok());
+
+  PolicyPlacerOptions placer;
+  placer.checkpoint = base.run_dir + "/checkpoint.pt";
+  placer.finetune_minutes = 1e-9;  // one iteration
+  placer.finetune_episodes = 4;
+  PolicyPlacerResult result;
+  const Status status = place_with_policy(base.netlist_path, base.plc_path,
+                                          base.run_dir + "/finetuned.plc", placer, &result);
+  ASSERT_TRUE(status.ok()) << status.to_string();
+  EXPECT_EQ(result.finetune_iterations, 1);
+  EXPECT_TRUE(result.legal);
+}
+
 TEST(TrainerTest, ConfigFileSetsOptionsAndNamesBadLines) {
   const std::string dir = macroplace::testing::make_temp_dir("rl_config");
   macroplace::testing::write_file(dir + "/good.cfg",

@@ -29,6 +29,11 @@ using netlist::Status;
 struct PolicyPlacerOptions {
   std::string checkpoint;
   std::int32_t samples = 0;  // 0: the greedy episode only; K: best of greedy and K samples
+  // Fine-tune the policy on this design first: PPO from the checkpoint's weights for this many
+  // minutes (whole iterations of `finetune_episodes` episodes; at least one), in a temporary run
+  // folder; the episodes then use the fine-tuned policy. 0: none.
+  double finetune_minutes = 0;
+  std::int32_t finetune_episodes = 16;
   std::uint64_t seed = 1;
   bool refine = true;  // coordinate descent (soft macros re-placed by force-directed)
   // Last, the soft macros re-placed by the analytical placer around the final hard macros (the
@@ -49,6 +54,7 @@ struct PolicyPlacerResult {
   bool greedy_was_best = false;
   bool legal = false;
   std::vector<std::int32_t> actions;  // of the best episode
+  std::int32_t finetune_iterations = 0;
   // Each sampled episode's proxy in order (NaN when infeasible); the greedy episode is not one.
   std::vector<double> sample_proxies;
   double seconds = 0;

@@ -51,6 +51,10 @@ struct TrainerOptions {
   std::int32_t torch_threads = 0;  // LibTorch intra-op threads; 0: same as threads
   std::uint64_t seed = 1;
   bool resume = false;
+  // Start from this checkpoint's policy (architecture and weights; a pre-trained or another
+  // design's run) instead of a random one; the optimizer, iteration count and best placement
+  // start fresh. Ignored with `resume`.
+  std::string initial_checkpoint;
 
   Status validate() const;
 };
