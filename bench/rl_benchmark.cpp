@@ -81,17 +81,7 @@ void rl_update_minibatch_ariane(benchmark::State& state) {
         result.done ? &env.reset(static_cast<std::uint64_t>(steps.size())) : result.observation;
   }
   macroplace::rl::PpoBatch batch;
-  std::vector<torch::Tensor> metadata, nodes, current, mask;
-  for (const auto& step : steps) {
-    metadata.push_back(step.metadata);
-    nodes.push_back(step.node_features);
-    current.push_back(step.current_node);
-    mask.push_back(step.mask);
-  }
-  batch.inputs.metadata = torch::cat(metadata);
-  batch.inputs.node_features = torch::cat(nodes);
-  batch.inputs.current_node = torch::cat(current);
-  batch.inputs.mask = torch::cat(mask);
+  batch.inputs = macroplace::rl::PolicyInputs::cat(steps);
   batch.actions = torch::tensor(actions, torch::kInt64);
   batch.old_log_probs = torch::full({batch_size}, -5.0);
   batch.old_values = torch::zeros({batch_size});

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -86,26 +85,19 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
         << " episodes per iteration, from iteration " << trainer->iteration() << "\n";
     out.flush();
   }
-  const auto start = std::chrono::steady_clock::now();
-  const auto out_of_time = [&] {
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    return options.time_limit_seconds > 0 && elapsed.count() >= options.time_limit_seconds;
-  };
-  while (trainer->iteration() < options.iterations && !out_of_time()) {
-    rl::IterationMetrics m;
-    if (const netlist::Status s = trainer->run_iteration(&m); !s.ok()) {
-      if (terminal) std::fprintf(stderr, "\n");
-      err << "macroplace train: " << s.to_string() << "\n";
-      return kExitFailure;
-    }
-    if (terminal) {
-      std::fprintf(stderr,
-                   "\r[iteration %5d/%d] best proxy %.6f  greedy %.6f  mean %.6f  entropy %.3f  "
-                   "%.2f episodes/s  %.0f steps/s   ",
-                   m.iteration, options.iterations, m.best_proxy, m.greedy_proxy, m.proxy_mean,
-                   m.entropy, m.episodes_per_second, m.env_steps_per_second);
-      std::fflush(stderr);
-    }
+  const netlist::Status status = rl::train(*trainer, [&](const rl::IterationMetrics& m) {
+    if (!terminal) return;
+    std::fprintf(stderr,
+                 "\r[iteration %5d/%d] best proxy %.6f  greedy %.6f  mean %.6f  entropy %.3f  "
+                 "%.2f episodes/s  %.0f steps/s   ",
+                 m.iteration, options.iterations, m.best_proxy, m.greedy_proxy, m.proxy_mean,
+                 m.entropy, m.episodes_per_second, m.env_steps_per_second);
+    std::fflush(stderr);
+  });
+  if (!status.ok()) {
+    if (terminal) std::fprintf(stderr, "\n");
+    err << "macroplace train: " << status.to_string() << "\n";
+    return kExitFailure;
   }
   if (terminal) std::fprintf(stderr, "\n");
   if (!quiet) {

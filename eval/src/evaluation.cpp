@@ -66,8 +66,10 @@ PlacedRect rect_of(const placement::ProxyCost& cost, NodeId node) {
                     swap ? design.width(node) : design.height(node)};
 }
 
-PlacementPicture make_picture(const placement::ProxyCost& cost, const std::string& design,
-                              const std::string& method, std::uint64_t seed) {
+}  // namespace
+
+PlacementPicture picture_of(const placement::ProxyCost& cost, const std::string& design,
+                            const std::string& method, std::uint64_t seed) {
   PlacementPicture picture;
   picture.design = design;
   picture.method = method;
@@ -107,6 +109,8 @@ PlacementPicture make_picture(const placement::ProxyCost& cost, const std::strin
   }
   return picture;
 }
+
+namespace {
 
 std::string format_seconds(double seconds) {
   char text[32];
@@ -170,7 +174,7 @@ Status finish_run(const EvalDesign& design, const EvalOptions& options, const st
   }
   if (!*best_picture || record.costs.proxy < (*best_picture)->proxy) {
     *best_picture = std::make_unique<PlacementPicture>(
-        make_picture(*cost, design.name, name, static_cast<std::uint64_t>(seed)));
+        picture_of(*cost, design.name, name, static_cast<std::uint64_t>(seed)));
     (*best_picture)->proxy = record.costs.proxy;
   }
   if (options.progress) {
@@ -365,11 +369,6 @@ Status run_evaluation(std::vector<EvalDesign>& designs, const EvalOptions& optio
     }
   }
   return {};
-}
-
-PlacementPicture picture_of(const placement::ProxyCost& cost, const std::string& design,
-                            const std::string& method, std::uint64_t seed) {
-  return make_picture(cost, design, method, seed);
 }
 
 RunRecord record_of(const placement::ProxyCost& cost, const std::string& design,

@@ -24,7 +24,10 @@ PolicyInputs inputs_from_batch(env::BatchStorage& storage, const env::Observatio
 void run_policy_episode(PolicyNetwork& network, const GraphTensors& graph, env::PlacementEnv* env,
                         std::mt19937_64* random, std::vector<std::int32_t>* actions);
 
-// A trained policy from a checkpoint (its architecture and weights).
+// A trained policy from a checkpoint (its architecture and weights): from an open archive
+// (throws on bad content), or from a file.
+void read_policy(torch::serialize::InputArchive& archive, PolicyOptions* policy,
+                 PolicyNetwork* network);
 Status load_policy(const std::string& checkpoint, PolicyOptions* policy, PolicyNetwork* network);
 
 // Checkpoint helpers: the architecture as int64 values, and back.

@@ -119,6 +119,24 @@ PolicyInputs PolicyInputs::index(const torch::Tensor& rows) const {
   return out;
 }
 
+PolicyInputs PolicyInputs::cat(const std::vector<PolicyInputs>& parts) {
+  std::vector<torch::Tensor> metadata, nodes, current, masks, spatial;
+  for (const PolicyInputs& part : parts) {
+    metadata.push_back(part.metadata);
+    nodes.push_back(part.node_features);
+    current.push_back(part.current_node);
+    masks.push_back(part.mask);
+    if (part.spatial.defined()) spatial.push_back(part.spatial);
+  }
+  PolicyInputs out;
+  out.metadata = torch::cat(metadata);
+  out.node_features = torch::cat(nodes);
+  out.current_node = torch::cat(current);
+  out.mask = torch::cat(masks);
+  if (!spatial.empty()) out.spatial = torch::cat(spatial);
+  return out;
+}
+
 EdgeLayerImpl::EdgeLayerImpl(std::int32_t width) {
   first_ = register_module("first", torch::nn::Linear(torch::nn::LinearOptions(width, width)));
   second_ = register_module("second",

@@ -46,15 +46,12 @@ Status place_with_policy(const std::string& netlist_path, const std::string& plc
     tuning.threads = tuning.torch_threads = options.torch_threads;
     tuning.seed = options.seed;
     tuning.greedy_evaluation = false;
+    tuning.iterations = std::numeric_limits<std::int32_t>::max();
+    tuning.time_limit_seconds = 60 * options.finetune_minutes;  // at least one iteration
     Status status = [&]() -> Status {
       std::unique_ptr<Trainer> trainer;
       if (Status s = Trainer::create(tuning, &trainer); !s.ok()) return s;
-      const auto tuning_start = std::chrono::steady_clock::now();
-      do {
-        if (Status s = trainer->run_iteration(nullptr); !s.ok()) return s;
-      } while (
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - tuning_start).count() <
-          60 * options.finetune_minutes);
+      if (Status s = train(*trainer, nullptr); !s.ok()) return s;
       out.finetune_iterations = trainer->iteration();
       return internal::load_policy((run_dir / "checkpoint.pt").string(), &policy, &network);
     }();

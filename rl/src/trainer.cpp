@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -74,19 +75,24 @@ void run_policy_episode(PolicyNetwork& network, const GraphTensors& graph, env::
   }
 }
 
+void read_policy(torch::serialize::InputArchive& archive, PolicyOptions* policy,
+                 PolicyNetwork* network) {
+  torch::Tensor encoded;
+  archive.read("policy_options", encoded);
+  if (!decode_policy_options(encoded, policy)) {
+    throw std::runtime_error("unreadable policy options");
+  }
+  *network = PolicyNetwork(*policy);
+  torch::serialize::InputArchive model;
+  archive.read("model", model);
+  (*network)->load(model);
+}
+
 Status load_policy(const std::string& checkpoint, PolicyOptions* policy, PolicyNetwork* network) {
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(checkpoint);
-    torch::Tensor encoded;
-    archive.read("policy_options", encoded);
-    if (!decode_policy_options(encoded, policy)) {
-      return Status::error("checkpoint '" + checkpoint + "': unreadable policy options");
-    }
-    *network = PolicyNetwork(*policy);
-    torch::serialize::InputArchive model;
-    archive.read("model", model);
-    (*network)->load(model);
+    read_policy(archive, policy, network);
   } catch (const std::exception& e) {
     return Status::error("cannot read checkpoint '" + checkpoint + "': " + e.what());
   }
@@ -218,8 +224,10 @@ struct Trainer::Impl {
   std::string path(const char* name) const {
     return (std::filesystem::path(options.run_dir) / name).string();
   }
-  void build_network(const PolicyOptions& policy) {
-    network = PolicyNetwork(policy);
+  void build_network(const PolicyOptions& policy) { set_network(PolicyNetwork(policy)); }
+  // The network to train, with a fresh optimizer on its parameters.
+  void set_network(PolicyNetwork trained) {
+    network = std::move(trained);
     optimizer = std::make_unique<torch::optim::Adam>(
         network->parameters(),
         torch::optim::AdamOptions(options.ppo.learning_rate).eps(options.ppo.adam_epsilon));
@@ -278,20 +286,13 @@ Status Trainer::Impl::load_checkpoint() {
       archive.read(key, value);
       return value;
     };
-    torch::Tensor tensor = read("policy_options");
-    PolicyOptions policy;
-    if (!internal::decode_policy_options(tensor, &policy)) {
-      return Status::error("checkpoint '" + file + "': unreadable policy options");
-    }
-    options.policy = policy;
-    build_network(policy);
-    torch::serialize::InputArchive model;
-    archive.read("model", model);
-    network->load(model);
+    PolicyNetwork loaded{nullptr};
+    internal::read_policy(archive, &options.policy, &loaded);
+    set_network(std::move(loaded));
     torch::serialize::InputArchive adam;
     archive.read("optimizer", adam);
     optimizer->load(adam);
-    tensor = read("iteration");
+    torch::Tensor tensor = read("iteration");
     iteration = static_cast<std::int32_t>(tensor.item<std::int64_t>());
     tensor = read("kl_beta");
     kl_beta = tensor.item<double>();
@@ -319,11 +320,7 @@ Status Trainer::Impl::load_checkpoint() {
 Status Trainer::Impl::load_initial_policy(const std::string& file) {
   PolicyNetwork loaded{nullptr};
   if (Status s = internal::load_policy(file, &options.policy, &loaded); !s.ok()) return s;
-  build_network(options.policy);
-  torch::NoGradGuard no_grad;
-  const std::vector<torch::Tensor> from = loaded->parameters();
-  const std::vector<torch::Tensor> to = network->parameters();
-  for (std::size_t i = 0; i < to.size(); ++i) to[i].copy_(from[i]);
+  set_network(std::move(loaded));
   return {};
 }
 
@@ -513,24 +510,7 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
     returns[r] = g;
   }
   PpoBatch batch;
-  std::vector<torch::Tensor> metadata, nodes, current, masks, spatial_maps;
-  metadata.reserve(step_inputs.size());
-  nodes.reserve(step_inputs.size());
-  current.reserve(step_inputs.size());
-  masks.reserve(step_inputs.size());
-  spatial_maps.reserve(step_inputs.size());
-  for (const PolicyInputs& in : step_inputs) {
-    metadata.push_back(in.metadata);
-    nodes.push_back(in.node_features);
-    current.push_back(in.current_node);
-    masks.push_back(in.mask);
-    if (spatial) spatial_maps.push_back(in.spatial);
-  }
-  batch.inputs.metadata = torch::cat(metadata);
-  batch.inputs.node_features = torch::cat(nodes);
-  batch.inputs.current_node = torch::cat(current);
-  batch.inputs.mask = torch::cat(masks);
-  if (spatial) batch.inputs.spatial = torch::cat(spatial_maps);
+  batch.inputs = PolicyInputs::cat(step_inputs);
   batch.actions = torch::cat(step_actions);
   batch.old_log_probs = torch::cat(step_log_probs);
   batch.old_values = torch::cat(step_values);
@@ -656,18 +636,23 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   return {};
 }
 
+Status train(Trainer& trainer, const std::function<void(const IterationMetrics&)>& progress) {
+  const TrainerOptions& options = trainer.options();
+  const auto start = Clock::now();
+  while (trainer.iteration() < options.iterations) {
+    IterationMetrics metrics;
+    if (Status s = trainer.run_iteration(&metrics); !s.ok()) return s;
+    if (progress) progress(metrics);
+    if (options.time_limit_seconds > 0 && seconds_since(start) >= options.time_limit_seconds) break;
+  }
+  return {};
+}
+
 Status train(const TrainerOptions& options,
              const std::function<void(const IterationMetrics&)>& progress) {
   std::unique_ptr<Trainer> trainer;
   if (Status s = Trainer::create(options, &trainer); !s.ok()) return s;
-  const auto start = Clock::now();
-  while (trainer->iteration() < options.iterations &&
-         !(options.time_limit_seconds > 0 && seconds_since(start) >= options.time_limit_seconds)) {
-    IterationMetrics metrics;
-    if (Status s = trainer->run_iteration(&metrics); !s.ok()) return s;
-    if (progress) progress(metrics);
-  }
-  return {};
+  return train(*trainer, progress);
 }
 
 }  // namespace macroplace::rl

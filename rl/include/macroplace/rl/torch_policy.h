@@ -59,7 +59,8 @@ struct PolicyInputs {
   torch::Tensor spatial;        // [B, 2, side, side], only with spatial_features
 
   std::int64_t batch_size() const { return metadata.size(0); }
-  PolicyInputs index(const torch::Tensor& rows) const;  // a subset of the batch
+  PolicyInputs index(const torch::Tensor& rows) const;              // a subset of the batch
+  static PolicyInputs cat(const std::vector<PolicyInputs>& parts);  // batches stacked in order
 };
 
 // One environment's observation as a batch of 1 (node features cut to the real `num_nodes`).

@@ -108,8 +108,10 @@ class Trainer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Runs iterations until options.iterations are done or the time limit passes, calling
-// `progress` after each.
+// Runs the trainer's iterations until options.iterations are done or one ends past the time
+// limit, calling `progress` after each.
+Status train(Trainer& trainer, const std::function<void(const IterationMetrics&)>& progress);
+// The same on a new Trainer::create(options).
 Status train(const TrainerOptions& options,
              const std::function<void(const IterationMetrics&)>& progress);
 
