@@ -19,24 +19,24 @@
 #include <string_view>
 #include <vector>
 
+#include "macroplace/base/status.h"
 #include "macroplace/netlist/bookshelf.h"
 #include "macroplace/netlist/ct_netlist.h"
 #include "macroplace/netlist/netlist.h"
 #include "macroplace/netlist/plc.h"
-#include "macroplace/netlist/status.h"
 
 namespace macroplace::fuzz {
 
 enum class Problem { kNone, kNoLocation, kInvalidModel, kHarness };
 
 struct Outcome {
-  netlist::Status status;  // what the reader returned (the last step that ran)
+  Status status;  // what the reader returned (the last step that ran)
   Problem kind = Problem::kNone;
   std::string problem;  // what broke the contract; empty when kind is kNone
 };
 
 // The error must name a file and a line.
-inline std::string location_problem(const netlist::Status& status) {
+inline std::string location_problem(const Status& status) {
   // to_string() must not crash on whatever the message holds.
   const std::string text = status.to_string();
   if (status.where().file.empty()) return "error without a file name: " + text;
@@ -45,7 +45,7 @@ inline std::string location_problem(const netlist::Status& status) {
 }
 
 inline std::string validity_problem(const netlist::Netlist& netlist) {
-  const netlist::Status valid = netlist.validate();
+  const Status valid = netlist.validate();
   if (valid.ok()) return {};
   return "reader returned ok() but validate() fails: " + valid.to_string();
 }

@@ -8,13 +8,14 @@
 #include <system_error>
 
 #include "command_registry.h"
-#include "json_writer.h"
+#include "macroplace/base/atomic_file.h"
+#include "macroplace/base/atomic_folder.h"
+#include "macroplace/base/json_writer.h"
+#include "macroplace/base/numbers.h"
 #include "macroplace/cli/commands.h"
-#include "macroplace/netlist/atomic_file.h"
 #include "macroplace/netlist/clustering.h"
 #include "macroplace/netlist/ct_netlist.h"
 #include "macroplace/netlist/design.h"
-#include "macroplace/netlist/numbers.h"
 #include "macroplace/netlist/plc.h"
 #include "macroplace/placement/grid_selection.h"
 
@@ -30,7 +31,7 @@ bool option_numbers(const ParsedArguments& args, const std::string& name, double
   const auto& values = args.values(name);
   for (std::size_t i = 0; i < values.size(); ++i) {
     double value = 0;
-    if (!netlist::parse_number(values[i], &value) || value < low || value > high ||
+    if (!parse_number(values[i], &value) || value < low || value > high ||
         (whole && value != std::floor(value))) {
       err << "macroplace cluster: " << name << " expects " << (whole ? "whole numbers" : "numbers")
           << " in [" << low << ", " << high << "], got '" << values[i] << "'\n";
@@ -89,6 +90,11 @@ int run_cluster(const ParsedArguments& args, std::ostream& out, std::ostream& er
     err << "macroplace cluster: -o OUTDIR is required\n";
     return kExitUsage;
   }
+  AtomicFolder folder(*out_dir, {"netlist.pb.txt", "initial.plc", "clusters.txt"});
+  if (const Status status = folder.check(); !status.ok()) {
+    err << "macroplace cluster: " << status.to_string() << "\n";
+    return kExitUsage;
+  }
   netlist::ClusteringOptions options;
   double clusters = options.target_clusters, utilization = 0.6, seed = 1;
   double canvas[2] = {0, 0}, grid[2] = {0, 0};
@@ -113,13 +119,13 @@ int run_cluster(const ParsedArguments& args, std::ostream& out, std::ostream& er
 
   netlist::Netlist flat;
   netlist::PlacementFile header;
-  if (netlist::Status status = netlist::read_design(path, &flat); !status.ok()) {
+  if (Status status = netlist::read_design(path, &flat); !status.ok()) {
     err << "macroplace: " << status.to_string() << "\n";
     return kExitFailure;
   }
   const auto settings_from = args.value("--settings-from");
   if (settings_from) {
-    if (netlist::Status status = netlist::read_plc(*settings_from, &header); !status.ok()) {
+    if (Status status = netlist::read_plc(*settings_from, &header); !status.ok()) {
       err << "macroplace: " << status.to_string() << "\n";
       return kExitFailure;
     }
@@ -167,7 +173,7 @@ int run_cluster(const ParsedArguments& args, std::ostream& out, std::ostream& er
     options.rows = choice.rows;
     grid_source = "grid-size selection";
   }
-  if (netlist::Status status = options.validate(); !status.ok()) {
+  if (Status status = options.validate(); !status.ok()) {
     err << "macroplace cluster: " << status.message() << "\n";
     return kExitUsage;
   }
@@ -178,25 +184,21 @@ int run_cluster(const ParsedArguments& args, std::ostream& out, std::ostream& er
     return kExitFailure;
   }
 
-  std::error_code error;
-  std::filesystem::create_directories(*out_dir, error);
-  if (error) {
-    err << "macroplace cluster: cannot create " << *out_dir << ": " << error.message() << "\n";
-    return kExitFailure;
-  }
-  const std::string netlist_path = *out_dir + "/netlist.pb.txt";
-  const std::string plc_path = *out_dir + "/initial.plc";
-  const std::string clusters_path = *out_dir + "/clusters.txt";
+  // The three files appear together (an interrupted or failed run leaves the old set).
+  const std::string& staging = folder.staging();
+  const std::string netlist_path = staging + "/netlist.pb.txt";
+  const std::string plc_path = staging + "/initial.plc";
+  const std::string clusters_path = staging + "/clusters.txt";
   settings.width = options.canvas_width;
   settings.height = options.canvas_height;
   settings.columns = options.columns;
   settings.rows = options.rows;
   if (settings.blockages.empty()) settings.blockages = flat.blockages;
-  netlist::Status status = netlist::write_ct_netlist(result.clustered, netlist_path);
+  Status status = netlist::write_ct_netlist(result.clustered, netlist_path);
   if (status.ok()) status = netlist::write_plc(result.clustered, settings, path, plc_path);
   if (status.ok()) {
     // Which cluster each flat node went to (CT's groups.final): one line per node, -1 if none.
-    netlist::AtomicFile file(clusters_path);
+    AtomicFile file(clusters_path);
     std::string text;
     for (const std::int32_t cluster : result.assignment.cluster_of) {
       text.append(std::to_string(cluster)).push_back('\n');
@@ -208,6 +210,7 @@ int run_cluster(const ParsedArguments& args, std::ostream& out, std::ostream& er
     file.write(text);
     status = file.commit();
   }
+  if (status.ok()) status = folder.commit();
   if (!status.ok()) {
     err << "macroplace: " << status.to_string() << "\n";
     return kExitFailure;

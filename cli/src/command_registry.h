@@ -8,18 +8,24 @@
 #include <vector>
 
 #include "arguments.h"
-#include "macroplace/eval/evaluation.h"
 #include "macroplace/kernels/cost_kernels.h"
 #include "macroplace/netlist/netlist.h"
 #include "macroplace/netlist/plc.h"
 #include "macroplace/placement/cost_settings.h"
+#include "macroplace/placement/design_loader.h"
+#include "macroplace/placement/placement_flow.h"
 
 namespace macroplace::cli {
 
 struct Command {
   CommandSpec spec;
-  int (*run)(const ParsedArguments& args, std::ostream& out, std::ostream& err);
+  // Null for a command this process only declares: running it hands over to `provider`.
+  int (*run)(const ParsedArguments& args, std::ostream& out, std::ostream& err) = nullptr;
+  std::string provider;
 };
+
+// Adds a command (or replaces the declaration of one with the same name).
+void add_command(const Command& command);
 
 const Command& info_command();
 const Command& convert_command();
@@ -28,14 +34,9 @@ const Command& cluster_command();
 const Command& place_command();
 const Command& eval_command();
 const Command& report_command();
-#if MACROPLACE_HAVE_RL
-const Command& train_command();
-// `place --method rl` (train_command.cpp; only when rl/ is built).
-int run_place_with_policy(const ParsedArguments& args, std::ostream& out, std::ostream& err);
-// The `rl:CKPT` method of `macroplace eval` (train_command.cpp).
-netlist::Status make_rl_eval_method(const std::string& checkpoint, std::int64_t samples,
-                                    eval::ExternalMethod* method);
-#endif
+
+// Runs the command's handover to `provider` (set_handover()); an error when there is none.
+int hand_over(const std::string& command, const std::string& provider, std::ostream& err);
 
 // The cost-setting options (--canvas, --grid, --routes, --macro-alloc, --smoothing, --weights,
 // --preset, --congestion-grid, --backend) appended to a command's own.
@@ -50,16 +51,29 @@ bool whole_number_option(const char* command, const ParsedArguments& args, const
                          std::int64_t low, std::int64_t* out, std::ostream& err);
 bool cost_backend_of(const ParsedArguments& args, kernels::Backend* backend, std::ostream& err);
 
-// A design ready for cost evaluation: read (with --plc applied), settings from the header plus
-// the command line, and the backend. On failure `exit_status` says how the command should end.
+// A design ready for cost evaluation: loaded by placement::load_design() (--plc applied),
+// settings from its header plus the command line, and the backend. On failure `exit_status`
+// says how the command should end.
 struct CostInputs {
-  netlist::Netlist design;
-  netlist::PlacementFile placement;
-  placement::CostSettings settings;
+  placement::LoadedDesign design;
   kernels::Backend backend = kernels::Backend::kCpu;
 };
 bool load_cost_inputs(const std::string& command, const ParsedArguments& args, CostInputs* inputs,
                       int* exit_status, std::ostream& err);
+
+// The placer options of every registered placer (placement/placer.h), appended to a command's
+// own, and the parameters the command line gave for them.
+std::vector<OptionSpec> with_placer_options(std::vector<OptionSpec> options);
+placement::PlacerParameters placer_parameters(const ParsedArguments& args);
+// Splits "rl:CKPT" into method "rl" and its argument option (--policy CKPT); false (after
+// printing why) when the method takes no argument.
+bool method_with_argument(const std::string& command, const std::string& text,
+                          placement::FlowOptions* flow, std::ostream& err);
+
+// Every output file must be a new name in an existing folder or a regular file (AtomicFile's
+// rule), checked before any work: false after printing why (a usage error).
+bool check_outputs(const std::string& command, const std::vector<std::string>& paths,
+                   std::ostream& err);
 
 // Reads a design and, when given, applies a placement file. Prints the error and returns false
 // when anything is wrong.

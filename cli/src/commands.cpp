@@ -1,6 +1,7 @@
 #include "macroplace/cli/commands.h"
 
 #include <ostream>
+#include <utility>
 
 #include "command_registry.h"
 #include "macroplace/netlist/design.h"
@@ -9,29 +10,26 @@ namespace macroplace::cli {
 
 namespace {
 
-const std::vector<const Command*>& all_commands() {
-  static const std::vector<const Command*> kCommands = {
-    &info_command(),
-    &convert_command(),
-    &cost_command(),
-    &cluster_command(),
-    &place_command(),
-    &eval_command(),
-    &report_command(),
-#if MACROPLACE_HAVE_RL
-    &train_command(),
-#endif
+std::vector<Command>& all_commands() {
+  static std::vector<Command> commands = {
+      info_command(),  convert_command(), cost_command(),   cluster_command(),
+      place_command(), eval_command(),    report_command(),
   };
-  return kCommands;
+  return commands;
+}
+
+Handover& handover() {
+  static Handover function;
+  return function;
 }
 
 void print_overview(std::ostream& out) {
   out << "macroplace: macro placement with reinforcement learning\n\n"
          "Usage: macroplace COMMAND [arguments] [--help]\n\nCommands:\n";
-  for (const Command* command : all_commands()) {
-    std::string name = "  " + command->spec.name;
+  for (const Command& command : all_commands()) {
+    std::string name = "  " + command.spec.name;
     name.resize(12, ' ');
-    out << name << command->spec.summary.substr(0, command->spec.summary.find('\n')) << "\n";
+    out << name << command.spec.summary.substr(0, command.spec.summary.find('\n')) << "\n";
   }
   out << "\nRun 'macroplace COMMAND --help' for a command's options.\n"
          "Exit status: 0 success, 1 invalid input or failed operation, 2 usage error.\n";
@@ -39,9 +37,41 @@ void print_overview(std::ostream& out) {
 
 }  // namespace
 
+void add_command(const Command& command) {
+  for (Command& existing : all_commands()) {
+    if (existing.spec.name == command.spec.name) {
+      existing = command;
+      return;
+    }
+  }
+  all_commands().push_back(command);
+}
+
+void declare_command(const std::string& name, const std::string& summary,
+                     const std::string& provider) {
+  Command command;
+  command.spec.name = name;
+  command.spec.summary = summary;
+  command.provider = provider;
+  add_command(command);
+}
+
+void set_handover(Handover function) {
+  handover() = std::move(function);
+}
+
+int hand_over(const std::string& command, const std::string& provider, std::ostream& err) {
+  if (!handover()) {
+    err << "macroplace " << command << ": this needs " << provider
+        << ", which this program cannot start\n";
+    return kExitFailure;
+  }
+  return handover()(provider);
+}
+
 bool load_design(const std::string& design_path, const std::optional<std::string>& plc_path,
                  netlist::Netlist* netlist, netlist::PlacementFile* placement, std::ostream& err) {
-  netlist::Status status = netlist::read_design(design_path, netlist);
+  Status status = netlist::read_design(design_path, netlist);
   if (status.ok() && plc_path) {
     status = netlist::read_plc(*plc_path, placement);
     if (status.ok()) status = netlist::apply_placement(*placement, netlist);
@@ -66,8 +96,10 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
     out << "macroplace 0.1.0\n";
     return kExitSuccess;
   }
-  for (const Command* command : all_commands()) {
+  for (const Command& entry : all_commands()) {
+    const Command* command = &entry;
     if (command->spec.name != args[0]) continue;
+    if (command->run == nullptr) return hand_over(command->spec.name, command->provider, err);
     ParsedArguments parsed;
     bool help = false;
     const std::string error = parse_arguments(

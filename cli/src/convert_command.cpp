@@ -31,11 +31,16 @@ int run_convert(const ParsedArguments& args, std::ostream& out, std::ostream& er
         << ": unknown output format (expected .pb.txt, .pb.txt.gz or .aux)\n";
     return kExitUsage;
   }
+  std::vector<std::string> outputs = {output};
+  if (*output_format == netlist::DesignFormat::kCircuitTraining) {
+    outputs.push_back(args.value("--plc-out").value_or(placement_path_for(output)));
+  }
+  if (!check_outputs("convert", outputs, err)) return kExitUsage;
   netlist::Netlist netlist;
   netlist::PlacementFile placement;
   if (!load_design(input, args.value("--plc"), &netlist, &placement, err)) return kExitFailure;
 
-  netlist::Status status = netlist::write_design(netlist, output);
+  Status status = netlist::write_design(netlist, output);
   std::string written = output;
   if (status.ok() && *output_format == netlist::DesignFormat::kCircuitTraining) {
     // The placement travels in a .plc beside the netlist; its header keeps the settings the

@@ -6,7 +6,7 @@
 #include <ostream>
 
 #include "command_registry.h"
-#include "json_writer.h"
+#include "macroplace/base/json_writer.h"
 #include "macroplace/cli/commands.h"
 #include "macroplace/placement/legality.h"
 #include "macroplace/placement/proxy_cost.h"
@@ -21,8 +21,8 @@ int run_cost(const ParsedArguments& args, std::ostream& out, std::ostream& err) 
   CostInputs inputs;
   int exit_status = kExitSuccess;
   if (!load_cost_inputs("cost", args, &inputs, &exit_status, err)) return exit_status;
-  const netlist::Netlist& design = inputs.design;
-  const placement::CostSettings& settings = inputs.settings;
+  const netlist::Netlist& design = inputs.design.netlist;
+  const placement::CostSettings& settings = inputs.design.settings;
   const kernels::Backend backend = inputs.backend;
 
   const auto start = std::chrono::steady_clock::now();

@@ -3,8 +3,9 @@
 #include <ostream>
 
 #include "command_registry.h"
+#include "macroplace/base/atomic_file.h"
+#include "macroplace/base/numbers.h"
 #include "macroplace/cli/commands.h"
-#include "macroplace/netlist/numbers.h"
 
 namespace macroplace::cli {
 
@@ -18,7 +19,7 @@ bool numbers_of(const ParsedArguments& args, const std::string& option, std::siz
   if (!args.has(option)) return true;
   const auto& values = args.values(option);
   for (std::size_t i = 0; i < count; ++i) {
-    if (!netlist::parse_number(values[i], &out[i])) {
+    if (!parse_number(values[i], &out[i])) {
       err << "macroplace: " << option << " expects numbers, got '" << values[i] << "'\n";
       return false;
     }
@@ -88,7 +89,7 @@ bool whole_number_option(const char* command, const ParsedArguments& args, const
                          std::int64_t low, std::int64_t* out, std::ostream& err) {
   if (!args.has(name)) return true;
   double value = 0;
-  if (!netlist::parse_number(*args.value(name), &value) || value != std::floor(value) ||
+  if (!parse_number(*args.value(name), &value) || value != std::floor(value) ||
       value < static_cast<double>(low) || value > 1e15) {
     err << "macroplace " << command << ": " << name << " expects a whole number >= " << low
         << ", got '" << *args.value(name) << "'\n";
@@ -119,20 +120,64 @@ bool cost_backend_of(const ParsedArguments& args, kernels::Backend* backend, std
 
 bool load_cost_inputs(const std::string& command, const ParsedArguments& args, CostInputs* inputs,
                       int* exit_status, std::ostream& err) {
-  const auto plc = args.value("--plc");
-  if (!load_design(args.positionals()[0], plc, &inputs->design, &inputs->placement, err)) {
+  placement::DesignSource source;
+  source.netlist = args.positionals()[0];
+  source.plc = args.value("--plc").value_or("");
+  // `cost` evaluates as Circuit Training's evaluator does; placing chooses canvas and grid.
+  source.circuit_training_defaults = command == "cost";
+  if (const Status status = placement::load_design(source, &inputs->design); !status.ok()) {
+    err << "macroplace: " << status.to_string() << "\n";
     *exit_status = kExitFailure;
     return false;
   }
-  inputs->settings =
-      placement::settings_for(inputs->design, plc ? &inputs->placement.settings : nullptr);
   *exit_status = kExitUsage;
-  if (!apply_cost_overrides(args, &inputs->settings, err)) return false;
-  if (const netlist::Status status = inputs->settings.validate(); !status.ok()) {
+  if (!apply_cost_overrides(args, &inputs->design.settings, err)) return false;
+  if (const Status status = inputs->design.settings.validate(); !status.ok()) {
     err << "macroplace " << command << ": " << status.message() << "\n";
     return false;
   }
   return cost_backend_of(args, &inputs->backend, err);
+}
+
+bool check_outputs(const std::string& command, const std::vector<std::string>& paths,
+                   std::ostream& err) {
+  for (const std::string& path : paths) {
+    if (const Status status = AtomicFile::check_output(path); !status.ok()) {
+      err << "macroplace " << command << ": " << status.to_string() << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<OptionSpec> with_placer_options(std::vector<OptionSpec> options) {
+  for (const placement::PlacerOption& option : placement::PlacerRegistry::global().options()) {
+    options.push_back({option.name, option.argument, option.help, option.argument.empty() ? 0 : 1});
+  }
+  return options;
+}
+
+placement::PlacerParameters placer_parameters(const ParsedArguments& args) {
+  placement::PlacerParameters parameters;
+  for (const placement::PlacerOption& option : placement::PlacerRegistry::global().options()) {
+    if (args.has(option.name)) parameters[option.name] = args.value(option.name).value_or("");
+  }
+  return parameters;
+}
+
+bool method_with_argument(const std::string& command, const std::string& text,
+                          placement::FlowOptions* flow, std::ostream& err) {
+  const std::size_t colon = text.find(':');
+  flow->method = text.substr(0, colon);
+  if (colon == std::string::npos) return true;
+  const placement::MethodInfo* method = placement::PlacerRegistry::global().method(flow->method);
+  if (method == nullptr || method->argument_option.empty()) {
+    err << "macroplace " << command << ": method '" << flow->method << "' takes no argument (got '"
+        << text << "')\n";
+    return false;
+  }
+  flow->parameters[method->argument_option] = text.substr(colon + 1);
+  return true;
 }
 
 std::vector<OptionSpec> with_cost_options(std::vector<OptionSpec> options) {

@@ -13,17 +13,17 @@
 #include <vector>
 
 #include "command_registry.h"
+#include "macroplace/base/atomic_folder.h"
+#include "macroplace/base/numbers.h"
 #include "macroplace/cli/commands.h"
 #include "macroplace/eval/evaluation.h"
 #include "macroplace/eval/report.h"
-#include "macroplace/netlist/numbers.h"
+#include "macroplace/eval/training_curve.h"
 #include "macroplace/placement/proxy_cost.h"
 
 namespace macroplace::cli {
 
 namespace {
-
-constexpr const char* kRlPrefix = "rl:";
 
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> items;
@@ -35,9 +35,9 @@ std::vector<std::string> split_list(const std::string& text) {
   return items;
 }
 
-netlist::Status write_reports(const eval::EvalReport& report, const std::string& out_dir) {
+Status write_reports(const eval::EvalReport& report, const std::string& out_dir) {
   const std::filesystem::path folder(out_dir);
-  netlist::Status status = eval::write_results_json(report, (folder / "results.json").string());
+  Status status = eval::write_results_json(report, (folder / "results.json").string());
   if (status.ok()) status = eval::write_report_markdown(report, (folder / "report.md").string());
   if (status.ok()) status = eval::write_report_html(report, (folder / "report.html").string());
   return status;
@@ -50,76 +50,73 @@ int run_eval(const ParsedArguments& args, std::ostream& out, std::ostream& err) 
     err << "macroplace eval: --designs LIST and --out DIR are required\n";
     return kExitUsage;
   }
+  // The reports and placements appear as one set, replacing an earlier run's whole.
+  AtomicFolder folder(*out_dir, {"results.json", "report.md", "report.html", "placements"});
+  if (const Status status = folder.check(); !status.ok()) {
+    err << "macroplace eval: " << status.to_string() << "\n";
+    return kExitUsage;
+  }
   eval::EvalOptions options;
   options.out_dir = *out_dir;
-  std::optional<std::string> checkpoint;  // of the rl method
+  const placement::PlacerParameters parameters = placer_parameters(args);
   if (const auto methods = args.value("--methods")) {
     options.methods.clear();
-    for (const std::string& name : split_list(*methods)) {
-      if (name == "rl" || name.rfind(kRlPrefix, 0) == 0) {
-        if (name.size() <= std::string(kRlPrefix).size()) {
-          err << "macroplace eval: the rl method needs a trained checkpoint: "
-                 "rl:RUN_DIR/checkpoint.pt\n";
-          return kExitUsage;
-        }
-        if (checkpoint) {
-          err << "macroplace eval: give rl:CHECKPOINT once\n";
-          return kExitUsage;
-        }
-        checkpoint = name.substr(std::string(kRlPrefix).size());
-        continue;
-      }
-      const auto method = eval::parse_method(name);
-      if (!method) {
-        err << "macroplace eval: unknown method '" << name
-            << "' (expected random, greedy, sa, analytical, reference, rl:CHECKPOINT)\n";
-        return kExitUsage;
-      }
-      options.methods.push_back(*method);
+    for (const std::string& text : split_list(*methods)) {
+      eval::EvalMethod method;
+      method.flow.parameters = parameters;
+      if (!method_with_argument("eval", text, &method.flow, err)) return kExitUsage;
+      method.name = method.flow.method;
+      options.methods.push_back(std::move(method));
+    }
+  } else {
+    for (eval::EvalMethod& method : options.methods) method.flow.parameters = parameters;
+  }
+  for (eval::EvalMethod& method : options.methods) {
+    method.flow.soft_macros = args.value("--soft-macros").value_or("");
+    if (args.has("--refine")) method.flow.refine = "cd";
+    if (method.flow.method == "reference") continue;
+    if (const auto provider = placement::provider(method.flow)) {
+      return hand_over("eval", *provider, err);
     }
   }
-  std::int64_t rl_samples = 16;
   if (!whole_number_option("eval", args, "--seeds", 1, &options.seeds, err) ||
       !whole_number_option("eval", args, "--max-moves", 0, &options.max_moves, err) ||
-      !whole_number_option("eval", args, "--scaling-samples", 0, &options.scaling_samples, err) ||
-      !whole_number_option("eval", args, "--rl-samples", 0, &rl_samples, err)) {
+      !whole_number_option("eval", args, "--scaling-samples", 0, &options.scaling_samples, err)) {
     return kExitUsage;
-  }
-  if (checkpoint) {
-#if MACROPLACE_HAVE_RL
-    if (rl_samples > 1000000) {
-      err << "macroplace eval: --rl-samples must be at most 1000000\n";
-      return kExitUsage;
-    }
-    options.external_methods.emplace_back();
-    if (const netlist::Status status =
-            make_rl_eval_method(*checkpoint, rl_samples, &options.external_methods.back());
-        !status.ok()) {
-      err << "macroplace eval: " << status.to_string() << "\n";
-      return kExitFailure;
-    }
-#else
-    err << "macroplace eval: the rl method needs rl/, and this build has no rl/ (LibTorch); "
-           "configure with -DMACROPLACE_RL=ON\n";
-    return kExitUsage;
-#endif
   }
   if (args.has("--time-limit") &&
-      (!netlist::parse_number(*args.value("--time-limit"), &options.time_limit_seconds) ||
+      (!parse_number(*args.value("--time-limit"), &options.time_limit_seconds) ||
        options.time_limit_seconds < 0)) {
     err << "macroplace eval: --time-limit expects a non-negative number of seconds\n";
     return kExitUsage;
   }
   if (args.has("--max-moves") && !args.has("--time-limit")) options.time_limit_seconds = 0;
-  if (const netlist::Status status = options.validate(); !status.ok()) {
+  if (const Status status = options.validate(); !status.ok()) {
     err << "macroplace eval: " << status.message() << "\n";
     return kExitUsage;
   }
-  std::vector<eval::EvalDesign> designs;
+  // A learned method's training curve: metrics.jsonl beside its policy checkpoint.
+  for (const eval::EvalMethod& method : options.methods) {
+    const auto policy = method.flow.parameters.find("--policy");
+    if (policy == method.flow.parameters.end()) continue;
+    std::filesystem::path folder = std::filesystem::path(policy->second).parent_path();
+    if (folder.empty()) folder = ".";
+    const std::filesystem::path metrics = folder / "metrics.jsonl";
+    std::error_code error;
+    if (!std::filesystem::exists(metrics, error)) continue;
+    eval::TrainingCurve curve;
+    if (const Status status = eval::read_training_curve(
+            metrics.string(), method.name + " (" + folder.string() + ")", &curve);
+        !status.ok()) {
+      err << "macroplace eval: " << status.to_string() << "\n";
+      return kExitFailure;
+    }
+    options.training.push_back(std::move(curve));
+  }
+  std::vector<placement::LoadedDesign> designs;
   for (const std::string& path : split_list(*designs_text)) {
     designs.emplace_back();
-    if (const netlist::Status status = eval::load_eval_design(path, &designs.back());
-        !status.ok()) {
+    if (const Status status = eval::load_eval_design(path, &designs.back()); !status.ok()) {
       err << "macroplace eval: " << status.to_string() << "\n";
       return kExitFailure;
     }
@@ -128,13 +125,21 @@ int run_eval(const ParsedArguments& args, std::ostream& out, std::ostream& err) 
   if (!quiet) {
     options.progress = [&out](const std::string& line) { out << line << "\n" << std::flush; };
   }
+  options.out_dir = folder.staging();
+  if (options.out_dir.empty()) {
+    err << "macroplace eval: " << folder.commit().to_string() << "\n";
+    return kExitFailure;
+  }
   eval::EvalReport report;
-  if (const netlist::Status status = eval::run_evaluation(designs, options, &report);
-      !status.ok()) {
+  if (const Status status = eval::run_evaluation(designs, options, &report); !status.ok()) {
     err << "macroplace eval: " << status.to_string() << "\n";
     return kExitFailure;
   }
-  if (const netlist::Status status = write_reports(report, *out_dir); !status.ok()) {
+  if (const Status status = write_reports(report, options.out_dir); !status.ok()) {
+    err << "macroplace eval: " << status.to_string() << "\n";
+    return kExitFailure;
+  }
+  if (const Status status = folder.commit(); !status.ok()) {
     err << "macroplace eval: " << status.to_string() << "\n";
     return kExitFailure;
   }
@@ -154,12 +159,17 @@ int run_report(const ParsedArguments& args, std::ostream& out, std::ostream& err
     err << "macroplace report: --netlist FILE and -o OUT.html are required\n";
     return kExitUsage;
   }
-  netlist::Netlist design;
-  netlist::PlacementFile placement;
-  if (!load_design(*netlist_path, plc, &design, &placement, err)) return kExitFailure;
-  placement::CostSettings settings = placement::settings_for(design, &placement.settings);
+  if (!check_outputs("report", {*output}, err)) return kExitUsage;
+  placement::LoadedDesign loaded;
+  if (const Status status = placement::load_design({*netlist_path, plc, false, true}, &loaded);
+      !status.ok()) {
+    err << "macroplace: " << status.to_string() << "\n";
+    return kExitFailure;
+  }
+  const netlist::Netlist& design = loaded.netlist;
+  placement::CostSettings& settings = loaded.settings;
   if (!apply_cost_overrides(args, &settings, err)) return kExitUsage;
-  if (const netlist::Status status = settings.validate(); !status.ok()) {
+  if (const Status status = settings.validate(); !status.ok()) {
     err << "macroplace report: " << status.message() << "\n";
     return kExitUsage;
   }
@@ -170,7 +180,7 @@ int run_report(const ParsedArguments& args, std::ostream& out, std::ostream& err
   report.seeds = 1;
   report.runs.push_back(eval::record_of(cost, name, "placement", 0));
   report.pictures.push_back(eval::picture_of(cost, name, "placement", 0));
-  if (const netlist::Status status = eval::write_report_html(report, *output); !status.ok()) {
+  if (const Status status = eval::write_report_html(report, *output); !status.ok()) {
     err << "macroplace report: " << status.to_string() << "\n";
     return kExitFailure;
   }
@@ -190,29 +200,33 @@ const Command& eval_command() {
   static const Command kCommand{
       {"eval",
        "macroplace eval --designs LIST --out DIR [--methods LIST] [--seeds K] [--time-limit S]\n"
-       "                [--rl-samples K] [--scaling-samples N]",
+       "                [--scaling-samples N] [placer options]",
        "Compare placers: every method on every design and seed with the same budget; writes\n"
        "DIR/results.json, DIR/report.md, DIR/report.html (self-contained, with pictures) and\n"
        "every placement under DIR/placements. An initial.plc beside a netlist gives its canvas\n"
-       "and grid; legalized.plc (else initial.plc) beside it is the 'reference' method.\n"
-       "rl:CKPT (builds with rl/) places with a policy trained by `macroplace train`: per seed\n"
-       "the best of its greedy and --rl-samples sampled episodes, then coordinate descent and\n"
-       "the analytical soft-macro placer; its best-of-k curve comes from --scaling-samples\n"
-       "sampled episodes, and the report shows the training curve of CKPT's folder\n"
-       "(metrics.jsonl) when there is one.",
+       "and grid; legalized.plc (else initial.plc) beside it is the 'reference' method. Each\n"
+       "method runs the recipe `macroplace place --method` runs, with the same options. Best-of-k\n"
+       "curves come from --scaling-samples random placements and from the samples of methods\n"
+       "that can draw them (a policy's episodes); a policy's training curve (metrics.jsonl\n"
+       "beside its checkpoint) is shown when there is one.\n\n" +
+           placement::PlacerRegistry::global().help() +
+           "  reference     the placement beside the design (legalized.plc), evaluated as it is\n",
        {},
-       {{"--designs", "LIST", "comma-separated netlist paths (any supported format)", 1},
-        {"--out", "DIR", "output folder (created)", 1},
-        {"--methods", "LIST",
-         "random,greedy,sa,analytical,reference (default: all); rl:CKPT (needs rl/)", 1},
-        {"--seeds", "K", "seeds per method (default 3)", 1},
-        {"--time-limit", "S", "annealing budget per run in seconds (default 60)", 1},
-        {"--max-moves", "N", "annealing moves per chain instead of a time budget", 1},
-        {"--scaling-samples", "N",
-         "random placements (and rl sampled episodes) for the best-of-k curves (default 32)", 1},
-        {"--rl-samples", "K", "rl: sampled episodes per run besides the greedy one (default 16)",
-         1},
-        {"--quiet", "", "print nothing but errors", 0}}},
+       with_placer_options(
+           {{"--designs", "LIST", "comma-separated netlist paths (any supported format)", 1},
+            {"--out", "DIR", "output folder (created)", 1},
+            {"--methods", "LIST",
+             "comma-separated methods (default random,greedy,sa,analytical,reference); NAME:ARG "
+             "gives a method its argument (rl:CKPT)",
+             1},
+            {"--soft-macros", "NAME", "soft-macro placer instead of each method's", 1},
+            {"--refine", "", "finish every method with coordinate descent", 0},
+            {"--seeds", "K", "seeds per method (default 3)", 1},
+            {"--time-limit", "S", "time budget per run in seconds (default 60)", 1},
+            {"--max-moves", "N", "annealing moves per chain instead of a time budget", 1},
+            {"--scaling-samples", "N",
+             "samples for the best-of-k curves (random, and methods that sample; default 32)", 1},
+            {"--quiet", "", "print nothing but errors", 0}})},
       run_eval};
   return kCommand;
 }

@@ -3,7 +3,7 @@
 #include <ostream>
 
 #include "command_registry.h"
-#include "json_writer.h"
+#include "macroplace/base/json_writer.h"
 #include "macroplace/cli/commands.h"
 #include "macroplace/netlist/design.h"
 

@@ -1,8 +1,7 @@
 // `macroplace train`: PPO training of Circuit Training's policy on one design, on this machine
-// (batched environments on threads, the learner in the same process), `place --method rl` and
-// the `rl:CKPT` method of `macroplace eval`. Needs LibTorch: compiled into the cli library only
-// when rl/ is built.
-#include <unistd.h>
+// (batched environments on threads, the learner in the same process). Needs LibTorch: compiled
+// into macroplace-rl, not into the cli library.
+#include "train_command.h"
 
 #include <atomic>
 #include <cmath>
@@ -15,12 +14,9 @@
 #include <utility>
 #include <vector>
 
-#include "command_registry.h"
+#include "macroplace/base/numbers.h"
+#include "macroplace/base/progress_line.h"
 #include "macroplace/cli/commands.h"
-#include "macroplace/eval/evaluation.h"
-#include "macroplace/eval/training_curve.h"
-#include "macroplace/netlist/numbers.h"
-#include "macroplace/rl/policy_placer.h"
 #include "macroplace/rl/trainer.h"
 
 namespace macroplace::cli {
@@ -31,7 +27,7 @@ namespace {
 bool apply_flag(const ParsedArguments& args, const std::string& flag, const std::string& key,
                 rl::TrainerOptions* options, std::ostream& err) {
   if (!args.has(flag)) return true;
-  if (const netlist::Status s = rl::apply_config_value(key, *args.value(flag), options); !s.ok()) {
+  if (const Status s = rl::apply_config_value(key, *args.value(flag), options); !s.ok()) {
     err << "macroplace train: " << flag << ": " << s.message() << "\n";
     return false;
   }
@@ -51,7 +47,7 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
   options.resume = args.has("--resume");
   options.initial_checkpoint = args.value("--init").value_or("");
   if (const auto config = args.value("--config")) {
-    if (const netlist::Status s = rl::apply_config_file(*config, &options); !s.ok()) {
+    if (const Status s = rl::apply_config_file(*config, &options); !s.ok()) {
       err << "macroplace train: " << s.to_string() << "\n";
       return kExitUsage;
     }
@@ -68,14 +64,13 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     return kExitUsage;
   }
   if (args.has("--spatial-features")) options.policy.spatial_features = true;
-  if (const netlist::Status s = options.validate(); !s.ok()) {
+  if (const Status s = options.validate(); !s.ok()) {
     err << "macroplace train: " << s.message() << "\n";
     return kExitUsage;
   }
   const bool quiet = args.has("--quiet");
-  const bool terminal = !quiet && isatty(STDERR_FILENO) != 0;
   std::unique_ptr<rl::Trainer> trainer;
-  if (const netlist::Status s = rl::Trainer::create(options, &trainer); !s.ok()) {
+  if (const Status s = rl::Trainer::create(options, &trainer); !s.ok()) {
     err << "macroplace train: " << s.to_string() << "\n";
     return kExitFailure;
   }
@@ -85,21 +80,21 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
         << " episodes per iteration, from iteration " << trainer->iteration() << "\n";
     out.flush();
   }
-  const netlist::Status status = rl::train(*trainer, [&](const rl::IterationMetrics& m) {
-    if (!terminal) return;
-    std::fprintf(stderr,
-                 "\r[iteration %5d/%d] best proxy %.6f  greedy %.6f  mean %.6f  entropy %.3f  "
-                 "%.2f episodes/s  %.0f steps/s   ",
-                 m.iteration, options.iterations, m.best_proxy, m.greedy_proxy, m.proxy_mean,
-                 m.entropy, m.episodes_per_second, m.env_steps_per_second);
-    std::fflush(stderr);
+  ProgressLine line(!quiet);
+  const Status status = rl::train(*trainer, [&](const rl::IterationMetrics& m) {
+    char text[256];
+    std::snprintf(text, sizeof text,
+                  "[iteration %5d/%d] best proxy %.6f  greedy %.6f  mean %.6f  entropy %.3f  "
+                  "%.2f episodes/s  %.0f steps/s",
+                  m.iteration, options.iterations, m.best_proxy, m.greedy_proxy, m.proxy_mean,
+                  m.entropy, m.episodes_per_second, m.env_steps_per_second);
+    line.update(text, true);
   });
+  line.finish();
   if (!status.ok()) {
-    if (terminal) std::fprintf(stderr, "\n");
     err << "macroplace train: " << status.to_string() << "\n";
     return kExitFailure;
   }
-  if (terminal) std::fprintf(stderr, "\n");
   if (!quiet) {
     out << "done: " << trainer->iteration() << " iterations, best proxy " << trainer->best_proxy()
         << "\nwrote " << options.run_dir << "/{metrics.jsonl,checkpoint.pt,best.plc,best.json}\n";
@@ -109,144 +104,6 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
 }
 
 }  // namespace
-
-// `macroplace place NETLIST --method rl --policy CKPT [--samples K] [--seed N] -o OUT.plc`:
-// the trained policy's greedy episode (or the best of it and K sampled ones), then coordinate
-// descent, then the analytical soft-macro placer (`--soft-macros fd` keeps the force-directed
-// soft macros); called by the place command when rl/ is built.
-int run_place_with_policy(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
-  const auto output = args.value("-o");
-  if (!output) {
-    err << "macroplace place: -o OUT.plc is required\n";
-    return kExitUsage;
-  }
-  rl::PolicyPlacerOptions options;
-  options.checkpoint = args.value("--policy").value_or("");
-  double value = 0;
-  if (args.has("--samples")) {
-    if (!netlist::parse_number(*args.value("--samples"), &value) || value < 0 ||
-        value != std::floor(value) || value > 1e6) {
-      err << "macroplace place: --samples expects a whole number >= 0\n";
-      return kExitUsage;
-    }
-    options.samples = static_cast<std::int32_t>(value);
-  }
-  if (args.has("--seed")) {
-    if (!netlist::parse_number(*args.value("--seed"), &value) || value < 0 ||
-        value != std::floor(value) || value > 9e15) {
-      err << "macroplace place: --seed expects a whole number >= 0\n";
-      return kExitUsage;
-    }
-    options.seed = static_cast<std::uint64_t>(value);
-  }
-  if (args.has("--finetune-minutes")) {
-    if (!netlist::parse_number(*args.value("--finetune-minutes"), &value) || !(value >= 0) ||
-        value > 1e6) {
-      err << "macroplace place: --finetune-minutes expects a number of minutes >= 0\n";
-      return kExitUsage;
-    }
-    options.finetune_minutes = value;
-  }
-  options.analytical_soft_macros = args.value("--soft-macros").value_or("analytical") != "fd";
-  if (const netlist::Status s = options.validate(); !s.ok()) {
-    err << "macroplace " << s.message() << "\n";
-    return kExitUsage;
-  }
-  rl::PolicyPlacerResult result;
-  if (const netlist::Status s = rl::place_with_policy(
-          args.positionals()[0], args.value("--plc").value_or(""), *output, options, &result);
-      !s.ok()) {
-    err << "macroplace place: " << s.to_string() << "\n";
-    return kExitFailure;
-  }
-  if (!args.has("--quiet")) {
-    const std::string finetuned =
-        result.finetune_iterations > 0
-            ? "fine-tuned " + std::to_string(result.finetune_iterations) + " iterations; "
-            : "";
-    char line[384];
-    std::snprintf(line, sizeof line,
-                  "%spolicy (%s of %d episodes, %d infeasible): proxy %.6f\n"
-                  "after coordinate descent%s: proxy %.6f  (wirelength %.6f, density %.6f, "
-                  "congestion %.6f)\n",
-                  finetuned.c_str(), result.greedy_was_best ? "greedy best" : "best sample",
-                  result.episodes, result.infeasible_episodes, result.policy_costs.proxy,
-                  result.analytical_soft_macros_kept ? " and analytical soft macros" : "",
-                  result.final_costs.proxy, result.final_costs.wirelength_cost,
-                  result.final_costs.density_cost, result.final_costs.congestion_cost);
-    out << line << "legality: " << (result.legal ? "legal" : "NOT legal") << ", " << result.seconds
-        << " s\nwrote " << *output << "\n";
-  }
-  return result.legal ? kExitSuccess : kExitFailure;
-}
-
-// The `rl:CKPT` method of `macroplace eval` (declared in command_registry.h): each run is the
-// policy's best of the greedy and `samples` sampled episodes, refined by coordinate descent and
-// finished by the analytical soft-macro placer (as the baselines are); the best-of-k curve comes
-// from sampled episodes without refinement; the training curve from the checkpoint folder's
-// metrics.jsonl when there is one.
-netlist::Status make_rl_eval_method(const std::string& checkpoint, std::int64_t samples,
-                                    eval::ExternalMethod* method) {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  if (!fs::is_regular_file(checkpoint, error)) {
-    return netlist::Status::error("cannot read checkpoint '" + checkpoint + "'");
-  }
-  if (samples < 0 || samples > 1000000) {
-    return netlist::Status::error("--rl-samples must be between 0 and 1000000");
-  }
-  method->name = "rl";
-  method->place = [checkpoint, samples](const eval::EvalDesign& design, std::uint64_t seed,
-                                        const std::string& output_plc, double* seconds) {
-    rl::PolicyPlacerOptions options;
-    options.checkpoint = checkpoint;
-    options.samples = static_cast<std::int32_t>(samples);
-    options.seed = seed;
-    options.refine = true;
-    rl::PolicyPlacerResult result;
-    netlist::Status status =
-        rl::place_with_policy(design.path, design.settings_plc, output_plc, options, &result);
-    *seconds = result.seconds;
-    return status;
-  };
-  method->sample = [checkpoint](const eval::EvalDesign& design, std::int64_t count,
-                                std::vector<double>* proxies) {
-    if (count > 1000000) return netlist::Status::error("too many rl samples");
-    // The placement itself is not wanted: a private temporary file, removed afterwards.
-    static std::atomic<int> serial{0};
-    std::error_code io_error;
-    const fs::path temporary_folder = fs::temp_directory_path(io_error);
-    if (io_error) return netlist::Status::error("no temporary folder: " + io_error.message());
-    const fs::path temporary =
-        temporary_folder / ("macroplace-eval-rl-" + std::to_string(getpid()) + "-" +
-                            std::to_string(serial++) + ".plc");
-    rl::PolicyPlacerOptions options;
-    options.checkpoint = checkpoint;
-    options.samples = static_cast<std::int32_t>(count);
-    options.seed = 1000000;  // apart from the table's seeds, as the random baseline's samples
-    options.refine = false;
-    options.analytical_soft_macros = false;  // the policy's own samples
-    rl::PolicyPlacerResult result;
-    netlist::Status status = rl::place_with_policy(design.path, design.settings_plc,
-                                                   temporary.string(), options, &result);
-    fs::remove(temporary, io_error);  // best effort
-    if (status.ok()) *proxies = std::move(result.sample_proxies);
-    return status;
-  };
-  fs::path folder = fs::path(checkpoint).parent_path();
-  if (folder.empty()) folder = ".";
-  const fs::path metrics = folder / "metrics.jsonl";
-  if (fs::exists(metrics, error)) {
-    eval::TrainingCurve curve;
-    if (netlist::Status s =
-            eval::read_training_curve(metrics.string(), "rl (" + folder.string() + ")", &curve);
-        !s.ok()) {
-      return s;
-    }
-    method->training = std::move(curve);
-  }
-  return {};
-}
 
 const Command& train_command() {
   static const Command kCommand{

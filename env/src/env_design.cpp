@@ -7,6 +7,7 @@
 #include "macroplace/env/placement_env.h"
 #include "macroplace/netlist/design.h"
 #include "macroplace/netlist/plc.h"
+#include "macroplace/placement/design_loader.h"
 
 namespace macroplace::env {
 
@@ -209,18 +210,13 @@ Status make_env_design(const std::shared_ptr<const netlist::Netlist>& netlist,
 
 Status load_env_design(const std::string& netlist_path, const std::string& plc_path,
                        const EnvOptions& options, std::shared_ptr<const EnvDesign>* out) {
-  auto netlist = std::make_shared<netlist::Netlist>();
-  if (Status status = netlist::read_design(netlist_path, netlist.get()); !status.ok()) {
+  placement::LoadedDesign loaded;
+  if (Status status = placement::load_design({netlist_path, plc_path, false}, &loaded);
+      !status.ok()) {
     return status;
   }
-  netlist::PlacementFile plc;
-  if (!plc_path.empty()) {
-    if (Status status = netlist::read_plc(plc_path, &plc); !status.ok()) return status;
-    if (Status status = netlist::apply_placement(plc, netlist.get()); !status.ok()) return status;
-  }
-  const placement::CostSettings settings =
-      placement::settings_for(*netlist, plc_path.empty() ? nullptr : &plc.settings);
-  return make_env_design(std::move(netlist), settings, options, out);
+  auto netlist = std::make_shared<netlist::Netlist>(std::move(loaded.netlist));
+  return make_env_design(std::move(netlist), loaded.settings, options, out);
 }
 
 }  // namespace macroplace::env

@@ -13,8 +13,6 @@
 #include <utility>
 
 #include "macroplace/eval/scaling.h"
-#include "macroplace/netlist/design.h"
-#include "macroplace/placement/grid_selection.h"
 #include "macroplace/placement/legality.h"
 #include "macroplace/placement/placement_file.h"
 #include "macroplace/placement/proxy_cost.h"
@@ -27,23 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 using netlist::NodeId;
 using netlist::NodeKind;
-using netlist::Status;
-
-std::string design_name(const fs::path& path) {
-  std::string stem = path.filename().string();
-  for (const char* suffix : {".gz", ".pb.txt", ".aux", ".plc"}) {
-    const std::string s(suffix);
-    if (stem.size() > s.size() && stem.compare(stem.size() - s.size(), s.size(), s) == 0) {
-      stem.resize(stem.size() - s.size());
-    }
-  }
-  // CT designs are `<design>/netlist.pb.txt[.gz]`: the folder names the design.
-  if (stem == "netlist" && path.has_parent_path()) {
-    std::string folder = path.parent_path().filename().string();
-    if (!folder.empty()) return folder;
-  }
-  return stem;
-}
 
 RunCosts costs_of(const placement::ProxyCost& cost) {
   const placement::CostBreakdown c = cost.costs();
@@ -126,11 +107,12 @@ std::string today() {
 }
 
 // The status with "design, method: " before its message; its file:line:column kept.
-Status prefixed(const Status& status, const EvalDesign& design, const std::string& method) {
+Status prefixed(const Status& status, const placement::LoadedDesign& design,
+                const std::string& method) {
   return Status::error_at(status.where(), design.name + ", " + method + ": " + status.message());
 }
 
-std::string placement_file_of(const EvalDesign& design, const std::string& method,
+std::string placement_file_of(const placement::LoadedDesign& design, const std::string& method,
                               std::int64_t seed) {
   return "placements/" + design.name + "-" + method + "-s" + std::to_string(seed) + ".plc";
 }
@@ -146,9 +128,10 @@ Status apply_plc_file(const std::string& path, netlist::Netlist* netlist) {
 // around the method's macros (`place_cells`; otherwise the placement's own HPWL), then the
 // record, the written placement (that final placement), the best picture so far and the
 // progress line.
-Status finish_run(const EvalDesign& design, const EvalOptions& options, const std::string& name,
-                  std::int64_t seed, bool place_cells, double seconds, placement::ProxyCost* cost,
-                  std::unique_ptr<PlacementPicture>* best_picture, EvalReport* report) {
+Status finish_run(const placement::LoadedDesign& design, const EvalOptions& options,
+                  const std::string& name, std::int64_t seed, bool place_cells, double seconds,
+                  placement::ProxyCost* cost, std::unique_ptr<PlacementPicture>* best_picture,
+                  EvalReport* report) {
   std::optional<double> full_hpwl;
   if (design.netlist.counts().std_cells > 0) {
     if (place_cells) {
@@ -191,75 +174,49 @@ Status finish_run(const EvalDesign& design, const EvalOptions& options, const st
 
 }  // namespace
 
+EvalMethod eval_method(const std::string& name) {
+  EvalMethod method;
+  method.name = name;
+  method.flow.method = name;
+  return method;
+}
+
 Status EvalOptions::validate() const {
-  if (methods.empty() && external_methods.empty()) return Status::error("no methods to evaluate");
-  for (std::size_t i = 0; i < external_methods.size(); ++i) {
-    const ExternalMethod& external = external_methods[i];
-    if (external.name.empty() || !external.place) {
-      return Status::error("an external method needs a name and a place() callback");
-    }
+  if (methods.empty()) return Status::error("no methods to evaluate");
+  for (std::size_t i = 0; i < methods.size(); ++i) {
+    const EvalMethod& method = methods[i];
     const bool duplicate =
-        parse_method(external.name).has_value() ||
-        std::any_of(
-            external_methods.begin(), external_methods.begin() + static_cast<std::ptrdiff_t>(i),
-            [&external](const ExternalMethod& other) { return other.name == external.name; });
-    if (duplicate) {
-      return Status::error("method name '" + external.name + "' is taken by another method");
+        std::any_of(methods.begin(), methods.begin() + static_cast<std::ptrdiff_t>(i),
+                    [&method](const EvalMethod& other) { return other.name == method.name; });
+    if (duplicate) return Status::error("method '" + method.name + "' is listed twice");
+    if (method.name.empty() || method.name.find_first_of("/\\ :") != std::string::npos) {
+      return Status::error("method name '" + method.name + "' cannot be part of a file name");
     }
-    if (external.name.find_first_of("/\\ ") != std::string::npos) {
-      return Status::error("method name '" + external.name + "' cannot be part of a file name");
-    }
+    if (method.flow.method == "reference") continue;
+    placement::PreparedFlow flow;
+    if (Status status = placement::prepare_flow(method.flow, &flow); !status.ok()) return status;
   }
   if (seeds < 1) return Status::error("seeds must be at least 1");
   if (scaling_samples < 0) return Status::error("scaling samples must be non-negative");
   if (out_dir.empty()) return Status::error("an output folder is required");
-  BaselineOptions baseline;
-  baseline.time_limit_seconds = time_limit_seconds;
-  baseline.max_moves = max_moves;
-  return baseline.validate();
+  placement::PlacerBudget budget;
+  budget.time_limit_seconds = time_limit_seconds;
+  budget.max_moves = max_moves;
+  if (Status status = budget.validate(); !status.ok()) return status;
+  if (time_limit_seconds == 0 && max_moves == 0) {
+    return Status::error("the methods need a time limit or a move budget");
+  }
+  return {};
 }
 
-Status load_eval_design(const std::string& path, EvalDesign* design) {
-  design->path = path;
-  design->name = design_name(fs::path(path));
-  if (Status status = netlist::read_design(path, &design->netlist); !status.ok()) return status;
-  const fs::path folder = fs::path(path).parent_path();
-  const fs::path initial = folder / "initial.plc";
-  std::error_code error;
-  if (fs::exists(initial, error)) {
-    netlist::PlacementFile plc;
-    Status status = netlist::read_plc(initial.string(), &plc);
-    if (status.ok()) status = netlist::apply_placement(plc, &design->netlist);
-    if (!status.ok()) return status;
-    design->header = plc.settings;
-    design->settings_plc = initial.string();
-  } else {
-    // No placement header: the netlist's canvas (CT `FP bbox`, Bookshelf rows), else Circuit
-    // Training's default square, and a grid chosen by grid-size selection.
-    const placement::CostSettings defaults = placement::settings_for(design->netlist, nullptr);
-    double width = defaults.canvas_width, height = defaults.canvas_height;
-    if (design->netlist.canvas) {
-      width = design->netlist.canvas->x1;
-      height = design->netlist.canvas->y1;
-    }
-    design->header.width = width;
-    design->header.height = height;
-    const placement::GridChoice grid = placement::select_grid(design->netlist, width, height);
-    design->header.columns = grid.found ? grid.cols : defaults.columns;
-    design->header.rows = grid.found ? grid.rows : defaults.rows;
-  }
-  design->settings = placement::settings_for(design->netlist, &design->header);
-  design->settings.weights = placement::CostWeights::published();
-  for (const char* name : {"legalized.plc", "initial.plc"}) {
-    if (fs::exists(folder / name, error)) {
-      design->reference_plc = (folder / name).string();
-      break;
-    }
-  }
-  return design->settings.validate();
+Status load_eval_design(const std::string& path, placement::LoadedDesign* design) {
+  placement::DesignSource source;
+  source.netlist = path;
+  source.plc_beside = true;
+  return placement::load_design(source, design);
 }
 
-Status run_evaluation(std::vector<EvalDesign>& designs, const EvalOptions& options,
+Status run_evaluation(std::vector<placement::LoadedDesign>& designs, const EvalOptions& options,
                       EvalReport* report) {
   if (Status status = options.validate(); !status.ok()) return status;
   std::error_code error;
@@ -270,98 +227,78 @@ Status run_evaluation(std::vector<EvalDesign>& designs, const EvalOptions& optio
   report->created = today();
   report->time_limit_s = options.time_limit_seconds;
   report->seeds = options.seeds;
-  for (const ExternalMethod& external : options.external_methods) {
-    if (external.training) report->training.push_back(*external.training);
-  }
+  report->training = options.training;
   const std::vector<PublishedResult> published = published_results();
-  for (EvalDesign& design : designs) {
+  for (placement::LoadedDesign& design : designs) {
     for (const PublishedResult& result : published) {
       if (result.design == design.name) report->published.push_back(result);
     }
-    for (const Method method : options.methods) {
-      if (method == Method::kReference && design.reference_plc.empty()) continue;
-      const std::string name(method_name(method));
-      const std::int64_t seeds = method == Method::kReference ? 1 : options.seeds;
+    for (const EvalMethod& method : options.methods) {
+      const bool reference = method.flow.method == "reference";
+      if (reference && design.reference_plc.empty()) continue;
+      placement::PreparedFlow flow;
+      if (!reference) {
+        placement::FlowOptions flow_options = method.flow;
+        flow_options.budget.time_limit_seconds = options.time_limit_seconds;
+        flow_options.budget.max_moves = options.max_moves;
+        if (options.max_moves > 0) flow_options.budget.time_limit_seconds = 0;
+        if (Status status = placement::prepare_flow(flow_options, &flow); !status.ok()) {
+          return prefixed(status, design, method.name);
+        }
+      }
+      const std::int64_t seeds = reference ? 1 : options.seeds;
       std::unique_ptr<PlacementPicture> best_picture;
       for (std::int64_t s = 1; s <= seeds; ++s) {
         netlist::Netlist start = design.netlist;
-        if (method == Method::kReference) {
+        double seconds = 0;
+        std::unique_ptr<placement::ProxyCost> cost;
+        if (reference) {
           if (Status status = apply_plc_file(design.reference_plc, &start); !status.ok()) {
             return status;
           }
+          cost = std::make_unique<placement::ProxyCost>(start, design.settings);
+        } else {
+          cost = std::make_unique<placement::ProxyCost>(start, design.settings);
+          const placement::FlowResult result = flow.run(cost.get(), static_cast<std::uint64_t>(s));
+          if (!result.status.ok()) return prefixed(result.status, design, method.name);
+          seconds = result.seconds;
         }
-        placement::ProxyCost cost(start, design.settings);
-        BaselineOptions baseline;
-        baseline.seed = static_cast<std::uint64_t>(s);
-        baseline.time_limit_seconds = options.time_limit_seconds;
-        baseline.max_moves = options.max_moves;
-        const BaselineRun run = run_baseline(method, &cost, baseline);
-        if (!run.status.ok()) {
-          return Status::error(design.name + ", " + name + ": " + run.status.message());
-        }
-        if (Status status = finish_run(design, options, name, s, method != Method::kReference,
-                                       run.seconds, &cost, &best_picture, report);
+        if (Status status = finish_run(design, options, method.name, s, !reference, seconds,
+                                       cost.get(), &best_picture, report);
             !status.ok()) {
           return status;
         }
       }
       if (best_picture) report->pictures.push_back(std::move(*best_picture));
     }
-    // External methods: the callback writes the run's file, which is then read back and
-    // finished like a built-in method's placement (and rewritten by finish_run).
-    for (const ExternalMethod& external : options.external_methods) {
-      std::unique_ptr<PlacementPicture> best_picture;
-      for (std::int64_t s = 1; s <= options.seeds; ++s) {
-        const std::string file =
-            (fs::path(options.out_dir) / placement_file_of(design, external.name, s)).string();
-        double seconds = 0;
-        Status status = external.place(design, static_cast<std::uint64_t>(s), file, &seconds);
-        netlist::Netlist placed = design.netlist;
-        if (status.ok()) status = apply_plc_file(file, &placed);
-        if (!status.ok()) {
-          return prefixed(status, design, external.name);
-        }
-        placement::ProxyCost cost(placed, design.settings);
-        if (status = finish_run(design, options, external.name, s, true, seconds, &cost,
-                                &best_picture, report);
-            !status.ok()) {
-          return status;
-        }
-      }
-      if (best_picture) report->pictures.push_back(std::move(*best_picture));
-    }
-    // Best-of-k of the randomised baseline: independent random placements, seeds apart from
-    // the table's.
+    // Best-of-k curves: the randomised baseline (whole method per sample), and every method
+    // with a sampler of its own (a policy's episodes; failed samples are left out).
     if (options.scaling_samples > 0) {
-      std::vector<double> samples;
-      samples.reserve(static_cast<std::size_t>(options.scaling_samples));
-      for (std::int64_t i = 0; i < options.scaling_samples; ++i) {
-        placement::ProxyCost cost(design.netlist, design.settings);
-        BaselineOptions baseline;
-        baseline.seed = 1000000 + static_cast<std::uint64_t>(i);
-        const BaselineRun run = run_baseline(Method::kRandom, &cost, baseline);
-        if (!run.status.ok()) return run.status;
-        samples.push_back(run.costs.proxy);
+      std::vector<EvalMethod> sampled = {eval_method("random")};
+      for (const EvalMethod& method : options.methods) {
+        if (method.flow.method == "reference" || method.name == "random") continue;
+        placement::PreparedFlow flow;
+        if (placement::prepare_flow(method.flow, &flow).ok() && flow.has_own_sampler()) {
+          sampled.push_back(method);
+        }
       }
-      report->scaling.push_back(
-          scaling_curve(design.name, "random", samples, options.scaling_samples));
-      if (options.progress) {
-        options.progress(design.name + ": best-of-k curve from " +
-                         std::to_string(options.scaling_samples) + " random placements");
-      }
-      // And of each external method that can sample (failed samples are left out).
-      for (const ExternalMethod& external : options.external_methods) {
-        if (!external.sample) continue;
+      for (const EvalMethod& method : sampled) {
+        placement::PreparedFlow flow;
+        placement::FlowOptions flow_options = method.flow;
+        flow_options.budget.time_limit_seconds = options.time_limit_seconds;
+        if (Status status = placement::prepare_flow(flow_options, &flow); !status.ok()) {
+          return prefixed(status, design, method.name);
+        }
+        placement::ProxyCost start(design.netlist, design.settings);
         std::vector<double> proxies;
-        if (Status status = external.sample(design, options.scaling_samples, &proxies);
-            !status.ok()) {
-          return prefixed(status, design, external.name);
+        if (Status status = flow.sample(start, options.scaling_samples, &proxies); !status.ok()) {
+          return prefixed(status, design, method.name);
         }
         ScalingCurve curve =
-            scaling_curve(design.name, external.name, proxies, options.scaling_samples);
+            scaling_curve(design.name, method.name, proxies, options.scaling_samples);
         if (options.progress) {
           options.progress(design.name + ": best-of-k curve from " + std::to_string(curve.samples) +
-                           " of " + std::to_string(proxies.size()) + " " + external.name +
+                           " of " + std::to_string(proxies.size()) + " " + method.name +
                            " samples");
         }
         report->scaling.push_back(std::move(curve));

@@ -3,17 +3,17 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <string_view>
 #include <utility>
 
-#include "macroplace/netlist/atomic_file.h"
+#include "macroplace/base/atomic_file.h"
+#include "macroplace/base/json_writer.h"
 #include "svg.h"
 
 namespace macroplace::eval {
-
-using netlist::Status;
 
 namespace {
 
@@ -73,78 +73,14 @@ std::size_t display_length(std::string_view text) {
 
 // ---- JSON ----------------------------------------------------------------------------------
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escape[8];
-          std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(c));
-          out += escape;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string json_number(double value) {
-  return std::isfinite(value) ? format("%.17g", value) : std::string("null");
-}
-
-// One JSON object on one line, fields in insertion order; values are raw JSON.
-class JsonObject {
- public:
-  JsonObject& add(std::string_view key, const std::string& raw_value) {
-    text_ += text_.empty() ? "{" : ", ";
-    text_ += json_string(key) + ": " + raw_value;
-    return *this;
-  }
-  JsonObject& add_string(std::string_view key, std::string_view value) {
-    return add(key, json_string(value));
-  }
-  JsonObject& add_number(std::string_view key, double value) {
-    return add(key, json_number(value));
-  }
-  JsonObject& add_integer(std::string_view key, std::int64_t value) {
-    return add(key, std::to_string(value));
-  }
-  std::string str() const { return text_.empty() ? "{}" : text_ + "}"; }
-
- private:
-  std::string text_;
-};
-
-// A JSON array of already rendered values, one per line at the given indent.
-std::string json_array_lines(const std::vector<std::string>& items, const std::string& indent) {
-  if (items.empty()) return "[]";
-  std::string out = "[\n";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    out += indent + "  " + items[i] + (i + 1 < items.size() ? ",\n" : "\n");
-  }
-  return out + indent + "]";
-}
-
-template <typename T, typename Render>
-std::string json_inline_array(const std::vector<T>& values, Render render) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) out += (i > 0 ? ", " : "") + render(values[i]);
-  return out + "]";
-}
-
-std::string json_mean_std(const MeanStd& value) {
-  return JsonObject()
-      .add_number("mean", value.count > 0 ? value.mean : std::nan(""))
-      .add_number("std", value.count > 1 ? value.std : std::nan(""))
-      .add_integer("count", value.count)
-      .str();
+// {"mean": ..., "std": ..., "count": ...}: null where there are too few values.
+void write_mean_std(JsonWriter* json, std::string_view key, const MeanStd& value) {
+  const double none = std::nan("");
+  json->key(key).begin_object();
+  json->key("mean").value(value.count > 0 ? value.mean : none);
+  json->key("std").value(value.count > 1 ? value.std : none);
+  json->key("count").value(value.count);
+  json->end_object();
 }
 
 // ---- Tables --------------------------------------------------------------------------------
@@ -473,7 +409,7 @@ std::string metadata_line(const EvalReport& report) {
 }
 
 Status write_text(const std::string& path, const std::string& text) {
-  netlist::AtomicFile file(path);
+  AtomicFile file(path);
   file.write(text);
   return file.commit();
 }
@@ -611,124 +547,135 @@ std::vector<MethodRanking> rank_methods(const std::vector<MethodSummary>& summar
 // ---- Documents -----------------------------------------------------------------------------
 
 std::string results_json(const EvalReport& report) {
-  std::vector<std::string> runs;
-  runs.reserve(report.runs.size());
+  using Layout = JsonWriter::Layout;
+  JsonWriter json(JsonWriter::Spacing::kSpaced);
+  json.begin_object(Layout::kOnePerLine);
+  json.key("format").value("macroplace.eval.results");
+  json.key("version").value(1);
+  json.key("title").value(report.title);
+  json.key("created").value(report.created);
+  json.key("time_limit_s").value(report.time_limit_s);
+  json.key("seeds").value(report.seeds);
+
+  // Arrays of one object per line: one run, summary, curve, ... per line.
+  json.key("runs").begin_array(Layout::kOnePerLine);
   for (const RunRecord& run : report.runs) {
-    const std::string costs = JsonObject()
-                                  .add_number("proxy", run.costs.proxy)
-                                  .add_number("proxy_ct", run.costs.proxy_ct)
-                                  .add_number("wirelength", run.costs.wirelength)
-                                  .add_number("wirelength_cost", run.costs.wirelength_cost)
-                                  .add_number("density_cost", run.costs.density_cost)
-                                  .add_number("congestion_cost", run.costs.congestion_cost)
-                                  .str();
-    runs.push_back(JsonObject()
-                       .add_string("design", run.design)
-                       .add_string("method", run.method)
-                       .add("seed", std::to_string(run.seed))
-                       .add("costs", costs)
-                       .add_integer("overlapping_macro_pairs", run.overlapping_macro_pairs)
-                       .add("legal", run.legal ? "true" : "false")
-                       .add_number("runtime_s", run.runtime_s)
-                       .add("full_hpwl", run.full_hpwl ? json_number(*run.full_hpwl) : "null")
-                       .add_string("placement_file", run.placement_file)
-                       .str());
+    json.begin_object();
+    json.key("design").value(run.design);
+    json.key("method").value(run.method);
+    json.key("seed").value(run.seed);
+    json.key("costs").begin_object();
+    json.key("proxy").value(run.costs.proxy);
+    json.key("proxy_ct").value(run.costs.proxy_ct);
+    json.key("wirelength").value(run.costs.wirelength);
+    json.key("wirelength_cost").value(run.costs.wirelength_cost);
+    json.key("density_cost").value(run.costs.density_cost);
+    json.key("congestion_cost").value(run.costs.congestion_cost);
+    json.end_object();
+    json.key("overlapping_macro_pairs").value(run.overlapping_macro_pairs);
+    json.key("legal").value(run.legal);
+    json.key("runtime_s").value(run.runtime_s);
+    json.key("full_hpwl");
+    if (run.full_hpwl) {
+      json.value(*run.full_hpwl);
+    } else {
+      json.null();
+    }
+    json.key("placement_file").value(run.placement_file);
+    json.end_object();
   }
-  std::vector<std::string> summary;
+  json.end_array();
+
+  json.key("summary").begin_array(Layout::kOnePerLine);
   for (const MethodSummary& item : summarize_runs(report.runs)) {
-    summary.push_back(
-        JsonObject()
-            .add_string("design", item.design)
-            .add_string("method", item.method)
-            .add_integer("runs", item.runs)
-            .add_integer("legal_runs", item.legal_runs)
-            .add("proxy", json_mean_std(item.proxy))
-            .add("proxy_ct", json_mean_std(item.proxy_ct))
-            .add("wirelength", json_mean_std(item.wirelength))
-            .add("wirelength_cost", json_mean_std(item.wirelength_cost))
-            .add("density_cost", json_mean_std(item.density_cost))
-            .add("congestion_cost", json_mean_std(item.congestion_cost))
-            .add("overlapping_macro_pairs", json_mean_std(item.overlapping_macro_pairs))
-            .add("runtime_s", json_mean_std(item.runtime_s))
-            .add("full_hpwl", json_mean_std(item.full_hpwl))
-            .str());
+    json.begin_object();
+    json.key("design").value(item.design);
+    json.key("method").value(item.method);
+    json.key("runs").value(item.runs);
+    json.key("legal_runs").value(item.legal_runs);
+    write_mean_std(&json, "proxy", item.proxy);
+    write_mean_std(&json, "proxy_ct", item.proxy_ct);
+    write_mean_std(&json, "wirelength", item.wirelength);
+    write_mean_std(&json, "wirelength_cost", item.wirelength_cost);
+    write_mean_std(&json, "density_cost", item.density_cost);
+    write_mean_std(&json, "congestion_cost", item.congestion_cost);
+    write_mean_std(&json, "overlapping_macro_pairs", item.overlapping_macro_pairs);
+    write_mean_std(&json, "runtime_s", item.runtime_s);
+    write_mean_std(&json, "full_hpwl", item.full_hpwl);
+    json.end_object();
   }
-  std::vector<std::string> scaling;
-  scaling.reserve(report.scaling.size());
+  json.end_array();
+
+  json.key("scaling").begin_array(Layout::kOnePerLine);
   for (const ScalingCurve& curve : report.scaling) {
-    JsonObject object;
-    object.add_string("design", curve.design)
-        .add_string("method", curve.method)
-        .add_integer("samples", curve.samples)
-        .add("k", json_inline_array(curve.k, [](std::int64_t k) { return std::to_string(k); }))
-        .add("best", json_inline_array(curve.best, json_number))
-        .add("fitted", curve.fitted ? "true" : "false");
+    json.begin_object();
+    json.key("design").value(curve.design);
+    json.key("method").value(curve.method);
+    json.key("samples").value(curve.samples);
+    json.key("k").begin_array();
+    for (const std::int64_t k : curve.k) json.value(k);
+    json.end_array();
+    json.key("best").begin_array();
+    for (const double best : curve.best) json.value(best);
+    json.end_array();
+    json.key("fitted").value(curve.fitted);
     if (curve.fitted) {
-      object.add_number("asymptote", curve.asymptote)
-          .add_number("scale", curve.scale)
-          .add_number("exponent", curve.exponent);
+      json.key("asymptote").value(curve.asymptote);
+      json.key("scale").value(curve.scale);
+      json.key("exponent").value(curve.exponent);
     }
-    scaling.push_back(object.str());
+    json.end_object();
   }
-  std::vector<std::string> published;
-  published.reserve(report.published.size());
+  json.end_array();
+
+  json.key("published").begin_array(Layout::kOnePerLine);
   for (const PublishedResult& result : report.published) {
-    published.push_back(JsonObject()
-                            .add_string("design", result.design)
-                            .add_string("method", result.method)
-                            .add_number("proxy", result.proxy)
-                            .add_string("source", result.source)
-                            .add_string("note", result.note)
-                            .str());
+    json.begin_object();
+    json.key("design").value(result.design);
+    json.key("method").value(result.method);
+    json.key("proxy").value(result.proxy);
+    json.key("source").value(result.source);
+    json.key("note").value(result.note);
+    json.end_object();
   }
-  std::vector<std::string> pictures;
-  pictures.reserve(report.pictures.size());
+  json.end_array();
+
+  json.key("pictures").begin_array(Layout::kOnePerLine);
   for (const PlacementPicture& picture : report.pictures) {
-    pictures.push_back(
-        JsonObject()
-            .add_string("design", picture.design)
-            .add_string("method", picture.method)
-            .add("seed", std::to_string(picture.seed))
-            .add_number("proxy", picture.proxy)
-            .add_integer("hard_macros", static_cast<std::int64_t>(picture.hard_macros.size()))
-            .add_integer("soft_macros", static_cast<std::int64_t>(picture.soft_macros.size()))
-            .str());
+    json.begin_object();
+    json.key("design").value(picture.design);
+    json.key("method").value(picture.method);
+    json.key("seed").value(picture.seed);
+    json.key("proxy").value(picture.proxy);
+    json.key("hard_macros").value(static_cast<std::uint64_t>(picture.hard_macros.size()));
+    json.key("soft_macros").value(static_cast<std::uint64_t>(picture.soft_macros.size()));
+    json.end_object();
   }
-  std::vector<std::string> training;
-  training.reserve(report.training.size());
+  json.end_array();
+
+  // A curve per line, and its points one per line below it.
+  json.key("training").begin_array(Layout::kOnePerLine);
   for (const TrainingCurve& curve : report.training) {
-    std::vector<std::string> points;
-    points.reserve(curve.points.size());
+    json.begin_object();
+    json.key("label").value(curve.label);
+    json.key("source").value(curve.source);
+    json.key("points").begin_array(Layout::kOnePerLine);
     for (const TrainingPoint& point : curve.points) {
-      points.push_back(JsonObject()
-                           .add_integer("iteration", point.iteration)
-                           .add_number("seconds", point.seconds)
-                           .add_number("proxy_mean", point.proxy_mean)
-                           .add_number("proxy_min", point.proxy_min)
-                           .add_number("greedy_proxy", point.greedy_proxy)
-                           .add_number("best_proxy", point.best_proxy)
-                           .str());
+      json.begin_object();
+      json.key("iteration").value(point.iteration);
+      json.key("seconds").value(point.seconds);
+      json.key("proxy_mean").value(point.proxy_mean);
+      json.key("proxy_min").value(point.proxy_min);
+      json.key("greedy_proxy").value(point.greedy_proxy);
+      json.key("best_proxy").value(point.best_proxy);
+      json.end_object();
     }
-    training.push_back(JsonObject()
-                           .add_string("label", curve.label)
-                           .add_string("source", curve.source)
-                           .add("points", json_array_lines(points, "    "))
-                           .str());
+    json.end_array();
+    json.end_object();
   }
-  std::string out = "{\n";
-  out += "  \"format\": \"macroplace.eval.results\",\n";
-  out += "  \"version\": 1,\n";
-  out += "  \"title\": " + json_string(report.title) + ",\n";
-  out += "  \"created\": " + json_string(report.created) + ",\n";
-  out += "  \"time_limit_s\": " + json_number(report.time_limit_s) + ",\n";
-  out += "  \"seeds\": " + std::to_string(report.seeds) + ",\n";
-  out += "  \"runs\": " + json_array_lines(runs, "  ") + ",\n";
-  out += "  \"summary\": " + json_array_lines(summary, "  ") + ",\n";
-  out += "  \"scaling\": " + json_array_lines(scaling, "  ") + ",\n";
-  out += "  \"published\": " + json_array_lines(published, "  ") + ",\n";
-  out += "  \"pictures\": " + json_array_lines(pictures, "  ") + ",\n";
-  out += "  \"training\": " + json_array_lines(training, "  ") + "\n";
-  return out + "}\n";
+  json.end_array();
+  json.end_object();
+  return json.str() + "\n";
 }
 
 std::string report_markdown(const EvalReport& report) {

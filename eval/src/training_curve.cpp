@@ -11,13 +11,11 @@
 #include <string_view>
 #include <utility>
 
-#include "macroplace/netlist/numbers.h"
+#include "macroplace/base/numbers.h"
 
 namespace macroplace::eval {
 
 namespace {
-
-using netlist::Status;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -186,7 +184,7 @@ class FlatObjectParser {
       if (!digit()) return error("expected a digit in the exponent");
       while (digit()) ++at_;
     }
-    if (!netlist::parse_number(text_.substr(start, at_ - start), out)) {
+    if (!macroplace::parse_number(text_.substr(start, at_ - start), out)) {
       return Status::error_at({path_, line_, start + 1}, "expected a finite number");
     }
     return {};

@@ -48,6 +48,7 @@
 #include "macroplace/netlist/bookshelf.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -61,7 +62,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "macroplace/netlist/atomic_file.h"
+#include "macroplace/base/atomic_file.h"
 #include "text_input.h"
 
 namespace macroplace::netlist {
@@ -72,7 +73,6 @@ using internal::append_number;
 
 using internal::error_at;
 using internal::LineReader;
-using internal::parse_double;
 using internal::parse_int64;
 using internal::quote;
 using internal::Token;
@@ -82,31 +82,40 @@ constexpr std::int64_t kMaxNodes = std::numeric_limits<std::int32_t>::max() - 1;
 // ---------------------------------------------------------------------------------------------
 // Tokenizing
 
+// Byte classes for tokenize: blanks separate tokens, ':' is a token of its own, anything else is
+// part of a token.
+enum class CharClass : std::uint8_t { kOther, kBlank, kColon };
+
+constexpr std::array<CharClass, 256> make_char_classes() {
+  std::array<CharClass, 256> classes{};
+  for (const unsigned char c : {' ', '\t', '\r', '\f', '\v'}) classes[c] = CharClass::kBlank;
+  classes[':'] = CharClass::kColon;
+  return classes;
+}
+constexpr std::array<CharClass, 256> kCharClasses = make_char_classes();
+
+CharClass char_class(char c) {
+  return kCharClasses[static_cast<unsigned char>(c)];
+}
+
 // Splits a line at spaces and tabs; ':' is a token of its own; a token starting with '#' starts a
 // comment that runs to the end of the line.
 void tokenize(std::string_view line, std::vector<Token>* tokens) {
   tokens->clear();
-  const std::size_t n = line.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const char c = line[i];
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-      ++i;
-      continue;
+  const char* const begin = line.data();
+  const char* const end = begin + line.size();
+  const char* p = begin;
+  while (true) {
+    while (p != end && char_class(*p) == CharClass::kBlank) ++p;
+    if (p == end || *p == '#') return;
+    const char* const start = p;
+    if (char_class(*p) == CharClass::kColon) {
+      ++p;
+    } else {
+      while (p != end && char_class(*p) == CharClass::kOther) ++p;
     }
-    if (c == '#') return;
-    if (c == ':') {
-      tokens->push_back({line.substr(i, 1), i + 1});
-      ++i;
-      continue;
-    }
-    const std::size_t start = i;
-    while (i < n) {
-      const char d = line[i];
-      if (d == ' ' || d == '\t' || d == '\r' || d == '\f' || d == '\v' || d == ':') break;
-      ++i;
-    }
-    tokens->push_back({line.substr(start, i - start), start + 1});
+    tokens->push_back({std::string_view(start, static_cast<std::size_t>(p - start)),
+                       static_cast<std::uint64_t>(start - begin) + 1});
   }
 }
 
@@ -128,10 +137,11 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 // One input file being parsed: its text, its lines and the current line's tokens.
 class FileCursor {
  public:
-  FileCursor(std::string path, std::string text)
-      : path_(std::move(path)), text_(std::move(text)), reader_(text_) {}
+  FileCursor(std::string path, internal::FileText text)
+      : path_(std::move(path)), text_(std::move(text)), reader_(text_.view()) {}
 
   const std::string& path() const { return path_; }
+  std::string_view text() const { return text_.view(); }
   std::size_t size() const { return text_.size(); }
 
   // Advances to the next line that holds tokens. Returns false at the end of the file.
@@ -180,7 +190,7 @@ class FileCursor {
     return Status();
   }
   Status number_at(std::size_t i, std::string_view what, double* out) const {
-    if (i >= tokens_.size() || !parse_double(tokens_[i].text, out)) {
+    if (i >= tokens_.size() || !parse_number(tokens_[i].text, out)) {
       return unexpected(i, "a number for " + std::string(what));
     }
     return Status();
@@ -206,19 +216,20 @@ class FileCursor {
 
  private:
   std::string path_;
-  std::string text_;
+  internal::FileText text_;
   LineReader reader_;
   std::vector<Token> tokens_;
   std::uint64_t line_ = 0;
 };
 
-// Name -> index, open addressing with linear probing. The names are views into the file texts,
-// which outlive the map; one probe touches one 8-byte slot and, on a hash match, the name.
+// Node name -> node index, open addressing with linear probing. The keys are the netlist's own
+// names (no copy); one probe touches one 8-byte slot and, on a hash match, the name.
 class NameMap {
  public:
+  explicit NameMap(const Netlist& netlist) : netlist_(netlist) {}
+
   void reserve(std::size_t count) {
     if (count * 2 > slots_.size()) rehash(count * 2);
-    keys_.reserve(count);
   }
   std::int32_t find(std::string_view name) const {
     if (slots_.empty()) return -1;
@@ -228,19 +239,19 @@ class NameMap {
       const std::uint64_t slot = slots_[i];
       if (slot == 0) return -1;
       const auto index = static_cast<std::int32_t>(slot & 0xffffffffu) - 1;
-      if ((slot >> 32) == (hash >> 32) && keys_[index] == name) return index;
+      if ((slot >> 32) == (hash >> 32) && netlist_.name(index) == name) return index;
     }
   }
-  // Adds `name` with the next index (0, 1, ...). Returns false if it is there already.
+  // Adds `name` as the node the caller adds next (index size()). Returns false if it is there
+  // already.
   bool insert(std::string_view name) {
     if (find(name) >= 0) return false;
-    if ((keys_.size() + 1) * 2 > slots_.size())
-      rehash(std::max<std::size_t>(16, slots_.size() * 2));
-    keys_.push_back(name);
-    place(hash_of(name), static_cast<std::uint32_t>(keys_.size()));
+    if ((size_ + 1) * 2 > slots_.size()) rehash(std::max<std::size_t>(16, slots_.size() * 2));
+    ++size_;
+    place(hash_of(name), static_cast<std::uint32_t>(size_));
     return true;
   }
-  std::size_t size() const { return keys_.size(); }
+  std::size_t size() const { return size_; }
 
  private:
   static std::uint64_t hash_of(std::string_view name) {
@@ -258,22 +269,86 @@ class NameMap {
     std::size_t capacity = 16;
     while (capacity < minimum) capacity *= 2;
     slots_.assign(capacity, 0);
-    for (std::size_t k = 0; k < keys_.size(); ++k) {
-      place(hash_of(keys_[k]), static_cast<std::uint32_t>(k + 1));
+    for (std::size_t k = 0; k < size_; ++k) {
+      place(hash_of(netlist_.name(static_cast<NodeId>(k))), static_cast<std::uint32_t>(k + 1));
     }
   }
 
-  std::vector<std::string_view> keys_;
+  const Netlist& netlist_;
   std::vector<std::uint64_t> slots_;
+  std::size_t size_ = 0;
 };
-using WeightMap = std::unordered_map<std::string_view, double>;
+
+// Net weights by name, from a .wts that read_wts has checked. They only matter for named nets,
+// and most benchmarks name none, so the file is indexed on first use; until then nothing is
+// stored. A later line for the same name wins.
+class WeightMap {
+ public:
+  WeightMap() = default;
+  explicit WeightMap(std::string_view wts_text) : text_(wts_text) {}
+
+  // The weight of `name`, or `otherwise` when no line names it.
+  double find(std::string_view name, double otherwise) const {
+    if (!indexed_) build_index();
+    const auto it = index_.find(name);
+    return it == index_.end() ? otherwise : it->second;
+  }
+
+ private:
+  // Every line `name weight` with a positive weight: in a checked file these are the net weights
+  // and the node weights that may also name a net (see read_wts).
+  void build_index() const {
+    indexed_ = true;
+    LineReader reader(text_);
+    std::string_view line;
+    std::uint64_t line_number = 0;
+    std::vector<Token> tokens;
+    bool header = true;
+    while (reader.next(&line, &line_number)) {
+      tokenize(line, &tokens);
+      if (tokens.empty()) continue;
+      if (header) {
+        header = false;
+        if (iequals(tokens[0].text, "UCLA")) continue;
+      }
+      double weight = 0;
+      if (tokens.size() >= 2 && parse_number(tokens[1].text, &weight) && weight > 0) {
+        index_[tokens[0].text] = weight;
+      }
+    }
+  }
+
+  std::string_view text_;
+  mutable std::unordered_map<std::string_view, double> index_;
+  mutable bool indexed_ = false;
+};
 
 Status open_file(const std::string& path, std::unique_ptr<FileCursor>* out) {
-  std::string text;
-  Status status = internal::read_whole_file(path, &text);
+  internal::FileText text;
+  Status status = internal::read_file_text(path, &text);
   if (!status.ok()) return status;
   *out = std::make_unique<FileCursor>(path, std::move(text));
   return Status();
+}
+
+// NumPins from the header of a .nets, or 0 when the header has none. Only a hint for sizing
+// arrays (read_nets checks the file), never more than the file could hold.
+std::int64_t declared_pins_hint(const FileCursor& nets) {
+  LineReader reader(nets.text());
+  std::string_view line;
+  std::uint64_t line_number = 0;
+  std::vector<Token> tokens;
+  while (reader.next(&line, &line_number)) {
+    tokenize(line, &tokens);
+    if (tokens.empty()) continue;
+    if (iequals(tokens[0].text, "NetDegree")) return 0;
+    if (!iequals(tokens[0].text, "NumPins")) continue;
+    const std::size_t i = tokens.size() > 1 && tokens[1].text == ":" ? 2 : 1;
+    std::int64_t pins = 0;
+    if (i >= tokens.size() || !parse_int64(tokens[i].text, &pins) || pins < 0) return 0;
+    return std::min(pins, static_cast<std::int64_t>(nets.size() / 2));
+  }
+  return 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -466,7 +541,9 @@ double most_common_row_height(const std::vector<Row>& rows) {
 // ---------------------------------------------------------------------------------------------
 // .nodes
 
-Status read_nodes(FileCursor& f, Netlist* netlist, NameMap* names,
+// `expected_pins`: how many pin nodes the .nets will add (an estimate), so that the node arrays
+// are allocated once.
+Status read_nodes(FileCursor& f, std::int64_t expected_pins, Netlist* netlist, NameMap* names,
                   std::vector<std::uint8_t>* is_terminal) {
   Status status;
   std::int64_t declared_nodes = -1, declared_terminals = -1;
@@ -485,7 +562,8 @@ Status read_nodes(FileCursor& f, Netlist* netlist, NameMap* names,
       // Every node line takes a few bytes: never reserve more than the file can hold.
       const auto cap = static_cast<std::int64_t>(f.size() / 6 + 16);
       const auto reserve = static_cast<std::size_t>(std::min(declared_nodes, cap));
-      netlist->reserve(reserve, reserve * 8);
+      const auto with_pins = reserve + static_cast<std::size_t>(expected_pins);
+      netlist->reserve(with_pins, with_pins * 8);
       names->reserve(reserve);
       is_terminal->reserve(reserve);
     } else if (keyword && f.is_keyword_line("NumTerminals")) {
@@ -620,17 +698,27 @@ Status read_pl(FileCursor& f, const NameMap& names, Netlist* netlist) {
 // ---------------------------------------------------------------------------------------------
 // .nets
 
+// One terminal of a net as read. Only terminals on hard macros, which become pin nodes, need an
+// offset and a line; they keep them in a MacroTerminal so that the common case stays small.
 struct Connection {
   NodeId node;
-  char direction;  // 'I', 'O', 'B'
-  double dx, dy;
+  std::int32_t macro_terminal;  // into ParsedNets::macro_terminals, or -1
+  bool output;                  // direction O
+};
+
+struct MacroTerminal {
+  double dx, dy;  // from the macro's centre, N frame
   std::uint64_t line;
 };
 
-// A net as read, before its driver is chosen: connections [begin, end) of all_connections.
-struct ParsedNet {
-  std::size_t begin, end;
-  std::string_view name;
+// The nets as read, before their drivers are chosen: net n has the connections
+// [begin[n], begin[n + 1]).
+struct ParsedNets {
+  std::vector<std::size_t> begin{0};
+  std::vector<Connection> connections;
+  std::vector<MacroTerminal> macro_terminals;
+  std::vector<std::pair<std::size_t, std::string_view>> names;  // named nets only, in order
+  std::size_t size() const { return begin.size() - 1; }
 };
 
 // Maximum bipartite matching (Hopcroft-Karp) of left vertices to right vertices, starting from
@@ -715,38 +803,37 @@ void maximum_matching(const std::vector<std::size_t>& adjacency_begin,
 //   and so is always available;
 // - a net left unmatched (ibm01 has a few hundred: no matching can avoid them) is driven by its
 //   first terminal; the Circuit Training writer keeps such extra nets (see ct_netlist.h).
-std::vector<std::size_t> choose_drivers(const std::vector<ParsedNet>& nets,
-                                        const std::vector<Connection>& connections,
-                                        const Netlist& netlist, NodeId num_plain) {
+std::vector<std::size_t> choose_drivers(const ParsedNets& nets, NodeId num_plain) {
+  const std::vector<Connection>& connections = nets.connections;
   std::vector<std::size_t> drivers(nets.size());
   std::vector<std::uint8_t> taken(static_cast<std::size_t>(num_plain), 0);
   std::vector<std::size_t> open_nets;
+  open_nets.reserve(nets.size());
   for (std::size_t n = 0; n < nets.size(); ++n) {
-    drivers[n] = nets[n].begin;
+    drivers[n] = nets.begin[n];
     bool has_output = false;
-    for (std::size_t k = nets[n].begin; k < nets[n].end && !has_output; ++k) {
-      if (connections[k].direction == 'O') {
+    for (std::size_t k = nets.begin[n]; k < nets.begin[n + 1] && !has_output; ++k) {
+      if (connections[k].output) {
         drivers[n] = k;
         has_output = true;
-        if (netlist.kind(connections[k].node) != NodeKind::kHardMacro) {
-          taken[connections[k].node] = 1;
-        }
+        if (connections[k].macro_terminal < 0) taken[connections[k].node] = 1;
       }
     }
     if (!has_output) open_nets.push_back(n);
   }
   // Right vertices: plain nodes by id; each hard-macro connection has its own id after them.
   auto right_id = [&](std::size_t k) -> std::int32_t {
-    const NodeId node = connections[k].node;
-    if (netlist.kind(node) == NodeKind::kHardMacro) {
-      return num_plain + static_cast<std::int32_t>(k);
-    }
-    return taken[node] ? -1 : node;
+    const Connection& c = connections[k];
+    if (c.macro_terminal >= 0) return num_plain + c.macro_terminal;
+    return taken[c.node] ? -1 : c.node;
   };
-  std::vector<std::size_t> adjacency_begin{0};
+  std::vector<std::size_t> adjacency_begin;
+  adjacency_begin.reserve(open_nets.size() + 1);
+  adjacency_begin.push_back(0);
   std::vector<std::int32_t> adjacency;
+  adjacency.reserve(connections.size());
   for (const std::size_t n : open_nets) {
-    for (std::size_t k = nets[n].begin; k < nets[n].end; ++k) {
+    for (std::size_t k = nets.begin[n]; k < nets.begin[n + 1]; ++k) {
       const std::int32_t id = right_id(k);
       if (id >= 0) adjacency.push_back(id);
     }
@@ -754,13 +841,13 @@ std::vector<std::size_t> choose_drivers(const std::vector<ParsedNet>& nets,
   }
   std::vector<std::int32_t> matched;
   maximum_matching(adjacency_begin, adjacency,
-                   num_plain + static_cast<std::int32_t>(connections.size()), &matched);
+                   num_plain + static_cast<std::int32_t>(nets.macro_terminals.size()), &matched);
   for (std::size_t i = 0; i < open_nets.size(); ++i) {
-    const ParsedNet& net = nets[open_nets[i]];
+    const std::size_t n = open_nets[i];
     if (matched[i] < 0) continue;  // keeps its first terminal
-    for (std::size_t k = net.begin; k < net.end; ++k) {
+    for (std::size_t k = nets.begin[n]; k < nets.begin[n + 1]; ++k) {
       if (right_id(k) == matched[i]) {
-        drivers[open_nets[i]] = k;
+        drivers[n] = k;
         break;
       }
     }
@@ -771,15 +858,10 @@ std::vector<std::size_t> choose_drivers(const std::vector<ParsedNet>& nets,
 Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights, Netlist* netlist) {
   Status status;
   const NodeId num_plain = netlist->num_nodes();
-  std::vector<std::int32_t> pin_count(static_cast<std::size_t>(num_plain), 0);
-  std::vector<Connection> connections;
-  std::vector<NodeId> terminals;
-  std::string pin_name;
   std::int64_t declared_nets = -1, declared_pins = -1;
   std::uint64_t nets_line = 0, pins_line = 0;
   std::int64_t pins = 0;
-  std::vector<ParsedNet> parsed_nets;
-  std::vector<Connection> all_connections;
+  ParsedNets nets;
 
   bool more = f.next_after_header();
   while (more) {
@@ -790,6 +872,9 @@ Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights, 
       status = f.keyword_count("the number of nets", &declared_nets);
       if (!status.ok()) return status;
       nets_line = f.line();
+      // A net takes at least two lines: never reserve more than the file can hold.
+      const auto cap = static_cast<std::int64_t>(f.size() / 8 + 16);
+      nets.begin.reserve(static_cast<std::size_t>(std::min(declared_nets, cap)) + 1);
       more = f.next();
       continue;
     }
@@ -798,13 +883,15 @@ Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights, 
       status = f.keyword_count("the number of pins", &declared_pins);
       if (!status.ok()) return status;
       pins_line = f.line();
+      const auto cap = static_cast<std::int64_t>(f.size() / 2 + 16);
+      nets.connections.reserve(static_cast<std::size_t>(std::min(declared_pins, cap)));
       more = f.next();
       continue;
     }
     if (!f.is_keyword_line("NetDegree")) return f.unexpected(0, "NetDegree");
     if (declared_nets < 0) return f.error(0, "expected NumNets before the first net");
     if (declared_pins < 0) return f.error(0, "expected NumPins before the first net");
-    if (static_cast<std::int64_t>(parsed_nets.size()) >= declared_nets) {
+    if (static_cast<std::int64_t>(nets.size()) >= declared_nets) {
       return f.error(0, "more nets than NumNets : " + std::to_string(declared_nets) + " (line " +
                             std::to_string(nets_line) + ")");
     }
@@ -815,9 +902,8 @@ Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights, 
     if (!status.ok()) return status;
     if (degree == 0) return f.unexpected(i, "a positive net degree");
     const std::uint64_t degree_line = f.line();
-    std::string_view net_name;
     if (i + 1 < tokens.size()) {
-      net_name = tokens[i + 1].text;
+      nets.names.emplace_back(nets.size(), tokens[i + 1].text);
       status = f.expect_end(i + 2);
       if (!status.ok()) return status;
     }
@@ -827,7 +913,6 @@ Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights, 
                             std::to_string(pins_line) + ")");
     }
 
-    connections.clear();
     for (std::int64_t k = 0; k < degree; ++k) {
       auto lacking = [&] {
         return "net on line " + std::to_string(degree_line) + " has " + std::to_string(k) +
@@ -837,7 +922,8 @@ Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights, 
       if (f.is_keyword_line("NetDegree")) return f.error(0, lacking() + ", found NetDegree");
       const NodeId node = names.find(tokens[0].text);
       if (node < 0) return f.error(0, "unknown node " + quote(tokens[0].text));
-      Connection c{node, 'B', 0.0, 0.0, f.line()};
+      char direction = 'B';
+      double dx = 0, dy = 0;
       std::size_t j = 1;
       if (j < tokens.size() && tokens[j].text != ":") {
         const std::string_view d = tokens[j].text;
@@ -845,30 +931,32 @@ Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights, 
                               d[0] != 'o' && d[0] != 'b')) {
           return f.unexpected(j, "a pin direction I, O or B");
         }
-        c.direction = static_cast<char>(d[0] & ~0x20);  // upper case
+        direction = static_cast<char>(d[0] & ~0x20);  // upper case
         ++j;
       }
       if (j < tokens.size()) {
         if (tokens[j].text != ":") return f.unexpected(j, "': <x offset> <y offset>'");
-        status = f.number_at(j + 1, "the pin's x offset", &c.dx);
-        if (status.ok()) status = f.number_at(j + 2, "the pin's y offset", &c.dy);
+        status = f.number_at(j + 1, "the pin's x offset", &dx);
+        if (status.ok()) status = f.number_at(j + 2, "the pin's y offset", &dy);
         if (!status.ok()) return status;
         j += 3;
       }
       status = f.expect_end(j);
       if (!status.ok()) return status;
-      connections.push_back(c);
+      std::int32_t macro_terminal = -1;
+      if (netlist->kind(node) == NodeKind::kHardMacro) {
+        macro_terminal = static_cast<std::int32_t>(nets.macro_terminals.size());
+        nets.macro_terminals.push_back({dx, dy, f.line()});
+      }
+      nets.connections.push_back({node, macro_terminal, direction == 'O'});
     }
-
-    parsed_nets.push_back(
-        {all_connections.size(), all_connections.size() + connections.size(), net_name});
-    all_connections.insert(all_connections.end(), connections.begin(), connections.end());
+    nets.begin.push_back(nets.connections.size());
     more = f.next();
   }
   if (declared_nets < 0) return f.error_at_end("expected NumNets");
   if (declared_pins < 0) return f.error_at_end("expected NumPins");
-  if (static_cast<std::int64_t>(parsed_nets.size()) != declared_nets) {
-    return f.error_at_end("file ends after " + std::to_string(parsed_nets.size()) +
+  if (static_cast<std::int64_t>(nets.size()) != declared_nets) {
+    return f.error_at_end("file ends after " + std::to_string(nets.size()) +
                           " nets, NumNets : " + std::to_string(declared_nets) + " (line " +
                           std::to_string(nets_line) + ")");
   }
@@ -877,42 +965,46 @@ Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights, 
                           " pins, NumPins : " + std::to_string(declared_pins) + " (line " +
                           std::to_string(pins_line) + ")");
   }
-  const std::vector<std::size_t> drivers =
-      choose_drivers(parsed_nets, all_connections, *netlist, num_plain);
-  for (std::size_t n = 0; n < parsed_nets.size(); ++n) {
-    const ParsedNet& net = parsed_nets[n];
-    const std::size_t driver = drivers[n];
+  const std::vector<std::size_t> drivers = choose_drivers(nets, num_plain);
+  netlist->reserve_nets(nets.size(), nets.connections.size());
+  std::vector<std::int32_t> pin_count(static_cast<std::size_t>(num_plain), 0);
+  std::vector<NodeId> terminals;
+  std::string pin_name;
+  std::size_t next_name = 0;  // into nets.names
+  for (std::size_t n = 0; n < nets.size(); ++n) {
+    const std::size_t begin = nets.begin[n], end = nets.begin[n + 1], driver = drivers[n];
     terminals.clear();
     // Driver first, the rest in file order; pins are created in this order so that a written
     // file (driver as O) reads back with the same node indices.
-    for (std::size_t k = net.begin; k < net.end; ++k) {
-      const std::size_t index = k == net.begin ? driver : (k <= driver ? k - 1 : k);
-      const Connection& c = all_connections[index];
+    for (std::size_t k = begin; k < end; ++k) {
+      const std::size_t index = k == begin ? driver : (k <= driver ? k - 1 : k);
+      const Connection& c = nets.connections[index];
       NodeId terminal = c.node;
-      if (netlist->kind(c.node) == NodeKind::kHardMacro) {
+      if (c.macro_terminal >= 0) {
+        const MacroTerminal& m = nets.macro_terminals[static_cast<std::size_t>(c.macro_terminal)];
         if (netlist->num_nodes() >= kMaxNodes)
-          return error_at(f.path(), c.line, 0, "too many nodes");
+          return error_at(f.path(), m.line, 0, "too many nodes");
         pin_name.assign(netlist->name(c.node));
         char digits[16];
         const auto result = std::to_chars(digits, digits + sizeof digits, pin_count[c.node]++);
         pin_name += "/P";
         pin_name.append(digits, result.ptr);
-        terminal = netlist->add_pin(c.node, NodeKind::kHardMacroPin, pin_name, c.dx, c.dy);
+        terminal = netlist->add_pin(c.node, NodeKind::kHardMacroPin, pin_name, m.dx, m.dy);
         double px = 0, py = 0;
         netlist->terminal_position(terminal, &px, &py);
         if (!std::isfinite(px) || !std::isfinite(py)) {
-          return error_at(f.path(), c.line, 0, "pin position is beyond the range of numbers");
+          return error_at(f.path(), m.line, 0, "pin position is beyond the range of numbers");
         }
         netlist->set_position(terminal, px, py);
       }
       terminals.push_back(terminal);
     }
-    double weight = 1.0;
-    if (!net.name.empty() && !weights.empty()) {
-      const auto w = weights.find(net.name);
-      if (w != weights.end()) weight = w->second;
+    std::string_view name;
+    if (next_name < nets.names.size() && nets.names[next_name].first == n) {
+      name = nets.names[next_name++].second;
     }
-    netlist->add_net(terminals.data(), terminals.size(), weight, net.name);
+    const double weight = name.empty() ? 1.0 : weights.find(name, 1.0);
+    netlist->add_net(terminals.data(), terminals.size(), weight, name);
   }
   return Status();
 }
@@ -920,19 +1012,18 @@ Status read_nets(FileCursor& f, const NameMap& names, const WeightMap& weights, 
 // ---------------------------------------------------------------------------------------------
 // .wts
 
-Status read_wts(FileCursor& f, const NameMap& node_names, WeightMap* weights) {
+// Checks a .wts; WeightMap reads the weights from it when a net needs one.
+Status read_wts(FileCursor& f, const NameMap& node_names) {
   bool more = f.next_after_header();
   while (more) {
     const auto& tokens = f.tokens();
-    double weight = 0;
+    // A line naming a node is most likely a node weight (ICCAD04) and is not checked; it still
+    // applies to a net of the same name when its weight is positive.
     if (node_names.find(tokens[0].text) < 0) {
+      double weight = 0;
       Status status = f.number_at(1, "the net weight", &weight);
       if (!status.ok()) return status;
       if (weight <= 0) return f.unexpected(1, "a positive net weight");
-      (*weights)[tokens[0].text] = weight;
-    } else if (tokens.size() >= 2 && parse_double(tokens[1].text, &weight) && weight > 0) {
-      // Most likely a node weight (ICCAD04), but a net may share the node's name.
-      (*weights)[tokens[0].text] = weight;
     }
     more = f.next();
   }
@@ -977,14 +1068,23 @@ Status read_bookshelf(const std::string& aux_path, Netlist* out) {
     if (!status.ok()) return status;
   }
 
-  std::unique_ptr<FileCursor> nodes_file;  // its text backs the name map's keys
-  status = open_aux_file(files, files.nodes, &nodes_file);
-  if (!status.ok()) return status;
-  NameMap names;
-  std::vector<std::uint8_t> is_terminal;
-  status = read_nodes(*nodes_file, &netlist, &names, &is_terminal);
-  if (!status.ok()) return status;
-  classify(netlist.rows, is_terminal, &netlist);
+  // The .nets header says how many pins there are, and each makes at most one pin node: knowing
+  // that before the .nodes are read lets every node array be allocated once. A .nets that cannot
+  // be read is reported in its usual turn, after the .nodes, .pl and .wts.
+  std::unique_ptr<FileCursor> nets_file;
+  Status nets_opened = open_aux_file(files, files.nets, &nets_file);
+  const std::int64_t expected_pins = nets_opened.ok() ? declared_pins_hint(*nets_file) : 0;
+
+  NameMap names(netlist);
+  {
+    std::unique_ptr<FileCursor> nodes_file;
+    status = open_aux_file(files, files.nodes, &nodes_file);
+    if (!status.ok()) return status;
+    std::vector<std::uint8_t> is_terminal;
+    status = read_nodes(*nodes_file, expected_pins, &netlist, &names, &is_terminal);
+    if (!status.ok()) return status;
+    classify(netlist.rows, is_terminal, &netlist);
+  }
 
   {
     std::unique_ptr<FileCursor> pl_file;
@@ -999,17 +1099,14 @@ Status read_bookshelf(const std::string& aux_path, Netlist* out) {
   if (!files.wts.path.empty()) {
     status = open_aux_file(files, files.wts, &wts_file);
     if (!status.ok()) return status;
-    status = read_wts(*wts_file, names, &net_weights);
+    status = read_wts(*wts_file, names);
     if (!status.ok()) return status;
+    net_weights = WeightMap(wts_file->text());
   }
 
-  {
-    std::unique_ptr<FileCursor> nets_file;
-    status = open_aux_file(files, files.nets, &nets_file);
-    if (!status.ok()) return status;
-    status = read_nets(*nets_file, names, net_weights, &netlist);
-    if (!status.ok()) return status;
-  }
+  if (!nets_opened.ok()) return nets_opened;
+  status = read_nets(*nets_file, names, net_weights, &netlist);
+  if (!status.ok()) return status;
 
   if (!netlist.rows.empty()) {
     Rect box{std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "macroplace/base/status.h"
 #include "macroplace/netlist/clustering.h"
 #include "macroplace/netlist/netlist.h"
-#include "macroplace/netlist/status.h"
 
 namespace macroplace::netlist::internal {
 

@@ -1,8 +1,9 @@
 // Streaming reader for Circuit Training `.pb.txt` netlists (FORMATS.md section 1).
 //
 // The text is consumed through a window that is refilled from a ChunkSource, so memory stays
-// bounded by the longest token (kMaxTokenBytes) plus one chunk, whatever the file size. Names
-// referenced before they are defined (`input:`, `macro_name`) are resolved after the last node.
+// bounded by the longest token (kMaxTokenBytes) plus one chunk, whatever the file size. An
+// `input:` naming a node read already is resolved at once; other names (`input:` before the
+// node's definition, `macro_name`) are kept and resolved after the last node.
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -25,11 +26,12 @@ using internal::quote;
 
 // Longest string or number accepted; a hostile file cannot make us buffer more than this.
 constexpr std::size_t kMaxTokenBytes = std::size_t{1} << 16;
-constexpr const char* kExtraNetPrefix = "macroplace.extra_net.";
+constexpr std::string_view kExtraNetPrefix = "macroplace.extra_net.";
 
 class StringChunkSource : public ChunkSource {
  public:
   explicit StringChunkSource(std::string_view text) : text_(text) {}
+  std::uint64_t size_hint() const override { return text_.size(); }
   bool read_more(std::string* out) override {
     if (done_) return false;
     out->append(text_);
@@ -43,49 +45,62 @@ class StringChunkSource : public ChunkSource {
   bool done_ = false;
 };
 
-// A name -> node table whose keys live in the netlist's name arena (open addressing, linear
-// probing); no per-name allocation.
+// A name -> index table whose keys live elsewhere (open addressing, linear probing); no
+// per-name allocation. `KeyOf` gives the name of an index.
+template <typename KeyOf>
 class NameTable {
  public:
-  explicit NameTable(const Netlist& netlist) : netlist_(netlist) { rehash(1 << 12); }
+  explicit NameTable(KeyOf key_of) : key_of_(key_of) { rehash(1 << 12); }
 
-  // Returns the existing node with that name, or inserts `node` and returns kNoNode.
-  NodeId insert(std::string_view name, NodeId node) {
+  // Returns the index that has that name, or inserts `index` (whose name must be `name`) and
+  // returns -1.
+  std::int32_t insert(std::string_view name, std::int32_t index) {
     if ((count_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
     std::size_t slot = std::hash<std::string_view>{}(name) & (slots_.size() - 1);
-    while (slots_[slot] != kNoNode) {
-      if (netlist_.name(slots_[slot]) == name) return slots_[slot];
+    while (slots_[slot] != -1) {
+      if (key_of_(slots_[slot]) == name) return slots_[slot];
       slot = (slot + 1) & (slots_.size() - 1);
     }
-    slots_[slot] = node;
+    slots_[slot] = index;
     ++count_;
-    return kNoNode;
+    return -1;
   }
 
-  NodeId find(std::string_view name) const {
+  // The index with that name, or -1.
+  std::int32_t find(std::string_view name) const {
     std::size_t slot = std::hash<std::string_view>{}(name) & (slots_.size() - 1);
-    while (slots_[slot] != kNoNode) {
-      if (netlist_.name(slots_[slot]) == name) return slots_[slot];
+    while (slots_[slot] != -1) {
+      if (key_of_(slots_[slot]) == name) return slots_[slot];
       slot = (slot + 1) & (slots_.size() - 1);
     }
-    return kNoNode;
+    return -1;
   }
 
  private:
   void rehash(std::size_t size) {
-    std::vector<NodeId> old = std::move(slots_);
-    slots_.assign(size, kNoNode);
-    for (NodeId node : old) {
-      if (node == kNoNode) continue;
-      std::size_t slot = std::hash<std::string_view>{}(netlist_.name(node)) & (size - 1);
-      while (slots_[slot] != kNoNode) slot = (slot + 1) & (size - 1);
-      slots_[slot] = node;
+    std::vector<std::int32_t> old = std::move(slots_);
+    slots_.assign(size, -1);
+    for (const std::int32_t index : old) {
+      if (index == -1) continue;
+      std::size_t slot = std::hash<std::string_view>{}(key_of_(index)) & (size - 1);
+      while (slots_[slot] != -1) slot = (slot + 1) & (size - 1);
+      slots_[slot] = index;
     }
   }
 
-  const Netlist& netlist_;
-  std::vector<NodeId> slots_;
+  KeyOf key_of_;
+  std::vector<std::int32_t> slots_;
   std::size_t count_ = 0;
+};
+
+struct NodeNameOf {
+  const Netlist* netlist;
+  std::string_view operator()(std::int32_t node) const { return netlist->name(node); }
+};
+
+struct ArenaStringOf {
+  const StringArena* arena;
+  std::string_view operator()(std::int32_t index) const { return arena->get(index); }
 };
 
 struct Position {
@@ -142,7 +157,25 @@ struct NodeFields {
 class CtReader {
  public:
   CtReader(std::unique_ptr<ChunkSource> source, std::string file, Netlist* out)
-      : source_(std::move(source)), file_(std::move(file)), netlist_(*out), names_(*out) {}
+      : source_(std::move(source)),
+        file_(std::move(file)),
+        netlist_(*out),
+        names_(NodeNameOf{out}),
+        unresolved_index_(ArenaStringOf{&unresolved_names_}) {
+    // Sized from the text's length (Ariane's flat netlist has about 650 bytes a node, 200 an
+    // input), so that the big arrays are allocated once: regrowing one copies it and touches
+    // twice its memory. Overestimates cost address space only, never touched.
+    const std::uint64_t bytes = source_->size_hint();
+    const auto nodes = static_cast<std::size_t>(bytes / 256 + 16);
+    const auto inputs = static_cast<std::size_t>(bytes / 64 + 16);
+    netlist_.reserve(nodes, static_cast<std::size_t>(bytes / 8 + 64));
+    netlist_.reserve_nets(nodes, nodes + inputs);
+    inputs_.reserve(inputs);
+    nets_.reserve(nodes);
+    references_.reserve(nodes / 4, static_cast<std::size_t>(bytes / 32));
+    unresolved_names_.reserve(inputs / 4, static_cast<std::size_t>(bytes / 16));
+    first_use_.reserve(inputs / 4);
+  }
 
   Status read() {
     Status status = parse_file();
@@ -173,6 +206,19 @@ class CtReader {
 
   // Skips whitespace and comments; header comments are interpreted on the way.
   Status skip_space() {
+    // Most calls (after a field name, before a ':' or '{') have nothing to skip.
+    if ((eof_ || buffer_.size() - pos_ >= kMaxTokenBytes) && pos_ < buffer_.size() &&
+        !is_space_or_comment(buffer_[pos_])) {
+      return Status();
+    }
+    return skip_space_slowly();
+  }
+
+  static bool is_space_or_comment(char c) {
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == ',' || c == ';' || c == '#';
+  }
+
+  Status skip_space_slowly() {
     ensure_window();
     while (true) {
       const char* data = buffer_.data();
@@ -373,6 +419,7 @@ class CtReader {
       fields_.clear();
       fields_.start = at;
       pending_inputs_begin_ = inputs_.size();
+      first_used_here_.clear();
       status = node_body();
       if (!status.ok()) return status;
       status = add_node();
@@ -415,7 +462,7 @@ class CtReader {
         Position where;
         if ((status = optional_colon()).ok()) status = string_value(&text, &where);
         if (!status.ok()) return status;
-        inputs_.push_back({kNoNode, references_.add(text), where});
+        add_input(text, where);
       } else if (field == "attr") {
         if ((status = optional_colon()).ok()) status = expect('{', "'{' after 'attr'");
         if (!status.ok()) return status;
@@ -494,7 +541,12 @@ class CtReader {
   Status store_attribute(const std::string& key, Position key_at, bool is_string,
                          const std::string& text, double number, const std::string& number_text,
                          Position value_at) {
-    fields_.attributes.push_back({key, is_string ? text : number_text, is_string});
+    // Only the __metadata__ node keeps its attributes; a node is known not to be it once its
+    // name has been read (names usually come first).
+    if (!fields_.has_name || std::string_view(fields_.name) == "__metadata__") {
+      fields_.attributes.push_back({key, is_string ? text : number_text, is_string});
+    }
+    const std::string_view name = key;  // compares with literals by length first
     auto want_number = [&](double* slot) -> Status {
       if (is_string) return fail(value_at, "attribute " + quote(key) + " expects a number (f:)");
       if (!std::isfinite(number)) {
@@ -510,36 +562,36 @@ class CtReader {
       *slot = text;
       return Status();
     };
-    if (key == "type") {
+    if (name == "type") {
       fields_.type_at = value_at;
       fields_.has_type = true;
       return want_string(&fields_.type);
     }
-    if (key == "width") return want_number(&fields_.width);
-    if (key == "height") return want_number(&fields_.height);
-    if (key == "x") return want_number(&fields_.x);
-    if (key == "y") return want_number(&fields_.y);
-    if (key == "x_offset") return want_number(&fields_.x_offset);
-    if (key == "y_offset") return want_number(&fields_.y_offset);
-    if (key == "weight") {
+    if (name == "width") return want_number(&fields_.width);
+    if (name == "height") return want_number(&fields_.height);
+    if (name == "x") return want_number(&fields_.x);
+    if (name == "y") return want_number(&fields_.y);
+    if (name == "x_offset") return want_number(&fields_.x_offset);
+    if (name == "y_offset") return want_number(&fields_.y_offset);
+    if (name == "weight") {
       fields_.has_weight = true;
       fields_.weight_at = value_at;
       return want_number(&fields_.weight);
     }
-    if (key == "macro_name") {
+    if (name == "macro_name") {
       fields_.has_macro_name = true;
       fields_.macro_name_at = value_at;
       return want_string(&fields_.macro_name);
     }
-    if (key == "orientation") {
+    if (name == "orientation") {
       fields_.has_orientation = true;
       fields_.orientation_at = value_at;
       return want_string(&fields_.orientation);
     }
-    if (key.rfind(kExtraNetPrefix, 0) == 0)
+    if (name.substr(0, kExtraNetPrefix.size()) == kExtraNetPrefix)
       return extra_net_attribute(key, key_at, want_string, want_number);
-    if (key == "side") return want_string(&fields_.side);
-    if (key == "ref_name") return want_string(&fields_.ref_name);
+    if (name == "side") return want_string(&fields_.side);
+    if (name == "ref_name") return want_string(&fields_.ref_name);
     (void)key_at;
     return Status();  // other attributes are informational
   }
@@ -548,7 +600,7 @@ class CtReader {
   template <typename WantString, typename WantNumber>
   Status extra_net_attribute(const std::string& key, Position key_at, WantString& want_string,
                              WantNumber& want_number) {
-    std::string_view rest = std::string_view(key).substr(std::strlen(kExtraNetPrefix));
+    std::string_view rest = std::string_view(key).substr(kExtraNetPrefix.size());
     auto take_number = [&rest](std::int64_t* out) {
       const auto result = std::from_chars(rest.data(), rest.data() + rest.size(), *out);
       if (result.ec != std::errc() || *out < 0 || *out > 1000000000) return false;
@@ -585,18 +637,17 @@ class CtReader {
     });
     for (std::size_t i = 0; i < extra.size();) {
       const std::int64_t net = extra[i].net;
-      const std::size_t begin = inputs_.size();
       for (; i < extra.size() && extra[i].net == net; ++i) {
         if (i > 0 && extra[i - 1].net == net && extra[i - 1].index == extra[i].index) {
           return fail(extra[i].where, "extra net input given twice");
         }
-        inputs_.push_back({id, references_.add(extra[i].name), extra[i].where});
+        add_input(extra[i].name, extra[i].where);
       }
       double weight = 1;
       for (const auto& [weight_net, value] : fields_.extra_weights) {
         if (weight_net == net) weight = value;
       }
-      nets_.push_back({id, begin, inputs_.size(), weight});
+      add_net(id, weight);
     }
     for (const auto& [weight_net, value] : fields_.extra_weights) {
       const bool used = std::any_of(extra.begin(), extra.end(),
@@ -610,15 +661,17 @@ class CtReader {
 
   Status add_node() {
     if (!fields_.has_name) return fail(fields_.start, "node without a name");
-    if (fields_.name == "__metadata__") {
+    if (std::string_view(fields_.name) == "__metadata__") {
       netlist_.metadata = fields_.attributes;
       inputs_.resize(pending_inputs_begin_);  // metadata drives no net
+      // Names first used here are first used by a later node, if any.
+      for (const std::int32_t k : first_used_here_) first_use_[static_cast<std::size_t>(k)] = {};
       return Status();
     }
     if (!fields_.has_type)
       return fail(fields_.start, "node " + quote(fields_.name) + " has no type");
     NodeKind kind;
-    const std::string& type = fields_.type;
+    const std::string_view type = fields_.type;
     if (type == "MACRO") {
       kind = NodeKind::kHardMacro;
     } else if (type == "macro") {
@@ -663,10 +716,7 @@ class CtReader {
     }
     if (!fields_.side.empty()) netlist_.set_port_side(id, fields_.side);
     if (!fields_.ref_name.empty()) netlist_.set_ref_name(id, fields_.ref_name);
-    for (std::size_t i = pending_inputs_begin_; i < inputs_.size(); ++i) inputs_[i].from = id;
-    if (inputs_.size() > pending_inputs_begin_) {
-      nets_.push_back({id, pending_inputs_begin_, inputs_.size(), fields_.weight});
-    }
+    if (inputs_.size() > pending_inputs_begin_) add_net(id, fields_.weight);
     return add_extra_nets(id);
   }
 
@@ -689,20 +739,68 @@ class CtReader {
       netlist_.set_kind(owner.from, kind == NodeKind::kHardMacro ? NodeKind::kHardMacroPin
                                                                  : NodeKind::kSoftMacroPin);
     }
+    // Each name that was unknown when an input named it, looked up once. An input whose name is
+    // still unknown is the first use of that name (the earlier ones would have failed first), so
+    // the error points there.
+    constexpr NodeId kNotLookedUp = -2;
+    std::vector<NodeId> node_of_name(static_cast<std::size_t>(unresolved_names_.size()),
+                                     kNotLookedUp);
     std::vector<NodeId> terminals;
-    for (const PendingNet& net : nets_) {
+    std::size_t begin = 0, next_weight = 0;
+    for (std::size_t n = 0; n < nets_.size(); ++n) {
+      const PendingNet& net = nets_[n];
       terminals.assign(1, net.driver);
-      for (std::size_t i = net.begin; i < net.end; ++i) {
-        const std::string_view name = references_.get(inputs_[i].name);
-        const NodeId sink = names_.find(name);
-        if (sink == kNoNode) {
-          return fail(inputs_[i].where, "input names an unknown node " + quote(name));
+      for (std::size_t i = begin; i < net.end; ++i) {
+        NodeId sink = inputs_[i];
+        if (sink < 0) {
+          const std::int32_t unresolved = -1 - sink;
+          NodeId& node = node_of_name[static_cast<std::size_t>(unresolved)];
+          const std::string_view name = unresolved_names_.get(unresolved);
+          if (node == kNotLookedUp) node = names_.find(name);
+          if (node == kNoNode) {
+            return fail(first_use_[static_cast<std::size_t>(unresolved)],
+                        "input names an unknown node " + quote(name));
+          }
+          sink = node;
         }
         terminals.push_back(sink);
       }
-      netlist_.add_net(terminals.data(), terminals.size(), net.weight);
+      begin = net.end;
+      double weight = 1.0;
+      if (next_weight < net_weights_.size() && net_weights_[next_weight].first == n) {
+        weight = net_weights_[next_weight++].second;
+      }
+      netlist_.add_net(terminals.data(), terminals.size(), weight);
     }
     return Status();
+  }
+
+  // Records a sink of the node being read: its node when the name is known already (most are),
+  // otherwise the name, kept once however many inputs use it, for resolve().
+  void add_input(std::string_view name, Position where) {
+    const NodeId node = names_.find(name);
+    if (node != kNoNode) {
+      inputs_.push_back(node);
+      return;
+    }
+    std::int32_t index = unresolved_index_.find(name);
+    if (index < 0) {
+      index = unresolved_names_.add(name);
+      unresolved_index_.insert(name, index);
+      first_use_.emplace_back();
+    }
+    Position& first = first_use_[static_cast<std::size_t>(index)];
+    if (first.line == 0) {
+      first = where;
+      first_used_here_.push_back(index);
+    }
+    inputs_.push_back(-1 - index);
+  }
+
+  // A net driven by `driver` whose sinks are the inputs read since the previous net.
+  void add_net(NodeId driver, double weight) {
+    if (weight != 1.0) net_weights_.emplace_back(nets_.size(), weight);
+    nets_.push_back({inputs_.size(), driver});
   }
 
   // Header comments that carry design data.
@@ -719,7 +817,7 @@ class CtReader {
       out->clear();
       for (const auto& token : tokens) {
         double value = 0;
-        if (!internal::parse_double(token.text, &value)) return false;
+        if (!parse_number(token.text, &value)) return false;
         out->push_back(value);
       }
       return true;
@@ -753,17 +851,16 @@ class CtReader {
     return Status();
   }
 
-  // A net whose sinks are inputs_[begin, end), resolved after the last node.
+  // A net whose sinks are inputs_[end of the previous net, end).
   struct PendingNet {
+    std::size_t end;
     NodeId driver;
-    std::size_t begin, end;
-    double weight;
   };
 
   std::unique_ptr<ChunkSource> source_;
   std::string file_;
   Netlist& netlist_;
-  NameTable names_;
+  NameTable<NodeNameOf> names_;
 
   std::string buffer_;
   std::size_t pos_ = 0;
@@ -773,9 +870,16 @@ class CtReader {
 
   NodeFields fields_;
   std::size_t pending_inputs_begin_ = 0;
-  StringArena references_;
-  std::vector<PendingReference> inputs_, owners_;
+  // Net sinks in net order: a node, or -1 - k for the name unresolved_names_.get(k).
+  std::vector<NodeId> inputs_;
+  StringArena unresolved_names_;
+  NameTable<ArenaStringOf> unresolved_index_;
+  std::vector<Position> first_use_;  // of each unresolved name by a kept input; line 0: none yet
+  std::vector<std::int32_t> first_used_here_;  // names whose first use is in the current node
+  StringArena references_;                     // pin owners' names
+  std::vector<PendingReference> owners_;
   std::vector<PendingNet> nets_;
+  std::vector<std::pair<std::size_t, double>> net_weights_;  // (net, weight) where weight != 1
 };
 
 }  // namespace

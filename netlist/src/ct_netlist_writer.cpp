@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "macroplace/netlist/atomic_file.h"
+#include "macroplace/base/atomic_file.h"
 #include "macroplace/netlist/ct_netlist.h"
 #include "text_input.h"
 

@@ -114,6 +114,13 @@ void Netlist::reserve(std::size_t nodes, std::size_t name_chars) {
   port_side_.reserve(nodes);
 }
 
+void Netlist::reserve_nets(std::size_t nets, std::size_t terminals) {
+  net_begin_.reserve(net_begin_.size() + nets);
+  net_terminals_.reserve(net_terminals_.size() + terminals);
+  net_weight_.reserve(net_weight_.size() + nets);
+  net_name_.reserve(net_name_.size() + nets);
+}
+
 NodeId Netlist::add_node(NodeKind kind, std::string_view name, double width, double height,
                          double x, double y) {
   const NodeId id = num_nodes();

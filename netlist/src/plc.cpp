@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "macroplace/netlist/atomic_file.h"
+#include "macroplace/base/atomic_file.h"
 #include "text_input.h"
 
 namespace macroplace::netlist {
@@ -17,7 +17,6 @@ namespace {
 using internal::append_number;
 
 using internal::error_at;
-using internal::parse_double;
 using internal::quote;
 using internal::Token;
 
@@ -36,7 +35,7 @@ std::vector<double> numbers_of(const std::vector<Token>& tokens) {
   std::vector<double> numbers;
   for (const Token& token : tokens) {
     double value = 0;
-    if (parse_double(token.text, &value)) numbers.push_back(value);
+    if (parse_number(token.text, &value)) numbers.push_back(value);
   }
   return numbers;
 }
@@ -115,11 +114,11 @@ Status parse_entry(const std::vector<Token>& tokens, std::uint64_t line_number,
                     "expected a node index, found " + quote(tokens[0].text));
   }
   entry->node = static_cast<NodeId>(index);
-  if (!parse_double(tokens[1].text, &entry->x)) {
+  if (!parse_number(tokens[1].text, &entry->x)) {
     return error_at(file, line_number, tokens[1].column,
                     "expected a finite x coordinate, found " + quote(tokens[1].text));
   }
-  if (!parse_double(tokens[2].text, &entry->y)) {
+  if (!parse_number(tokens[2].text, &entry->y)) {
     return error_at(file, line_number, tokens[2].column,
                     "expected a finite y coordinate, found " + quote(tokens[2].text));
   }

@@ -1,7 +1,12 @@
 #include "text_input.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -11,20 +16,47 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <vector>
 
-#include "macroplace/netlist/numbers.h"
+#include "macroplace/base/numbers.h"
 
 namespace macroplace::netlist::internal {
 
 namespace {
 
-constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+// Chunks are kept small: the few in flight (up to six for gzip input) are fresh memory, which
+// costs a page fault per page on first touch, while refills remain rare.
+constexpr std::size_t kChunkBytes = std::size_t{1} << 18;
+// Smaller files are copied: mapping them saves little and costs two system calls more.
+constexpr std::size_t kMinMappedBytes = std::size_t{64} << 10;
 
 bool is_gzip_file(std::FILE* file) {
   unsigned char magic[2] = {0, 0};
   const std::size_t got = std::fread(magic, 1, 2, file);
   std::rewind(file);
   return got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+// The file's size, leaving it at its start; 0 when it cannot be known.
+std::uint64_t file_size(std::FILE* file) {
+  if (std::fseek(file, 0, SEEK_END) != 0) return 0;
+  const long size = std::ftell(file);
+  std::rewind(file);
+  return size > 0 ? static_cast<std::uint64_t>(size) : 0;
+}
+
+// The uncompressed size a gzip file records in its trailer (modulo 4 GiB, last member only).
+std::uint64_t gzip_size_hint(std::FILE* file) {
+  const std::uint64_t compressed = file_size(file);
+  unsigned char trailer[4] = {0, 0, 0, 0};
+  std::uint64_t recorded = 0;
+  if (compressed >= 18 && std::fseek(file, -4, SEEK_END) == 0 &&
+      std::fread(trailer, 1, 4, file) == 4) {
+    recorded = std::uint64_t{trailer[0]} | std::uint64_t{trailer[1]} << 8 |
+               std::uint64_t{trailer[2]} << 16 | std::uint64_t{trailer[3]} << 24;
+  }
+  std::rewind(file);
+  return std::max(recorded, compressed);
 }
 
 Status open_error(const std::string& path) {
@@ -34,8 +66,10 @@ Status open_error(const std::string& path) {
 // Plain files: read straight from stdio.
 class PlainChunkSource : public ChunkSource {
  public:
-  PlainChunkSource(std::FILE* file, std::string path) : file_(file), path_(std::move(path)) {}
+  PlainChunkSource(std::FILE* file, std::string path)
+      : file_(file), path_(std::move(path)), size_hint_(file_size(file)) {}
   ~PlainChunkSource() override { std::fclose(file_); }
+  std::uint64_t size_hint() const override { return size_hint_; }
   bool read_more(std::string* out) override {
     const std::size_t old = out->size();
     out->resize(old + kChunkBytes);
@@ -49,13 +83,15 @@ class PlainChunkSource : public ChunkSource {
  private:
   std::FILE* file_;
   std::string path_;
+  std::uint64_t size_hint_;
   Status status_;
 };
 
 // Gzip files: a producer thread inflates into a small bounded queue of chunks.
 class GzipChunkSource : public ChunkSource {
  public:
-  GzipChunkSource(std::FILE* file, std::string path) : path_(std::move(path)) {
+  GzipChunkSource(std::FILE* file, std::string path)
+      : path_(std::move(path)), size_hint_(gzip_size_hint(file)) {
     std::fclose(file);
     worker_ = std::thread([this] { produce(); });
   }
@@ -76,12 +112,15 @@ class GzipChunkSource : public ChunkSource {
     lock.unlock();
     changed_.notify_all();
     out->append(chunk);
+    lock.lock();
+    spare_chunks_.push_back(std::move(chunk));
     return true;
   }
   Status status() const override {
     std::lock_guard<std::mutex> lock(mutex_);
     return status_;
   }
+  std::uint64_t size_hint() const override { return size_hint_; }
 
  private:
   void produce() {
@@ -92,7 +131,17 @@ class GzipChunkSource : public ChunkSource {
     } else {
       gzbuffer(gz, 1 << 18);
       while (true) {
-        std::string chunk(kChunkBytes, '\0');
+        // Chunks the reader is done with are filled again: fresh memory costs a page fault per
+        // page on first touch.
+        std::string chunk;
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          if (!spare_chunks_.empty()) {
+            chunk = std::move(spare_chunks_.back());
+            spare_chunks_.pop_back();
+          }
+        }
+        chunk.resize(kChunkBytes);
         const int got = gzread(gz, chunk.data(), static_cast<unsigned>(chunk.size()));
         if (got < 0) {
           int code = 0;
@@ -118,9 +167,11 @@ class GzipChunkSource : public ChunkSource {
   }
 
   std::string path_;
+  std::uint64_t size_hint_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<std::string> chunks_;
+  std::vector<std::string> spare_chunks_;
   bool finished_ = false, cancelled_ = false;
   Status status_;
   std::thread worker_;
@@ -174,6 +225,62 @@ Status read_whole_file(const std::string& path, std::string* out) {
   return source->status();
 }
 
+FileText::FileText(FileText&& other) noexcept
+    : mapping_(other.mapping_), mapped_bytes_(other.mapped_bytes_), copy_(std::move(other.copy_)) {
+  other.mapping_ = nullptr;
+  other.mapped_bytes_ = 0;
+}
+
+FileText& FileText::operator=(FileText&& other) noexcept {
+  if (this != &other) {
+    release();
+    mapping_ = other.mapping_;
+    mapped_bytes_ = other.mapped_bytes_;
+    copy_ = std::move(other.copy_);
+    other.mapping_ = nullptr;
+    other.mapped_bytes_ = 0;
+  }
+  return *this;
+}
+
+FileText::~FileText() {
+  release();
+}
+
+void FileText::release() {
+  if (mapping_ != nullptr) ::munmap(mapping_, mapped_bytes_);
+  mapping_ = nullptr;
+  mapped_bytes_ = 0;
+  copy_.clear();
+}
+
+Status read_file_text(const std::string& path, FileText* out) {
+  out->release();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    struct stat info;
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
+        static_cast<std::uint64_t>(info.st_size) >= kMinMappedBytes &&
+        static_cast<std::uint64_t>(info.st_size) <= kMaxWholeFileBytes) {
+      const auto bytes = static_cast<std::size_t>(info.st_size);
+      void* mapping = ::mmap(nullptr, bytes, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (mapping != MAP_FAILED) {
+        const auto* head = static_cast<const unsigned char*>(mapping);
+        if (head[0] != 0x1f || head[1] != 0x8b) {  // not gzip
+          ::close(fd);
+          out->mapping_ = mapping;
+          out->mapped_bytes_ = bytes;
+          return Status();
+        }
+        ::munmap(mapping, bytes);
+      }
+    }
+    ::close(fd);
+  }
+  // Gzip, small or special files, and the error when the file cannot be opened.
+  return read_whole_file(path, &out->copy_);
+}
+
 bool LineReader::next(std::string_view* line, std::uint64_t* line_number) {
   if (pos_ >= text_.size()) return false;
   std::size_t end = text_.find('\n', pos_);
@@ -198,22 +305,7 @@ void split_tokens(std::string_view line, std::vector<Token>* tokens) {
   }
 }
 
-bool parse_double(std::string_view text, double* out) {
-  if (text.empty()) return false;
-  const char* begin = text.data();
-  if (*begin == '+') ++begin;  // from_chars does not take a leading '+'
-  const char* end = text.data() + text.size();
-  auto result = std::from_chars(begin, end, *out);
-  return result.ec == std::errc() && result.ptr == end && std::isfinite(*out);
-}
-
 }  // namespace macroplace::netlist::internal
-
-namespace macroplace::netlist {
-bool parse_number(std::string_view text, double* out) {
-  return internal::parse_double(text, out);
-}
-}  // namespace macroplace::netlist
 
 namespace macroplace::netlist::internal {
 

@@ -7,7 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "macroplace/netlist/status.h"
+#include "macroplace/base/numbers.h"
+#include "macroplace/base/status.h"
 
 namespace macroplace::netlist::internal {
 
@@ -16,6 +17,37 @@ inline constexpr std::uint64_t kMaxWholeFileBytes = std::uint64_t{4} << 30;
 
 // Reads a file, decompressing it when it starts with the gzip magic bytes.
 Status read_whole_file(const std::string& path, std::string* out);
+
+// A whole file's (decompressed) bytes, read-only. Large plain files are mapped from the page
+// cache instead of being copied: on virtual machines where every first touch of fresh memory is
+// an expensive page fault, copying a file into a new buffer costs more than parsing it. The
+// mapping assumes that nobody truncates the file while it is being read (that raises SIGBUS).
+class FileText {
+ public:
+  FileText() = default;
+  FileText(const FileText&) = delete;
+  FileText& operator=(const FileText&) = delete;
+  FileText(FileText&& other) noexcept;
+  FileText& operator=(FileText&& other) noexcept;
+  ~FileText();
+
+  std::string_view view() const {
+    return mapping_ != nullptr ? std::string_view(static_cast<const char*>(mapping_), mapped_bytes_)
+                               : std::string_view(copy_);
+  }
+  std::size_t size() const { return view().size(); }
+
+ private:
+  friend Status read_file_text(const std::string& path, FileText* out);
+  void release();
+
+  void* mapping_ = nullptr;
+  std::size_t mapped_bytes_ = 0;
+  std::string copy_;  // gzip input, small files and files that cannot be mapped
+};
+
+// Like read_whole_file, but maps large plain files (see FileText).
+Status read_file_text(const std::string& path, FileText* out);
 
 // Yields a file's (decompressed) bytes in chunks; gzip input is inflated on a background thread
 // so that decompression and parsing overlap on two cores.
@@ -26,6 +58,9 @@ class ChunkSource {
   // (then status() says which).
   virtual bool read_more(std::string* out) = 0;
   virtual Status status() const = 0;
+  // About how many bytes there are in all (gzip: the size the trailer records), or 0 when
+  // unknown; for sizing buffers, not to be trusted.
+  virtual std::uint64_t size_hint() const { return 0; }
 };
 Status open_chunk_source(const std::string& path, std::unique_ptr<ChunkSource>* out);
 
@@ -49,8 +84,7 @@ class LineReader {
 // Splits a line into whitespace-separated tokens, remembering their columns.
 void split_tokens(std::string_view line, std::vector<Token>* tokens);
 
-// Strict number parsing: the whole token must be a finite number.
-bool parse_double(std::string_view text, double* out);
+// Strict integer parsing: the whole token must be one (parse_number() in base/ for reals).
 bool parse_int64(std::string_view text, std::int64_t* out);
 
 // The file's name followed by " (expected ...)" style helpers keep messages alike.

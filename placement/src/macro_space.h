@@ -106,4 +106,41 @@ inline Orientation mirrored(Orientation o, int which) {
   return family[(index + 1 + which % 3) % 4];
 }
 
+// The soft macros (clusters) a placer may move: placed and not fixed.
+inline std::vector<NodeId> movable_soft_macros(const ProxyCost& cost) {
+  std::vector<NodeId> soft;
+  for (NodeId node = 0; node < cost.netlist().num_nodes(); ++node) {
+    if (cost.netlist().kind(node) == netlist::NodeKind::kSoftMacro && cost.placed(node) &&
+        !cost.fixed(node)) {
+      soft.push_back(node);
+    }
+  }
+  return soft;
+}
+
+// The centre coordinate nearest `centre` that keeps a footprint of half size `half` within
+// [0, side]; the middle when it cannot fit.
+inline double clamp_centre(double centre, double half, double side) {
+  if (2 * half > side) return side / 2;
+  return std::clamp(centre, half, side - half);
+}
+
+// Where a soft macro may sit: its whole footprint on the canvas. The footprint is the one the
+// evaluator and the legality check use, which orientation never turns for a soft macro.
+inline void keep_soft_macro_inside(const ProxyCost& cost, NodeId soft, double* x, double* y) {
+  const CostSettings& s = cost.settings();
+  *x = clamp_centre(*x, cost.netlist().width(soft) / 2, s.canvas_width);
+  *y = clamp_centre(*y, cost.netlist().height(soft) / 2, s.canvas_height);
+}
+
+// Moves every soft macro of `soft` that hangs over the canvas edge onto the canvas, by the
+// shortest way.
+inline void pull_soft_macros_inside(const std::vector<NodeId>& soft, ProxyCost* cost) {
+  for (const NodeId node : soft) {
+    double x = cost->x(node), y = cost->y(node);
+    keep_soft_macro_inside(*cost, node, &x, &y);
+    if (x != cost->x(node) || y != cost->y(node)) cost->move(node, x, y);
+  }
+}
+
 }  // namespace macroplace::placement::internal

@@ -18,8 +18,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using internal::Box;
+using internal::keep_soft_macro_inside;
 using internal::MacroSpace;
 using internal::mirrored;
+using internal::movable_soft_macros;
+using internal::pull_soft_macros_inside;
 
 // A proposed change: new centre and orientation for a few macros.
 struct Proposal {
@@ -76,6 +79,8 @@ struct Shared {
   std::mutex mutex;
   double best_proxy = INFINITY;
   const std::function<void(const AnnealingProgress&)>& progress;
+  int threads = 1;           // chains run in waves of this many
+  double chain_seconds = 0;  // each chain's share of the time limit; 0: none
 };
 
 struct ChainResult {
@@ -85,21 +90,19 @@ struct ChainResult {
 
 class Chain {
  public:
-  Chain(std::unique_ptr<ProxyCost> cost, std::uint64_t seed, int index, Shared* shared)
+  // `start`: when this chain's share of the time limit began.
+  Chain(std::unique_ptr<ProxyCost> cost, std::uint64_t seed, int index, Clock::time_point start,
+        Shared* shared)
       : cost_(std::move(cost)),
         space_(*cost_, shared->options.spacing),
         random_(seed),
         index_(index),
+        start_(start),
         shared_(*shared) {
     for (const NodeId node : space_.hard_macros()) {
       if (cost_->placed(node) && !cost_->fixed(node)) movable_.push_back(node);
     }
-    for (NodeId node = 0; node < cost_->netlist().num_nodes(); ++node) {
-      if (cost_->netlist().kind(node) == netlist::NodeKind::kSoftMacro && cost_->placed(node) &&
-          !cost_->fixed(node)) {
-        soft_movable_.push_back(node);
-      }
-    }
+    if (shared->options.soft_shift_weight > 0) soft_movable_ = movable_soft_macros(*cost_);
     const netlist::Netlist& netlist = cost_->netlist();
     for (NodeId node = 0; node < netlist.num_nodes(); ++node) {
       if (netlist::is_macro(netlist.kind(node)) && !cost_->fixed(node)) {
@@ -140,6 +143,8 @@ class Chain {
             ++since_soft >= options.soft_macro_period) {
           since_soft = 0;
           options.replace_soft_macros(cost_.get());
+          // Whatever the callback did, soft macros this chain shifts stay on the canvas.
+          pull_soft_macros_inside(soft_movable_, cost_.get());
           current = cost_->costs();
           if (current.proxy < result_.best.costs.proxy) {
             take_snapshot(*cost_, current, &result_.best);
@@ -173,21 +178,25 @@ class Chain {
     return std::max(1e-12, -mean / std::log(shared_.options.initial_acceptance));
   }
 
-  // Advances the geometric cooling; false when the budget is spent.
+  // Advances the geometric cooling over this chain's own budget; false when it is spent.
   bool update_schedule() {
     const AnnealingOptions& options = shared_.options;
     double progress = 0;
     if (options.max_moves > 0) {
       progress = static_cast<double>(result_.moves) / static_cast<double>(options.max_moves);
     }
-    const double seconds = std::chrono::duration<double>(Clock::now() - shared_.start).count();
-    if (options.time_limit_seconds > 0) {
-      progress = std::max(progress, seconds / options.time_limit_seconds);
+    const Clock::time_point now = Clock::now();
+    if (shared_.chain_seconds > 0) {
+      const double own_seconds = std::chrono::duration<double>(now - start_).count();
+      progress = std::max(progress, own_seconds / shared_.chain_seconds);
     }
     if (progress >= 1.0) return false;
     temperature_ = initial_temperature_ * std::pow(options.cooling_span, progress);
     if (result_.moves > 0) shared_.moves.fetch_add(256, std::memory_order_relaxed);
-    if (index_ == 0 && shared_.progress && seconds - last_report_ >= 0.5) {
+    // The first chain of each wave reports, so progress keeps coming through later waves.
+    const bool reporter = index_ % shared_.threads == 0;
+    const double seconds = std::chrono::duration<double>(now - shared_.start).count();
+    if (reporter && shared_.progress && seconds - last_report_ >= 0.5) {
       last_report_ = seconds;
       AnnealingProgress report;
       report.seconds = seconds;
@@ -199,7 +208,7 @@ class Chain {
       }
       report.temperature = temperature_;
       shared_.progress(report);
-    } else if (index_ != 0 && (result_.moves & 4095) == 0) {
+    } else if (!reporter && (result_.moves & 4095) == 0) {
       std::lock_guard<std::mutex> lock(shared_.mutex);
       shared_.best_proxy = std::min(shared_.best_proxy, result_.best.costs.proxy);
     }
@@ -249,9 +258,10 @@ class Chain {
         const double range =
             std::max(min_shift_, span_ * 0.25 * std::sqrt(temperature_ / initial_temperature_));
         std::uniform_real_distribution<double> offset(-range, range);
-        proposal_.add(soft, std::clamp(cost_->x(soft) + offset(random_), 0.0, s.canvas_width),
-                      std::clamp(cost_->y(soft) + offset(random_), 0.0, s.canvas_height),
-                      cost_->orientation(soft));
+        double x = cost_->x(soft) + offset(random_);
+        double y = cost_->y(soft) + offset(random_);
+        keep_soft_macro_inside(*cost_, soft, &x, &y);
+        proposal_.add(soft, x, y, cost_->orientation(soft));
         break;
       }
       default: {  // shuffle three: a -> b -> c -> a
@@ -265,8 +275,8 @@ class Chain {
       }
     }
     if (kind == 5) {
-      // Soft macros (clusters) have no legality constraint beyond keeping their centre on the
-      // canvas, which the shift itself clamps.
+      // Soft macros (clusters) have no legality constraint beyond keeping their footprint on
+      // the canvas, which the shift itself clamps to.
       for (const NodeId node : proposal_.nodes) {
         undo_.add(node, cost_->x(node), cost_->y(node), cost_->orientation(node));
       }
@@ -300,6 +310,7 @@ class Chain {
   MacroSpace space_;
   std::mt19937_64 random_;
   int index_;
+  Clock::time_point start_;
   Shared& shared_;
   std::vector<NodeId> movable_, soft_movable_;
   double span_ = 0, min_shift_ = 0;
@@ -343,23 +354,31 @@ Status AnnealingOptions::validate() const {
 
 AnnealingResult anneal_macros(ProxyCost* cost, const AnnealingOptions& options,
                               const std::function<void(const AnnealingProgress&)>& progress) {
-  Shared shared{options, Clock::now(), {}, {}, {}, INFINITY, progress};
-  AnnealingResult result;
-  result.initial = cost->costs();
   const int threads =
       options.threads > 0
           ? options.threads
           : std::max(1, std::min<int>(options.chains,
                                       static_cast<int>(std::thread::hardware_concurrency())));
+  const int waves = (options.chains + threads - 1) / threads;
+  // Each chain's share of the time limit, counted from its own start.
+  const double chain_seconds = options.time_limit_seconds / waves;
+  Shared shared{options, Clock::now(), {}, {}, {}, INFINITY, progress, threads, chain_seconds};
+  AnnealingResult result;
+  // Soft macros hanging over the canvas edge are not a legal start: the density cost does not
+  // see the part outside. Pulled in once here, every chain starts from the same legal state.
+  if (options.soft_shift_weight > 0) pull_soft_macros_inside(movable_soft_macros(*cost), cost);
+  result.initial = cost->costs();
   std::vector<ChainResult> outcomes(static_cast<std::size_t>(options.chains));
-  // Chains run in waves of `threads`; chain i always uses seed + i, so results do not depend on
-  // how chains are spread over threads.
+  // Chains run in waves of `threads`, each chain with its own share of the time limit from its
+  // own start; chain i always uses seed + i, so results do not depend on how chains are spread
+  // over threads.
   for (int first = 0; first < options.chains; first += threads) {
     std::vector<std::thread> workers;
     for (int i = first; i < std::min(options.chains, first + threads); ++i) {
       workers.emplace_back([&, i] {
+        const Clock::time_point start = Clock::now();
         Chain chain(cost->clone(),
-                    options.seed + static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ull, i,
+                    options.seed + static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ull, i, start,
                     &shared);
         outcomes[static_cast<std::size_t>(i)] = chain.run();
       });
@@ -369,6 +388,7 @@ AnnealingResult anneal_macros(ProxyCost* cost, const AnnealingOptions& options,
   int best = 0;
   for (int i = 0; i < options.chains; ++i) {
     result.moves += outcomes[static_cast<std::size_t>(i)].moves;
+    result.chain_moves.push_back(outcomes[static_cast<std::size_t>(i)].moves);
     result.accepted += outcomes[static_cast<std::size_t>(i)].accepted;
     if (outcomes[static_cast<std::size_t>(i)].best.costs.proxy <
         outcomes[static_cast<std::size_t>(best)].best.costs.proxy) {

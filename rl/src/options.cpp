@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "macroplace/netlist/numbers.h"
+#include "macroplace/base/numbers.h"
 #include "macroplace/rl/policy.h"
 #include "macroplace/rl/policy_placer.h"
 #include "macroplace/rl/ppo.h"
@@ -58,7 +58,7 @@ Status PpoOptions::validate() const {
 }
 
 Status TrainerOptions::validate() const {
-  if (netlist_path.empty()) return Status::error("train: a netlist is required");
+  if (netlist_path.empty() && !netlist) return Status::error("train: a netlist is required");
   if (run_dir.empty()) return Status::error("train: a run folder (--out) is required");
   if (episodes_per_iteration < 1)
     return Status::error("train: episodes per iteration must be >= 1");
@@ -84,14 +84,10 @@ Status PolicyPlacerOptions::validate() const {
 
 namespace {
 
-bool parse_double(const std::string& text, double* out) {
-  return netlist::parse_number(text, out) && std::isfinite(*out);
-}
-
 template <typename Int>
 bool parse_integer(const std::string& text, Int* out) {
   double value = 0;
-  if (!parse_double(text, &value) || value != std::floor(value) || std::fabs(value) > 9e15) {
+  if (!parse_number(text, &value) || value != std::floor(value) || std::fabs(value) > 9e15) {
     return false;
   }
   *out = static_cast<Int>(value);
@@ -155,7 +151,7 @@ Status apply_config_value(const std::string& key, const std::string& value,
                                               {"greedy_evaluation", &options->greedy_evaluation}};
   bool ok = true;
   if (const auto it = doubles.find(key); it != doubles.end()) {
-    ok = parse_double(value, it->second);
+    ok = parse_number(value, it->second);
   } else if (const auto i = integers.find(key); i != integers.end()) {
     ok = parse_integer(value, i->second);
   } else if (const auto f = flags.find(key); f != flags.end()) {

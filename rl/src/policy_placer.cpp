@@ -1,50 +1,60 @@
-// Placing a design with a trained policy: greedy or best-of-K sampled episodes, then coordinate
-// descent, then the .plc.
+// Placing a design's hard macros with a trained policy (the `rl` placer of the placement flow).
 #include "macroplace/rl/policy_placer.h"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <memory>
 #include <random>
 
-#include "macroplace/netlist/plc.h"
-#include "macroplace/placement/analytical_placer.h"
-#include "macroplace/placement/coordinate_descent.h"
-#include "macroplace/placement/force_directed.h"
-#include "macroplace/placement/legality.h"
+#include "macroplace/rl/policy_method.h"
 #include "macroplace/rl/torch_policy.h"
 #include "macroplace/rl/trainer.h"
 #include "observation_inputs.h"
 
 namespace macroplace::rl {
 
-Status place_with_policy(const std::string& netlist_path, const std::string& plc_path,
-                         const std::string& output_plc, const PolicyPlacerOptions& options,
-                         PolicyPlacerResult* result) {
-  if (Status s = options.validate(); !s.ok()) return s;
-  const auto start = std::chrono::steady_clock::now();
-  at::set_num_threads(options.torch_threads);
+namespace {
+
+// The policy (fine-tuned on the design first when asked) and the design as an environment.
+struct LoadedPolicy {
   PolicyOptions policy;
   PolicyNetwork network{nullptr};
-  PolicyPlacerResult out;
+  std::shared_ptr<const env::EnvDesign> design;
+  std::int32_t finetune_iterations = 0;
+};
+
+Status load(const placement::ProxyCost& cost, const PolicyPlacerOptions& options,
+            std::uint64_t seed, LoadedPolicy* out) {
+  if (Status s = options.validate(); !s.ok()) return s;
+  at::set_num_threads(options.torch_threads);
+  // The environment's design: the evaluator's netlist at its current placement.
+  auto netlist = std::make_shared<netlist::Netlist>(cost.netlist());
+  for (netlist::NodeId node = 0; node < netlist->num_nodes(); ++node) {
+    if (netlist::is_pin(netlist->kind(node))) continue;
+    netlist->set_position(node, cost.x(node), cost.y(node));
+    netlist->set_orientation(node, cost.orientation(node));
+  }
   if (options.finetune_minutes > 0) {
     // PPO on this design from the checkpoint's weights, in a private temporary run folder.
     std::error_code error;
     const std::filesystem::path run_dir =
         std::filesystem::temp_directory_path(error) /
-        ("macroplace-finetune-" +
+        ("macroplace-finetune-" + std::to_string(getpid()) + "-" +
          std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
     if (error) return Status::error("no temporary folder for fine-tuning: " + error.message());
     TrainerOptions tuning;
-    tuning.netlist_path = netlist_path;
-    tuning.plc_path = plc_path;
+    tuning.netlist = netlist;
+    tuning.settings = cost.settings();
     tuning.run_dir = run_dir.string();
     tuning.initial_checkpoint = options.checkpoint;
     tuning.env = options.env;
     tuning.episodes_per_iteration = options.finetune_episodes;
     tuning.threads = tuning.torch_threads = options.torch_threads;
-    tuning.seed = options.seed;
+    tuning.seed = seed;
     tuning.greedy_evaluation = false;
     tuning.iterations = std::numeric_limits<std::int32_t>::max();
     tuning.time_limit_seconds = 60 * options.finetune_minutes;  // at least one iteration
@@ -52,104 +62,175 @@ Status place_with_policy(const std::string& netlist_path, const std::string& plc
       std::unique_ptr<Trainer> trainer;
       if (Status s = Trainer::create(tuning, &trainer); !s.ok()) return s;
       if (Status s = train(*trainer, nullptr); !s.ok()) return s;
-      out.finetune_iterations = trainer->iteration();
-      return internal::load_policy((run_dir / "checkpoint.pt").string(), &policy, &network);
+      out->finetune_iterations = trainer->iteration();
+      return internal::load_policy((run_dir / "checkpoint.pt").string(), &out->policy,
+                                   &out->network);
     }();
     std::filesystem::remove_all(run_dir, error);  // best effort
     if (!status.ok()) return status;
-  } else if (Status s = internal::load_policy(options.checkpoint, &policy, &network); !s.ok()) {
+  } else if (Status s = internal::load_policy(options.checkpoint, &out->policy, &out->network);
+             !s.ok()) {
     return s;
   }
-  network->eval();
+  out->network->eval();
   env::EnvOptions env_options = options.env;
-  if (policy.spatial_features) {
+  if (out->policy.spatial_features) {
     env_options.observation.wire_mask = env_options.observation.density = true;
   }
-  std::shared_ptr<const env::EnvDesign> design;
-  if (Status s = env::load_env_design(netlist_path, plc_path, env_options, &design); !s.ok()) {
-    return s;
-  }
-  if (policy.action_side != design->action_space.side) {
-    return Status::error("the policy's action side differs from the design's action space");
-  }
-  const GraphTensors graph = make_graph_tensors(design->graph);
-
-  env::PlacementEnv env(design);
-  std::unique_ptr<placement::ProxyCost> best;
-  double best_proxy = std::numeric_limits<double>::infinity();
-  std::mt19937_64 random(options.seed);
-  std::vector<std::int32_t> actions;
-  for (std::int32_t episode = 0; episode <= options.samples; ++episode) {
-    internal::run_policy_episode(network, graph, &env, episode == 0 ? nullptr : &random, &actions);
-    ++out.episodes;
-    if (env.info().infeasible) {
-      ++out.infeasible_episodes;
-      if (episode > 0) out.sample_proxies.push_back(std::numeric_limits<double>::quiet_NaN());
-      continue;
-    }
-    const placement::CostBreakdown costs = env.info().costs;
-    if (episode > 0) out.sample_proxies.push_back(costs.proxy);
-    if (costs.proxy < best_proxy) {
-      best_proxy = costs.proxy;
-      best = env.cost().clone();
-      out.policy_costs = costs;
-      out.actions = actions;
-      out.greedy_was_best = episode == 0;
-    }
-  }
-  if (!best) {
-    return Status::error("every policy episode ran out of legal cells (infeasible)");
-  }
-  if (options.refine) {
-    placement::CoordinateDescentOptions descent;
-    descent.spacing = env_options.spacing;
-    const placement::ForceDirectedOptions force_directed = env_options.force_directed;
-    descent.replace_soft_macros = [force_directed](placement::ProxyCost* cost) {
-      placement::place_soft_macros(cost, force_directed);
-    };
-    placement::refine_macros(best.get(), descent);
-  }
-  if (options.analytical_soft_macros) {
-    std::unique_ptr<placement::ProxyCost> analytical = best->clone();
-    placement::AnalyticalOptions soft;
-    soft.seed = options.seed;
-    const placement::AnalyticalResult placed_softly =
-        placement::place_soft_macros_analytical(analytical.get(), soft);
-    if (placed_softly.status.ok() && analytical->costs().proxy < best->costs().proxy) {
-      best = std::move(analytical);
-      out.analytical_soft_macros_kept = true;
-    }
-  }
-  out.final_costs = best->costs();
-  out.legal = placement::check_legality(*best).legal();
-
-  netlist::Netlist placed = *design->netlist;
-  for (netlist::NodeId node = 0; node < placed.num_nodes(); ++node) {
-    if (netlist::is_pin(placed.kind(node))) continue;
-    placed.set_position(node, best->x(node), best->y(node));
-    placed.set_orientation(node, best->orientation(node));
-  }
-  const placement::CostSettings& settings = design->settings;
-  netlist::PlacementSettings header;
-  header.width = settings.canvas_width;
-  header.height = settings.canvas_height;
-  header.columns = settings.columns;
-  header.rows = settings.rows;
-  header.routes_per_micron_horizontal = settings.routes_per_micron_horizontal;
-  header.routes_per_micron_vertical = settings.routes_per_micron_vertical;
-  header.macro_routes_horizontal = settings.macro_routes_horizontal;
-  header.macro_routes_vertical = settings.macro_routes_vertical;
-  header.smoothing_range = settings.smoothing_range;
-  header.overlap_threshold = settings.overlap_threshold;
-  header.blockages = settings.blockages;
-  header.block = placed.block_name;
-  if (Status s = netlist::write_plc(placed, header, "macroplace place --method rl", output_plc);
+  if (Status s = env::make_env_design(netlist, cost.settings(), env_options, &out->design);
       !s.ok()) {
     return s;
   }
-  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  *result = out;
+  if (out->policy.action_side != out->design->action_space.side) {
+    return Status::error("the policy's action side differs from the design's action space");
+  }
   return {};
+}
+
+// The greedy episode (unless `samples_only`) and `samples` sampled ones; the best kept.
+Status run_episodes(LoadedPolicy& loaded, std::int32_t samples, bool samples_only,
+                    std::uint64_t seed, std::unique_ptr<placement::ProxyCost>* best,
+                    PolicyPlacerResult* out) {
+  const GraphTensors graph = make_graph_tensors(loaded.design->graph);
+  env::PlacementEnv env(loaded.design);
+  double best_proxy = std::numeric_limits<double>::infinity();
+  std::mt19937_64 random(seed);
+  std::vector<std::int32_t> actions;
+  for (std::int32_t episode = samples_only ? 1 : 0; episode <= samples; ++episode) {
+    internal::run_policy_episode(loaded.network, graph, &env, episode == 0 ? nullptr : &random,
+                                 &actions);
+    ++out->episodes;
+    if (env.info().infeasible) {
+      ++out->infeasible_episodes;
+      if (episode > 0) out->sample_proxies.push_back(std::numeric_limits<double>::quiet_NaN());
+      continue;
+    }
+    const placement::CostBreakdown costs = env.info().costs;
+    if (episode > 0) out->sample_proxies.push_back(costs.proxy);
+    if (costs.proxy < best_proxy) {
+      best_proxy = costs.proxy;
+      *best = env.cost().clone();
+      out->policy_costs = costs;
+      out->actions = actions;
+      out->greedy_was_best = episode == 0;
+    }
+  }
+  if (!*best) return Status::error("every policy episode ran out of legal cells (infeasible)");
+  return {};
+}
+
+class PolicyPlacer final : public placement::Placer {
+ public:
+  static Status create(const placement::PlacerParameters& parameters,
+                       std::unique_ptr<placement::Placer>* out) {
+    auto placer = std::make_unique<PolicyPlacer>();
+    const auto policy = parameters.find("--policy");
+    if (policy == parameters.end() || policy->second.empty()) {
+      return Status::error(
+          "a trained policy is needed: --policy RUN_DIR/checkpoint.pt (or rl:CKPT)");
+    }
+    placer->options_.checkpoint = policy->second;
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(placer->options_.checkpoint, error)) {
+      return Status::error("cannot read checkpoint '" + placer->options_.checkpoint + "'");
+    }
+    std::int64_t samples = 0;
+    if (Status s = placement::whole_parameter(parameters, "--samples", 0, &samples); !s.ok()) {
+      return s;
+    }
+    if (samples > 1000000) return Status::error("--samples must be at most 1000000");
+    placer->options_.samples = static_cast<std::int32_t>(samples);
+    if (Status s = placement::number_parameter(parameters, "--finetune-minutes", 0, 1e6,
+                                               &placer->options_.finetune_minutes);
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = placer->options_.validate(); !s.ok()) return s;
+    *out = std::move(placer);
+    return {};
+  }
+
+  Status place(placement::ProxyCost* cost, const placement::PlacerContext& context,
+               placement::StageReport* report) override {
+    PolicyPlacerResult result;
+    if (Status s = place_with_policy(cost, options_, context.budget.seed, &result); !s.ok()) {
+      return s;
+    }
+    report->placed_soft_macros = true;  // the episode's force-directed placer
+    report->figures = {{"episodes", result.episodes},
+                       {"infeasible_episodes", result.infeasible_episodes},
+                       {"policy_proxy", result.policy_costs.proxy},
+                       {"finetune_iterations", result.finetune_iterations}};
+    char line[256];
+    std::snprintf(
+        line, sizeof line, "%spolicy: %s of %d episodes (%d infeasible), proxy %.6f",
+        result.finetune_iterations > 0
+            ? ("fine-tuned " + std::to_string(result.finetune_iterations) + " iterations; ").c_str()
+            : "",
+        result.greedy_was_best ? "greedy best" : "best sample", result.episodes,
+        result.infeasible_episodes, result.policy_costs.proxy);
+    report->summary = line;
+    return {};
+  }
+
+  bool has_sampler() const override { return true; }
+  // Sampled episodes of the policy (seed 1000000, apart from the runs' seeds), without the
+  // method's finishing stages: the policy's own best-of-k.
+  Status sample(const placement::ProxyCost& start, std::int64_t samples,
+                const placement::PlacerContext& /*context*/,
+                std::vector<double>* proxies) override {
+    if (samples > 1000000) return Status::error("too many policy samples");
+    LoadedPolicy loaded;
+    if (Status s = load(start, options_, 1000000, &loaded); !s.ok()) return s;
+    std::unique_ptr<placement::ProxyCost> best;
+    PolicyPlacerResult result;
+    const Status status =
+        run_episodes(loaded, static_cast<std::int32_t>(samples), true, 1000000, &best, &result);
+    *proxies = std::move(result.sample_proxies);
+    return best || samples == 0 ? Status() : status;
+  }
+
+ private:
+  PolicyPlacerOptions options_;
+};
+
+}  // namespace
+
+Status place_with_policy(placement::ProxyCost* cost, const PolicyPlacerOptions& options,
+                         std::uint64_t seed, PolicyPlacerResult* result) {
+  const auto start = std::chrono::steady_clock::now();
+  LoadedPolicy loaded;
+  if (Status s = load(*cost, options, seed, &loaded); !s.ok()) return s;
+  PolicyPlacerResult out;
+  out.finetune_iterations = loaded.finetune_iterations;
+  std::unique_ptr<placement::ProxyCost> best;
+  if (Status s = run_episodes(loaded, options.samples, false, seed, &best, &out); !s.ok()) {
+    return s;
+  }
+  // The best episode's placement into the evaluator.
+  std::vector<netlist::NodeId> nodes;
+  std::vector<double> x, y;
+  for (netlist::NodeId node = 0; node < best->netlist().num_nodes(); ++node) {
+    if (netlist::is_pin(best->netlist().kind(node))) continue;
+    nodes.push_back(node);
+    x.push_back(best->x(node));
+    y.push_back(best->y(node));
+    if (best->placed(node) != cost->placed(node)) cost->set_placed(node, best->placed(node));
+    if (best->orientation(node) != cost->orientation(node)) {
+      cost->set_orientation(node, best->orientation(node));
+    }
+  }
+  cost->set_positions(nodes, x, y);
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  *result = std::move(out);
+  return {};
+}
+
+void register_policy_method() {
+  placement::PlacerInfo placer = policy_placer_info();
+  placer.create = &PolicyPlacer::create;
+  placement::PlacerRegistry::global().add(std::move(placer));
+  placement::PlacerRegistry::global().add(policy_method_info());
 }
 
 }  // namespace macroplace::rl

@@ -15,8 +15,9 @@
 #include <utility>
 #include <vector>
 
+#include "macroplace/base/atomic_file.h"
+#include "macroplace/base/json_writer.h"
 #include "macroplace/env/batched_env.h"
-#include "macroplace/netlist/atomic_file.h"
 #include "macroplace/placement/legality.h"
 #include "macroplace/rl/torch_policy.h"
 #include "observation_inputs.h"
@@ -175,13 +176,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::string json_number(double value) {
-  if (!std::isfinite(value)) return "null";
-  char text[64];
-  std::snprintf(text, sizeof text, "%.17g", value);
-  return text;
-}
-
 // The reset seed of an iteration's environments: a SplitMix64 step, so that neighbouring run
 // seeds do not share episodes.
 std::uint64_t iteration_seed(std::uint64_t seed, std::int32_t iteration) {
@@ -337,17 +331,20 @@ Status Trainer::Impl::write_best(const placement::CostBreakdown& costs) const {
   if (Status s = replay.write_plc(path("best.plc")); !s.ok()) return s;
   const placement::CostBreakdown replayed = replay.info().costs;
   const bool legal = placement::check_legality(replay.cost()).legal();
-  std::ostringstream json;
-  json << "{\"iteration\": " << iteration << ", \"proxy\": " << json_number(replayed.proxy)
-       << ", \"wirelength\": " << json_number(replayed.wirelength)
-       << ", \"wirelength_cost\": " << json_number(replayed.wirelength_cost)
-       << ", \"density_cost\": " << json_number(replayed.density_cost)
-       << ", \"congestion_cost\": " << json_number(replayed.congestion_cost)
-       << ", \"episode_proxy\": " << json_number(costs.proxy)
-       << ", \"legal\": " << (legal ? "true" : "false") << ", \"episode_seed\": " << best_seed
-       << "}\n";
-  netlist::AtomicFile file(path("best.json"));
-  file.write(json.str());
+  JsonWriter json(JsonWriter::Spacing::kSpaced);
+  json.begin_object();
+  json.key("iteration").value(iteration);
+  json.key("proxy").value(replayed.proxy);
+  json.key("wirelength").value(replayed.wirelength);
+  json.key("wirelength_cost").value(replayed.wirelength_cost);
+  json.key("density_cost").value(replayed.density_cost);
+  json.key("congestion_cost").value(replayed.congestion_cost);
+  json.key("episode_proxy").value(costs.proxy);
+  json.key("legal").value(legal);
+  json.key("episode_seed").value(best_seed);
+  json.end_object();
+  AtomicFile file(path("best.json"));
+  file.write(json.str() + "\n");
   return file.commit();
 }
 
@@ -389,8 +386,10 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
   if (impl->options.policy.spatial_features) {
     env_options.observation.wire_mask = env_options.observation.density = true;
   }
-  if (Status s =
-          env::load_env_design(options.netlist_path, options.plc_path, env_options, &impl->design);
+  if (Status s = options.netlist ? env::make_env_design(options.netlist, options.settings,
+                                                        env_options, &impl->design)
+                                 : env::load_env_design(options.netlist_path, options.plc_path,
+                                                        env_options, &impl->design);
       !s.ok()) {
     return s;
   }
@@ -601,33 +600,39 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   out.best_proxy = m.best_proxy;
   if (Status s = m.save_checkpoint(); !s.ok()) return s;
 
-  std::ostringstream line;
-  line << "{\"iteration\": " << out.iteration << ", \"episodes\": " << out.episodes
-       << ", \"infeasible\": " << out.infeasible_episodes << ", \"env_steps\": " << out.env_steps
-       << ", \"proxy_mean\": " << json_number(out.proxy_mean)
-       << ", \"proxy_min\": " << json_number(out.proxy_min)
-       << ", \"proxy_max\": " << json_number(out.proxy_max)
-       << ", \"wirelength_cost_mean\": " << json_number(out.wirelength_mean)
-       << ", \"density_cost_mean\": " << json_number(out.density_mean)
-       << ", \"congestion_cost_mean\": " << json_number(out.congestion_mean)
-       << ", \"return_mean\": " << json_number(out.return_mean)
-       << ", \"entropy\": " << json_number(out.entropy) << ", \"kl\": " << json_number(out.kl)
-       << ", \"kl_beta\": " << json_number(out.kl_beta)
-       << ", \"policy_loss\": " << json_number(out.policy_loss)
-       << ", \"value_loss\": " << json_number(out.value_loss)
-       << ", \"total_loss\": " << json_number(out.total_loss)
-       << ", \"clip_fraction\": " << json_number(out.clip_fraction)
-       << ", \"epochs\": " << out.epochs_run << ", \"minibatches\": " << out.minibatches
-       << ", \"greedy_proxy\": " << json_number(out.greedy_proxy)
-       << ", \"best_proxy\": " << json_number(out.best_proxy)
-       << ", \"rollout_s\": " << json_number(out.rollout_seconds)
-       << ", \"update_s\": " << json_number(out.update_seconds)
-       << ", \"greedy_s\": " << json_number(out.greedy_seconds)
-       << ", \"episodes_per_s\": " << json_number(out.episodes_per_second)
-       << ", \"env_steps_per_s\": " << json_number(out.env_steps_per_second) << "}\n";
+  JsonWriter line(JsonWriter::Spacing::kSpaced);
+  line.begin_object();
+  line.key("iteration").value(out.iteration);
+  line.key("episodes").value(out.episodes);
+  line.key("infeasible").value(out.infeasible_episodes);
+  line.key("env_steps").value(out.env_steps);
+  line.key("proxy_mean").value(out.proxy_mean);
+  line.key("proxy_min").value(out.proxy_min);
+  line.key("proxy_max").value(out.proxy_max);
+  line.key("wirelength_cost_mean").value(out.wirelength_mean);
+  line.key("density_cost_mean").value(out.density_mean);
+  line.key("congestion_cost_mean").value(out.congestion_mean);
+  line.key("return_mean").value(out.return_mean);
+  line.key("entropy").value(out.entropy);
+  line.key("kl").value(out.kl);
+  line.key("kl_beta").value(out.kl_beta);
+  line.key("policy_loss").value(out.policy_loss);
+  line.key("value_loss").value(out.value_loss);
+  line.key("total_loss").value(out.total_loss);
+  line.key("clip_fraction").value(out.clip_fraction);
+  line.key("epochs").value(out.epochs_run);
+  line.key("minibatches").value(out.minibatches);
+  line.key("greedy_proxy").value(out.greedy_proxy);
+  line.key("best_proxy").value(out.best_proxy);
+  line.key("rollout_s").value(out.rollout_seconds);
+  line.key("update_s").value(out.update_seconds);
+  line.key("greedy_s").value(out.greedy_seconds);
+  line.key("episodes_per_s").value(out.episodes_per_second);
+  line.key("env_steps_per_s").value(out.env_steps_per_second);
+  line.end_object();
   std::FILE* file = std::fopen(m.path("metrics.jsonl").c_str(), "a");
   if (file == nullptr) return Status::error("cannot append to '" + m.path("metrics.jsonl") + "'");
-  const std::string text = line.str();
+  const std::string text = line.str() + "\n";
   const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
   if (std::fclose(file) != 0 || !written) {
     return Status::error("cannot append to '" + m.path("metrics.jsonl") + "'");

@@ -35,7 +35,7 @@ TEST(ClusterCommand, WritesAClusteredDesignTheOtherCommandsAccept) {
   EXPECT_NE(result.out.find("\"source\":\"grid-size selection\""), std::string::npos);
 
   netlist::Netlist clustered;
-  const netlist::Status read = netlist::read_ct_netlist(dir + "/netlist.pb.txt", &clustered);
+  const Status read = netlist::read_ct_netlist(dir + "/netlist.pb.txt", &clustered);
   ASSERT_TRUE(read.ok()) << read.to_string();
   ASSERT_TRUE(clustered.validate().ok());
   const netlist::NetlistCounts counts = clustered.counts();

@@ -1,9 +1,7 @@
-// `macroplace eval` with the rl method, run in-process: usage errors for `rl` without a
-// checkpoint (and, in builds without rl/, for any rl method); with rl/, a policy trained for two
-// iterations is evaluated beside greedy, its runs are legal and match `macroplace cost`, and the
-// report carries its best-of-k curve and its training curve.
+// `macroplace eval` and `place` share one method vocabulary, run in-process: the same name gives
+// the same proxy for the same seed and budget, help lists the registry, unknown names are usage
+// errors, and a method this program only declares is handed over to the program that has it.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -11,6 +9,7 @@
 #include <vector>
 
 #include "macroplace/cli/commands.h"
+#include "macroplace/placement/placer.h"
 #include "run_command.h"
 #include "testing/testing.h"
 
@@ -23,38 +22,6 @@ using macroplace::testing::example_path;
 using macroplace::testing::make_temp_dir;
 
 const std::string kDesign = "ct/sample_clustered/netlist.pb.txt";
-
-TEST(EvalCommand, RlWithoutACheckpointIsAUsageError) {
-  const std::string out = make_temp_dir("cli_eval_rl_usage");
-  for (const char* methods : {"rl", "greedy,rl", "rl:"}) {
-    SCOPED_TRACE(methods);
-    const Result result = run(
-        {"eval", "--designs", example_path(kDesign), "--methods", methods, "--out", out + "/eval"});
-    EXPECT_EQ(result.status, kExitUsage);
-    EXPECT_NE(result.err.find("needs a trained checkpoint: rl:RUN_DIR/checkpoint.pt"),
-              std::string::npos)
-        << result.err;
-  }
-  EXPECT_FALSE(std::filesystem::exists(out + "/eval"));  // nothing written
-}
-
-TEST(EvalCommand, HelpNamesTheRlMethodAndItsSamples) {
-  const Result result = run({"eval", "--help"});
-  EXPECT_EQ(result.status, kExitSuccess);
-  EXPECT_NE(result.out.find("rl:CKPT"), std::string::npos) << result.out;
-  EXPECT_NE(result.out.find("--rl-samples K"), std::string::npos) << result.out;
-}
-
-#if !MACROPLACE_TEST_HAVE_RL
-
-TEST(EvalCommand, RlNeedsABuildWithRl) {
-  const Result result = run({"eval", "--designs", example_path(kDesign), "--methods",
-                             "rl:run/checkpoint.pt", "--out", make_temp_dir("cli_eval_no_rl")});
-  EXPECT_EQ(result.status, kExitUsage);
-  EXPECT_NE(result.err.find("this build has no rl/ (LibTorch)"), std::string::npos) << result.err;
-}
-
-#else
 
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t found = 0;
@@ -88,103 +55,93 @@ double number_after(const std::string& text, const std::string& key) {
   return std::stod(text.substr(at + key.size()));
 }
 
-TEST(EvalCommand, MissingCheckpointFails) {
-  const std::string dir = make_temp_dir("cli_eval_missing_checkpoint");
-  const Result result = run({"eval", "--designs", example_path(kDesign), "--methods",
-                             "rl:" + dir + "/none.pt", "--out", dir + "/eval", "--quiet"});
-  EXPECT_EQ(result.status, kExitFailure);
-  EXPECT_NE(result.err.find("cannot read checkpoint '" + dir + "/none.pt'"), std::string::npos)
-      << result.err;
+TEST(EvalCommand, UnknownMethodIsAUsageErrorAndWritesNothing) {
+  const std::string out = make_temp_dir("cli_eval_usage");
+  for (const char* methods : {"annealing", "greedy,annealing", "greedy:arg"}) {
+    SCOPED_TRACE(methods);
+    const Result result = run(
+        {"eval", "--designs", example_path(kDesign), "--methods", methods, "--out", out + "/eval"});
+    EXPECT_EQ(result.status, kExitUsage);
+    EXPECT_FALSE(result.err.empty());
+  }
+  const Result unknown = run({"eval", "--designs", example_path(kDesign), "--methods", "annealing",
+                              "--out", out + "/eval"});
+  EXPECT_NE(unknown.err.find("unknown method 'annealing' (methods: sa, greedy"), std::string::npos)
+      << unknown.err;
+  EXPECT_FALSE(std::filesystem::exists(out + "/eval"));  // nothing written
 }
 
-TEST(EvalCommand, TrainedPolicyIsEvaluatedWithItsTrainingCurve) {
-  const std::string dir = make_temp_dir("cli_eval_rl");
-  const std::string run_dir = dir + "/run";
-  const std::string netlist = example_path(kDesign);
-  const Result train =
-      run({"train", netlist, "--plc", example_path("ct/sample_clustered/initial.plc"), "--out",
-           run_dir, "--iterations", "2", "--episodes-per-iter", "4", "--minibatch", "8",
-           "--threads", "1", "--torch-threads", "1", "--seed", "3", "--quiet"});
-  ASSERT_EQ(train.status, kExitSuccess) << train.err;
+TEST(EvalCommand, HelpOfPlaceAndEvalListsEveryRegisteredMethod) {
+  const Result eval = run({"eval", "--help"});
+  const Result place = run({"place", "--help"});
+  ASSERT_EQ(eval.status, kExitSuccess);
+  ASSERT_EQ(place.status, kExitSuccess);
+  for (const placement::MethodInfo& method : placement::PlacerRegistry::global().methods()) {
+    EXPECT_NE(eval.out.find("\n  " + method.name + " "), std::string::npos) << method.name;
+    EXPECT_NE(place.out.find("\n  " + method.name + " "), std::string::npos) << method.name;
+  }
+  for (const placement::PlacerOption& option : placement::PlacerRegistry::global().options()) {
+    EXPECT_NE(eval.out.find(option.name), std::string::npos) << option.name;
+    EXPECT_NE(place.out.find(option.name), std::string::npos) << option.name;
+  }
+  EXPECT_NE(eval.out.find("  reference "), std::string::npos);
+}
 
-  const std::string out = dir + "/eval";
-  const Result eval =
-      run({"eval", "--designs", netlist, "--methods", "greedy,rl:" + run_dir + "/checkpoint.pt",
-           "--seeds", "1", "--rl-samples", "2", "--scaling-samples", "4", "--out", out, "--quiet"});
-  ASSERT_EQ(eval.status, kExitSuccess) << eval.err;
-  const std::string json = macroplace::testing::read_file(out + "/results.json");
-
-  // One rl run (one seed), legal, written, and its proxy is what `macroplace cost` says of it.
-  const std::vector<std::string> runs =
-      lines_with(json, {"\"method\": \"rl\"", "\"placement_file\""});
-  ASSERT_EQ(runs.size(), 1U) << json;
-  EXPECT_NE(runs[0].find("\"legal\": true"), std::string::npos) << runs[0];
-  EXPECT_NE(runs[0].find("\"placement_file\": \"placements/sample_clustered-rl-s1.plc\""),
-            std::string::npos)
-      << runs[0];
-  const std::string placement = out + "/placements/sample_clustered-rl-s1.plc";
-  const Result cost = run({"cost", netlist, "--plc", placement, "--json"});
-  ASSERT_EQ(cost.status, kExitSuccess) << cost.err;
-  EXPECT_NEAR(number_after(runs[0], "\"proxy\": "), number_after(cost.out, "\"proxy\":"), 1e-9);
-  EXPECT_EQ(lines_with(json, {"\"method\": \"greedy\"", "\"placement_file\""}).size(), 1U);
-
-  // Best-of-k curves of random and of rl (from 4 sampled episodes: k = 1, 2, 4).
-  const std::vector<std::string> curves = lines_with(json, {"\"method\": \"rl\"", "\"k\": "});
-  ASSERT_EQ(curves.size(), 1U) << json;
-  EXPECT_NE(curves[0].find("\"samples\": 4"), std::string::npos) << curves[0];
-  EXPECT_NE(curves[0].find("\"k\": [1, 2, 4]"), std::string::npos) << curves[0];
-
-  // The training curve of the run folder: two iterations.
-  EXPECT_NE(json.find("{\"label\": \"rl (" + run_dir + ")\", \"source\": \"" + run_dir +
-                      "/metrics.jsonl\""),
-            std::string::npos)
-      << json;
-  EXPECT_EQ(count(json, "{\"iteration\": "), 2U) << json;
-  const std::string markdown = macroplace::testing::read_file(out + "/report.md");
-  EXPECT_NE(markdown.find("\n## Training\n"), std::string::npos) << markdown;
-  EXPECT_NE(markdown.find("| rl (" + run_dir + ") | 2 |"), std::string::npos) << markdown;
-  const std::string html = macroplace::testing::read_file(out + "/report.html");
-  EXPECT_NE(html.find("<h2>Training</h2>"), std::string::npos);
-  EXPECT_NE(html.find("<h3>rl (" + run_dir + ")</h3>"), std::string::npos);
-  EXPECT_NE(html.find(">Proxy per training iteration<"), std::string::npos);
-  EXPECT_NE(html.find(">sampled mean: last "), std::string::npos);
-
-  // The same checkpoint fine-tuned on the design before placing (one iteration), and as the
-  // start of a new training run.
-  const Result tuned =
-      run({"place", netlist, "--plc", example_path("ct/sample_clustered/initial.plc"), "--method",
-           "rl", "--policy", run_dir + "/checkpoint.pt", "--finetune-minutes", "0.000001", "-o",
-           dir + "/tuned.plc"});
-  ASSERT_EQ(tuned.status, kExitSuccess) << tuned.err;
-  EXPECT_NE(tuned.out.find("fine-tuned 1 iterations; policy (greedy best of 1 episodes"),
-            std::string::npos)
-      << tuned.out;
-  EXPECT_TRUE(std::filesystem::exists(dir + "/tuned.plc"));
-  const Result bad_minutes =
-      run({"place", netlist, "--method", "rl", "--policy", run_dir + "/checkpoint.pt",
-           "--finetune-minutes", "-1", "-o", dir + "/bad.plc"});
-  EXPECT_EQ(bad_minutes.status, kExitUsage);
-  const Result init =
-      run({"train", netlist, "--plc", example_path("ct/sample_clustered/initial.plc"), "--out",
-           dir + "/tuned_run", "--init", run_dir + "/checkpoint.pt", "--iterations", "1",
-           "--episodes-per-iter", "4", "--minibatch", "8", "--threads", "1", "--quiet"});
-  ASSERT_EQ(init.status, kExitSuccess) << init.err;
-  EXPECT_EQ(lines_with(macroplace::testing::read_file(dir + "/tuned_run/metrics.jsonl"),
-                       {"\"iteration\": 1,"})
-                .size(),
-            1U);
-
-  // The sampling's temporary placement is gone.
-  for (const auto& entry :
-       std::filesystem::directory_iterator(std::filesystem::temp_directory_path())) {
-    EXPECT_NE(entry.path().filename().string().rfind(
-                  "macroplace-eval-rl-" + std::to_string(getpid()) + "-", 0),
-              0U)
-        << entry.path();
+// The issue's promise: `place --method X` and `eval --methods X` give the same proxy for the same
+// seed and budget on Ariane, for every registered method.
+TEST(EvalCommand, PlaceAndEvalGiveTheSameProxyForEveryMethod) {
+  const std::string dir = make_temp_dir("cli_place_eval_same");
+  const std::string netlist = example_path("ariane133-ng45/netlist.pb.txt.gz");
+  for (const placement::MethodInfo& method : placement::PlacerRegistry::global().methods()) {
+    SCOPED_TRACE(method.name);
+    const Result place = run({"place", netlist, "--plc", example_path("ariane133-ng45/initial.plc"),
+                              "--method", method.name, "--seed", "1", "--max-moves", "400", "-o",
+                              dir + "/" + method.name + ".plc", "--report",
+                              dir + "/" + method.name + ".json", "--quiet"});
+    ASSERT_EQ(place.status, kExitSuccess) << place.err;
+    const std::string report = macroplace::testing::read_file(dir + "/" + method.name + ".json");
+    const double place_proxy = number_after(report.substr(report.find("\"final\"")), "\"proxy\":");
+    const Result eval =
+        run({"eval", "--designs", netlist, "--methods", method.name, "--seeds", "1", "--max-moves",
+             "400", "--scaling-samples", "0", "--out", dir + "/eval-" + method.name, "--quiet"});
+    ASSERT_EQ(eval.status, kExitSuccess) << eval.err;
+    const std::string json =
+        macroplace::testing::read_file(dir + "/eval-" + method.name + "/results.json");
+    const std::vector<std::string> runs =
+        lines_with(json, {"\"method\": \"" + method.name + "\"", "\"placement_file\""});
+    ASSERT_EQ(runs.size(), 1U) << json;
+    EXPECT_EQ(number_after(runs[0], "\"proxy\": "), place_proxy);
   }
 }
 
-#endif
+// A method whose placer this program only declares is handed over to the program named.
+TEST(EvalCommand, DeclaredMethodsAreHandedOver) {
+  placement::PlacerInfo declared;
+  declared.name = "elsewhere";
+  declared.stage = placement::Stage::kHardMacros;
+  declared.provider = "macroplace-elsewhere";
+  placement::PlacerRegistry::global().add(declared);
+  placement::PlacerRegistry::global().add(
+      placement::MethodInfo{"elsewhere", "test", "elsewhere", "keep", "none", ""});
+  std::vector<std::string> handed;
+  set_handover([&handed](const std::string& provider) {
+    handed.push_back(provider);
+    return 7;
+  });
+  const std::string design = example_path(kDesign);
+  EXPECT_EQ(run({"place", design, "--method", "elsewhere", "-o", "x.plc"}).status, 7);
+  EXPECT_EQ(run({"eval", "--designs", design, "--methods", "greedy,elsewhere", "--out",
+                 make_temp_dir("cli_handover") + "/eval"})
+                .status,
+            7);
+  declare_command("elsewhere-train", "a declared command", "macroplace-elsewhere");
+  EXPECT_EQ(run({"elsewhere-train", "--out", "x"}).status, 7);
+  EXPECT_EQ(handed, std::vector<std::string>(3, "macroplace-elsewhere"));
+  set_handover(nullptr);
+  const Result alone = run({"place", design, "--method", "elsewhere", "-o", "x.plc"});
+  EXPECT_EQ(alone.status, kExitFailure);
+  EXPECT_NE(alone.err.find("this needs macroplace-elsewhere"), std::string::npos) << alone.err;
+}
 
 }  // namespace
 }  // namespace macroplace::cli

@@ -35,7 +35,7 @@ TEST(ReadTrainingCurve, ValuesNullsMissingKeysAndCumulativeSeconds) {
       "{\"iteration\":3,\"proxy_mean\":0.75,\"proxy_min\":0.5,\"best_proxy\":0.5,"
       "\"rollout_s\":1,\"update_s\":1}\n");
   TrainingCurve curve;
-  const netlist::Status status = read_training_curve(path, "rl (run)", &curve);
+  const Status status = read_training_curve(path, "rl (run)", &curve);
   ASSERT_TRUE(status.ok()) << status.to_string();
   EXPECT_EQ(curve.label, "rl (run)");
   EXPECT_EQ(curve.source, path);
@@ -87,7 +87,7 @@ TEST_P(ReadTrainingCurveBroken, NamesFileLineColumnAndWhatWasExpected) {
   const std::string path = write_metrics(std::string(c.name) + ".jsonl", c.contents);
   TrainingCurve curve;
   curve.label = "untouched";
-  const netlist::Status status = read_training_curve(path, "rl", &curve);
+  const Status status = read_training_curve(path, "rl", &curve);
   ASSERT_FALSE(status.ok());
   const std::string text = status.to_string();
   EXPECT_EQ(text.rfind(path + ":" + c.where + ": error: ", 0), 0U) << text;
@@ -138,7 +138,7 @@ TEST(ReadTrainingCurveBroken, ErrorOnALaterLineNamesThatLine) {
   const std::string path =
       write_metrics("third_line.jsonl", std::string(kGoodLine) + kGoodLine + "{\"iteration\"}\n");
   TrainingCurve curve;
-  const netlist::Status status = read_training_curve(path, "rl", &curve);
+  const Status status = read_training_curve(path, "rl", &curve);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.to_string().rfind(path + ":3:13: error: expected ':'", 0), 0U)
       << status.to_string();
@@ -146,7 +146,7 @@ TEST(ReadTrainingCurveBroken, ErrorOnALaterLineNamesThatLine) {
 
 TEST(ReadTrainingCurveBroken, MissingFileSaysSo) {
   TrainingCurve curve;
-  const netlist::Status status = read_training_curve(
+  const Status status = read_training_curve(
       macroplace::testing::make_temp_dir("training_curve_missing") + "/none.jsonl", "rl", &curve);
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.message().find("cannot read"), std::string::npos) << status.message();

@@ -1,8 +1,14 @@
-// Simulated annealing: never worse than its start, always legal, reproducible from a seed at
-// any thread count, and fixed macros stay put.
+// Simulated annealing: never worse than its start, always legal (soft macros' whole footprints
+// on the canvas too), reproducible from a seed at any thread count, every chain given its share
+// of a time limit, and fixed macros stay put.
 #include "macroplace/placement/simulated_annealing.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
 
 #include "macroplace/netlist/plc.h"
 #include "macroplace/placement/legality.h"
@@ -53,6 +59,58 @@ class AnnealAriane : public ::testing::Test {
     return positions;
   }
 
+  std::vector<NodeId> soft_macros() const {
+    std::vector<NodeId> soft;
+    for (NodeId node = 0; node < design_.num_nodes(); ++node) {
+      if (design_.kind(node) == NodeKind::kSoftMacro) soft.push_back(node);
+    }
+    return soft;
+  }
+
+  std::vector<double> soft_macro_positions(const ProxyCost& cost) const {
+    std::vector<double> positions;
+    for (const NodeId node : soft_macros()) {
+      positions.push_back(cost.x(node));
+      positions.push_back(cost.y(node));
+    }
+    return positions;
+  }
+
+  // Soft macros whose footprint is not wholly inside the canvas, as the legality check sees it.
+  static std::vector<NodeId> soft_macros_off_canvas(const ProxyCost& cost) {
+    const LegalityReport legality = check_legality(cost);
+    std::vector<NodeId> off;
+    for (const std::vector<NodeId>* list :
+         {&legality.crossing_canvas_edge, &legality.outside_canvas}) {
+      for (const NodeId node : *list) {
+        if (cost.netlist().kind(node) == NodeKind::kSoftMacro) off.push_back(node);
+      }
+    }
+    return off;
+  }
+
+  // Puts soft macro i against edge i % 4 (left, right, bottom, top), spread along it; `inset` is
+  // how far the centre sits from the edge as a fraction of the half size (1: touching the edge
+  // from inside, 0: centre on the edge, half the footprint over it).
+  void line_soft_macros_along_edges(double inset, ProxyCost* cost) const {
+    const std::vector<NodeId> soft = soft_macros();
+    const std::size_t macros_per_edge = (soft.size() + 3) / 4;  // rounded up
+    const double per_edge = static_cast<double>(macros_per_edge);
+    std::vector<double> x(soft.size()), y(soft.size());
+    const double width = settings_.canvas_width, height = settings_.canvas_height;
+    for (std::size_t i = 0; i < soft.size(); ++i) {
+      const double half_w = design_.width(soft[i]) / 2, half_h = design_.height(soft[i]) / 2;
+      const std::size_t slot = i / 4;  // place along its edge
+      const double along = (static_cast<double>(slot) + 0.5) / per_edge;
+      const double along_x = half_w + along * (width - 2 * half_w);
+      const double along_y = half_h + along * (height - 2 * half_h);
+      const bool upright_edge = i % 4 < 2;  // left or right
+      x[i] = upright_edge ? (i % 4 == 0 ? inset * half_w : width - inset * half_w) : along_x;
+      y[i] = upright_edge ? along_y : (i % 4 == 2 ? inset * half_h : height - inset * half_h);
+    }
+    cost->set_positions(soft, x, y);
+  }
+
   netlist::Netlist design_;
   CostSettings settings_;
   AnnealingOptions options_;
@@ -65,6 +123,7 @@ TEST_F(AnnealAriane, ImprovesAndStaysLegal) {
   EXPECT_LE(result.best.proxy, result.initial.proxy);
   EXPECT_LT(result.best.proxy, result.initial.proxy - 1e-4) << "1500 moves should find something";
   EXPECT_EQ(result.moves, 2 * options_.max_moves);
+  EXPECT_EQ(result.chain_moves, std::vector<std::int64_t>(2, options_.max_moves));
   EXPECT_GT(result.accepted, 0);
   // The evaluator now holds the best placement, and its costs are what the result says.
   EXPECT_NEAR(cost.costs().proxy, result.best.proxy, 1e-12);
@@ -86,6 +145,48 @@ TEST_F(AnnealAriane, SameSeedSameResultAtAnyThreadCount) {
   options_.seed = 8;
   anneal_macros(&other, options_);
   EXPECT_NE(hard_macro_positions(one), hard_macro_positions(other));
+}
+
+// Waves of chains (three chains on one or two threads) change nothing in a move-budget run, soft
+// shifts and the initial pull of soft macros onto the canvas included.
+TEST_F(AnnealAriane, SameSeedSameResultWithChainsInWaves) {
+  options_.chains = 3;
+  options_.soft_shift_weight = 0.3;
+  options_.soft_shift_temperature = 1.0;
+  ProxyCost one(design_, settings_), two(design_, settings_);
+  line_soft_macros_along_edges(0.0, &one);
+  line_soft_macros_along_edges(0.0, &two);
+  options_.threads = 1;
+  const AnnealingResult a = anneal_macros(&one, options_);
+  options_.threads = 2;
+  const AnnealingResult b = anneal_macros(&two, options_);
+  EXPECT_EQ(a.best.proxy, b.best.proxy);
+  EXPECT_EQ(a.best_chain, b.best_chain);
+  EXPECT_EQ(a.chain_moves, std::vector<std::int64_t>(3, options_.max_moves));
+  EXPECT_EQ(a.chain_moves, b.chain_moves);
+  EXPECT_EQ(a.accepted, b.accepted);
+  EXPECT_EQ(hard_macro_positions(one), hard_macro_positions(two));
+  EXPECT_EQ(soft_macro_positions(one), soft_macro_positions(two));
+}
+
+// With more chains than threads the chains run in waves; each still gets its share of the time
+// limit (here half of it), not whatever the earlier waves left over.
+TEST_F(AnnealAriane, EveryChainGetsItsShareOfTheTimeLimit) {
+  ProxyCost cost(design_, settings_);
+  options_.max_moves = 0;
+  options_.time_limit_seconds = 1.0;
+  options_.threads = 1;
+  options_.chains = 2;
+  const AnnealingResult result = anneal_macros(&cost, options_);
+  ASSERT_EQ(result.chain_moves.size(), 2u);
+  std::printf("chain moves: %lld, %lld in %.2f s\n", static_cast<long long>(result.chain_moves[0]),
+              static_cast<long long>(result.chain_moves[1]), result.seconds);
+  const std::int64_t fewer = std::min(result.chain_moves[0], result.chain_moves[1]);
+  const std::int64_t more = std::max(result.chain_moves[0], result.chain_moves[1]);
+  EXPECT_GT(fewer, 0);
+  EXPECT_GE(3 * fewer, more) << "the second wave should anneal as long as the first";
+  EXPECT_EQ(result.moves, result.chain_moves[0] + result.chain_moves[1]);
+  EXPECT_LT(result.seconds, 2 * options_.time_limit_seconds) << "the waves share one time limit";
 }
 
 TEST_F(AnnealAriane, FixedMacrosNeverMove) {
@@ -131,6 +232,78 @@ TEST_F(AnnealAriane, SoftMacroShiftsKeepHardMacrosLegal) {
   const LegalityReport legality = check_legality(cost);
   EXPECT_TRUE(legality.overlapping_macro_pairs.empty());
   EXPECT_FALSE(legality.hard_macro_off_canvas);
+}
+
+// Soft shifts keep a soft macro's whole footprint on the canvas, not just its centre: clusters
+// lined up against the edges, shifted from the first move, never hang over them.
+TEST_F(AnnealAriane, SoftShiftsKeepSoftFootprintsOnTheCanvas) {
+  ProxyCost cost(design_, settings_);
+  options_.soft_shift_weight = 2.0;
+  options_.soft_shift_temperature = 1.0;
+  options_.max_moves = 3000;
+  line_soft_macros_along_edges(1.0, &cost);
+  ASSERT_TRUE(soft_macros_off_canvas(cost).empty());
+  const std::vector<double> before = soft_macro_positions(cost);
+  const AnnealingResult result = anneal_macros(&cost, options_);
+  const std::vector<NodeId> off = soft_macros_off_canvas(cost);
+  std::printf("%zu of %zu soft macros off the canvas, %lld accepted\n", off.size(),
+              soft_macros().size(), static_cast<long long>(result.accepted));
+  EXPECT_TRUE(off.empty()) << off.size() << " soft macros cross the canvas edge";
+  EXPECT_NE(soft_macro_positions(cost), before);  // the shifts did run
+  EXPECT_LE(result.best.proxy, result.initial.proxy);
+  EXPECT_NEAR(cost.recompute().proxy, result.best.proxy, 1e-9);
+  EXPECT_TRUE(check_legality(cost).legal());
+}
+
+// Soft macros that start half over the edge are pulled onto the canvas before annealing, even
+// when the run ends before soft shifts begin (default soft-shift temperature).
+TEST_F(AnnealAriane, SoftMacrosStartingOverTheEdgeArePulledIn) {
+  ProxyCost cost(design_, settings_);
+  options_.soft_shift_weight = 0.2;
+  line_soft_macros_along_edges(0.0, &cost);
+  ASSERT_EQ(soft_macros_off_canvas(cost).size(), soft_macros().size());
+  const AnnealingResult result = anneal_macros(&cost, options_);
+  const std::vector<NodeId> off = soft_macros_off_canvas(cost);
+  std::printf("%zu of %zu soft macros off the canvas after annealing\n", off.size(),
+              soft_macros().size());
+  EXPECT_TRUE(off.empty()) << off.size() << " soft macros cross the canvas edge";
+  EXPECT_LE(result.best.proxy, result.initial.proxy);  // `initial` is after the pull
+  EXPECT_NEAR(cost.recompute().proxy, result.best.proxy, 1e-9);
+}
+
+// A soft macro wider than the canvas sits centred across it; in the other dimension it fits and
+// stays inside. A 100 x 100 canvas, one hard macro, a 150 x 30 and a 10 x 10 cluster, both
+// starting over the edge.
+TEST(Annealing, SoftMacroWiderThanTheCanvasIsCentred) {
+  netlist::Netlist design;
+  const NodeId hard = design.add_node(NodeKind::kHardMacro, "ram", 10, 10, 20, 20);
+  const NodeId hard_pin = design.add_pin(hard, NodeKind::kHardMacroPin, "ram/q", 0, 0);
+  const NodeId wide = design.add_node(NodeKind::kSoftMacro, "wide", 150, 30, 90, 95);
+  const NodeId wide_pin = design.add_pin(wide, NodeKind::kSoftMacroPin, "wide/p", 0, 0);
+  const NodeId small = design.add_node(NodeKind::kSoftMacro, "small", 10, 10, 99, 1);
+  const NodeId small_pin = design.add_pin(small, NodeKind::kSoftMacroPin, "small/p", 0, 0);
+  const NodeId net[] = {hard_pin, wide_pin, small_pin};
+  design.add_net(net, 3);
+  CostSettings settings;
+  settings.canvas_width = settings.canvas_height = 100;
+  ProxyCost cost(design, settings);
+  AnnealingOptions options;
+  options.time_limit_seconds = 0;
+  options.max_moves = 500;
+  options.chains = 1;
+  options.soft_shift_weight = 1.0;
+  options.soft_shift_temperature = 1.0;
+  ASSERT_TRUE(options.validate().ok());
+  const AnnealingResult result = anneal_macros(&cost, options);
+  EXPECT_GT(result.accepted, 0);
+  EXPECT_EQ(cost.x(wide), 50);
+  EXPECT_GE(cost.y(wide), 15);
+  EXPECT_LE(cost.y(wide), 85);
+  EXPECT_GE(cost.x(small), 5);
+  EXPECT_LE(cost.x(small), 95);
+  EXPECT_GE(cost.y(small), 5);
+  EXPECT_LE(cost.y(small), 95);
+  EXPECT_FALSE(check_legality(cost).hard_macro_off_canvas);
 }
 
 TEST(AnnealingOptions, ValidateNamesTheProblem) {

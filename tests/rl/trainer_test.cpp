@@ -11,8 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "macroplace/placement/design_loader.h"
+#include "macroplace/placement/placement_flow.h"
 #include "macroplace/rl/policy_placer.h"
 #include "macroplace/rl/torch_policy.h"
+#include "testing/conformance.h"
 #include "testing/testing.h"
 
 namespace macroplace::rl {
@@ -30,6 +33,41 @@ TrainerOptions small_run(const std::string& dir, std::int32_t iterations) {
   options.seed = 3;
   options.ppo.minibatch_size = 8;
   return options;
+}
+
+placement::LoadedDesign design_of(const TrainerOptions& run) {
+  placement::LoadedDesign design;
+  EXPECT_TRUE(placement::load_design({run.netlist_path, run.plc_path, false}, &design).ok());
+  return design;
+}
+
+// The `rl` method through the placement flow, as `place --method rl` runs it.
+placement::FlowResult place_with_flow(const TrainerOptions& run, const std::string& checkpoint,
+                                      placement::PlacerParameters parameters,
+                                      const std::string& soft_macros = "",
+                                      const std::string& refine = "") {
+  register_policy_method();
+  placement::FlowOptions options;
+  options.method = "rl";
+  options.parameters = std::move(parameters);
+  options.parameters["--policy"] = checkpoint;
+  options.soft_macros = soft_macros;
+  options.refine = refine;
+  placement::PreparedFlow flow;
+  const Status prepared = placement::prepare_flow(options, &flow);
+  EXPECT_TRUE(prepared.ok()) << prepared.message();
+  const placement::LoadedDesign design = design_of(run);
+  placement::ProxyCost cost(design.netlist, design.settings);
+  placement::FlowResult result = flow.run(&cost);
+  EXPECT_TRUE(result.status.ok()) << result.status.to_string();
+  return result;
+}
+
+double figure(const placement::StageReport& stage, const std::string& name) {
+  for (const auto& [key, value] : stage.figures) {
+    if (key == name) return value;
+  }
+  return std::nan("");
 }
 
 std::vector<std::string> lines_of(const std::string& path) {
@@ -66,34 +104,37 @@ TEST(TrainerTest, MeanProxyImprovesAndRunFolderIsComplete) {
   EXPECT_NE(best[0].find("\"legal\": true"), std::string::npos);
   EXPECT_NEAR(field(best[0], "proxy"), history.back().best_proxy, 1e-9);
 
-  // The trained policy places the design: greedy + 4 samples, then coordinate descent.
-  PolicyPlacerOptions placer;
-  placer.checkpoint = options.run_dir + "/checkpoint.pt";
-  placer.samples = 4;
-  PolicyPlacerResult result;
-  const std::string out = options.run_dir + "/placed.plc";
-  const Status status =
-      place_with_policy(options.netlist_path, options.plc_path, out, placer, &result);
-  ASSERT_TRUE(status.ok()) << status.to_string();
-  EXPECT_TRUE(result.legal);
-  EXPECT_EQ(result.episodes, 5);
-  EXPECT_LE(result.final_costs.proxy, result.policy_costs.proxy + 1e-12);
-  EXPECT_TRUE(std::filesystem::exists(out));
-  // The analytical soft-macro finish is kept only when it lowers the proxy: without it the same
-  // episodes and descent end no lower.
-  PolicyPlacerOptions without = placer;
-  without.analytical_soft_macros = false;
-  PolicyPlacerResult fd_only;
-  ASSERT_TRUE(place_with_policy(options.netlist_path, options.plc_path,
-                                options.run_dir + "/placed_fd.plc", without, &fd_only)
-                  .ok());
-  EXPECT_EQ(fd_only.policy_costs.proxy, result.policy_costs.proxy);
-  EXPECT_FALSE(fd_only.analytical_soft_macros_kept);
-  if (result.analytical_soft_macros_kept) {
-    EXPECT_LT(result.final_costs.proxy, fd_only.final_costs.proxy);
+  // The trained policy places the design through the flow: greedy + 4 samples, then the
+  // analytical soft-macro placer (kept only when it lowers the proxy), then coordinate descent.
+  const std::string checkpoint = options.run_dir + "/checkpoint.pt";
+  const placement::FlowResult result = place_with_flow(options, checkpoint, {{"--samples", "4"}});
+  EXPECT_TRUE(result.legality.legal());
+  ASSERT_EQ(result.stages.size(), 4u);
+  const placement::StageReport& policy = result.stages[1];
+  EXPECT_EQ(policy.placer, "rl");
+  EXPECT_EQ(figure(policy, "episodes"), 5);
+  EXPECT_LE(result.final.proxy, figure(policy, "policy_proxy") + 1e-12);
+  const placement::StageReport& soft = result.stages[2];
+  if (soft.kept) {
+    EXPECT_LT(soft.after.proxy, policy.after.proxy);
   } else {
-    EXPECT_EQ(result.final_costs.proxy, fd_only.final_costs.proxy);
+    EXPECT_EQ(soft.after.proxy, policy.after.proxy);
   }
+  // The same run with the force-directed soft macros of the episode kept: the same episodes.
+  const placement::FlowResult kept =
+      place_with_flow(options, checkpoint, {{"--samples", "4"}}, "keep");
+  EXPECT_EQ(figure(kept.stages[1], "policy_proxy"), figure(policy, "policy_proxy"));
+  // The rl method passes the conformance checks every method passes (placement tests).
+  macroplace::testing::run_conformant(
+      design_of(options),
+      [&] {
+        register_policy_method();
+        placement::FlowOptions flow;
+        flow.method = "rl";
+        flow.parameters = {{"--policy", checkpoint}, {"--samples", "2"}};
+        return flow;
+      }(),
+      5);
 
   // A second fresh run into the same folder is refused.
   std::unique_ptr<Trainer> again;
@@ -142,17 +183,10 @@ TEST(TrainerTest, TrainsAndPlacesWithSpatialFeatures) {
   ASSERT_TRUE(trainer->run_iteration(&metrics).ok());
   EXPECT_EQ(metrics.infeasible_episodes, 0);
   EXPECT_TRUE(std::isfinite(metrics.proxy_mean));
-  PolicyPlacerOptions placer;
-  placer.checkpoint = options.run_dir + "/checkpoint.pt";
-  placer.refine = false;
-  placer.analytical_soft_macros = false;
-  PolicyPlacerResult result;
-  ASSERT_TRUE(place_with_policy(options.netlist_path, options.plc_path,
-                                options.run_dir + "/placed.plc", placer, &result)
-                  .ok());
-  EXPECT_TRUE(result.legal);
-  EXPECT_TRUE(result.greedy_was_best);
-  EXPECT_EQ(result.final_costs.proxy, result.policy_costs.proxy);
+  const placement::FlowResult result =
+      place_with_flow(options, options.run_dir + "/checkpoint.pt", {}, "keep", "none");
+  EXPECT_TRUE(result.legality.legal());
+  EXPECT_EQ(result.final.proxy, figure(result.stages[1], "policy_proxy"));
 }
 
 // Fine-tuning starts from another run's policy (its architecture too) with a fresh run:
@@ -181,16 +215,10 @@ TEST(TrainerTest, FineTunesFromAnotherRunsPolicy) {
   std::unique_ptr<Trainer> none;
   EXPECT_FALSE(Trainer::create(missing, &none).ok());
 
-  PolicyPlacerOptions placer;
-  placer.checkpoint = base.run_dir + "/checkpoint.pt";
-  placer.finetune_minutes = 1e-9;  // one iteration
-  placer.finetune_episodes = 4;
-  PolicyPlacerResult result;
-  const Status status = place_with_policy(base.netlist_path, base.plc_path,
-                                          base.run_dir + "/finetuned.plc", placer, &result);
-  ASSERT_TRUE(status.ok()) << status.to_string();
-  EXPECT_EQ(result.finetune_iterations, 1);
-  EXPECT_TRUE(result.legal);
+  const placement::FlowResult result =
+      place_with_flow(base, base.run_dir + "/checkpoint.pt", {{"--finetune-minutes", "1e-9"}});
+  EXPECT_EQ(figure(result.stages[1], "finetune_iterations"), 1);  // one iteration
+  EXPECT_TRUE(result.legality.legal());
 }
 
 TEST(TrainerTest, ConfigFileSetsOptionsAndNamesBadLines) {

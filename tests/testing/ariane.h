@@ -12,9 +12,9 @@ namespace macroplace::testing {
 
 // Reads examples/ariane133-ng45/netlist.pb.txt.gz and applies `placement` ("legalized.plc" or
 // "initial.plc") from the same folder.
-inline netlist::Status load_ariane(const std::string& placement, netlist::Netlist* design,
-                                   netlist::PlacementFile* plc) {
-  netlist::Status status =
+inline Status load_ariane(const std::string& placement, netlist::Netlist* design,
+                          netlist::PlacementFile* plc) {
+  Status status =
       netlist::read_ct_netlist(example_path("ariane133-ng45/netlist.pb.txt.gz"), design);
   if (status.ok()) status = netlist::read_plc(example_path("ariane133-ng45/" + placement), plc);
   if (status.ok()) status = netlist::apply_placement(*plc, design);

@@ -9,6 +9,7 @@
 //   int status = run_command({"info", "design.pb.txt", "--json"}, out, err);
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -20,5 +21,16 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
 int run_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+// Commands and placement methods may live in another executable (the one with LibTorch), so that
+// this one starts without it. A declared command, or a method whose placer is only declared
+// (placement/placer.h), is run by calling the handover with that executable's name; the
+// handover (set by main: exec the sibling executable with the same arguments) returns the exit
+// status. Without a handover such a command fails with a message.
+using Handover = std::function<int(const std::string& provider)>;
+void set_handover(Handover function);
+// Declares a command that `provider` runs: listed by --help, handed over when run.
+void declare_command(const std::string& name, const std::string& summary,
+                     const std::string& provider);
 
 }  // namespace macroplace::cli

@@ -28,11 +28,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "macroplace/netlist/status.h"
+#include "macroplace/base/status.h"
 
 namespace macroplace::env {
-
-using netlist::Status;
 
 inline constexpr int kMetadataSize = 12;
 // Metadata scalars, in order (RL_REFERENCE.md): the sum of the raw edge counts / max_edges (as

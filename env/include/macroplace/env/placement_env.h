@@ -43,12 +43,12 @@
 #include <string>
 #include <vector>
 
+#include "macroplace/base/status.h"
 #include "macroplace/env/action_space.h"
 #include "macroplace/env/design_graph.h"
 #include "macroplace/env/macro_order.h"
 #include "macroplace/env/observation.h"
 #include "macroplace/netlist/netlist.h"
-#include "macroplace/netlist/status.h"
 #include "macroplace/placement/analytical_placer.h"
 #include "macroplace/placement/cost_settings.h"
 #include "macroplace/placement/force_directed.h"
@@ -109,9 +109,8 @@ struct EnvDesign {
 Status make_env_design(const std::shared_ptr<const netlist::Netlist>& netlist,
                        const placement::CostSettings& settings, const EnvOptions& options,
                        std::shared_ptr<const EnvDesign>* out);
-// Reads a design (any format netlist/design.h reads), applies the placement file when
-// `plc_path` is not empty, takes the settings from its header (settings_for()) and builds the
-// design.
+// Reads a design with placement::load_design() (the placement file when `plc_path` is not
+// empty) and builds the environment's design from it.
 Status load_env_design(const std::string& netlist_path, const std::string& plc_path,
                        const EnvOptions& options, std::shared_ptr<const EnvDesign>* out);
 

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "macroplace/base/status.h"
 #include "macroplace/eval/results.h"
-#include "macroplace/netlist/status.h"
 
 namespace macroplace::eval {
 
@@ -67,14 +67,14 @@ std::string report_html(const EvalReport& report, const HtmlOptions& options = {
 // Fixed-width table for the terminal: design, method, seeds, proxy, proxy_ct, legal, runtime.
 std::string summary_table_text(const EvalReport& report);
 
-// results.json: metadata, every run with every field (doubles with 17 significant digits,
-// non-finite numbers as null), the per-(design, method) summary, the scaling curves and their
-// fits, the published results, what each picture shows, and every training curve with all its
-// points. report.md and report.html add a Training section when there are curves (a table per
-// run; in the HTML also a plot of sampled mean, greedy and best proxy per iteration).
-netlist::Status write_results_json(const EvalReport& report, const std::string& path);
-netlist::Status write_report_markdown(const EvalReport& report, const std::string& path);
-netlist::Status write_report_html(const EvalReport& report, const std::string& path,
-                                  const HtmlOptions& options = {});
+// results.json: metadata, every run with every field (doubles in the shortest form that reads
+// back exactly, non-finite numbers as null), the per-(design, method) summary, the scaling curves
+// and their fits, the published results, what each picture shows, and every training curve with
+// all its points. report.md and report.html add a Training section when there are curves (a table
+// per run; in the HTML also a plot of sampled mean, greedy and best proxy per iteration).
+Status write_results_json(const EvalReport& report, const std::string& path);
+Status write_report_markdown(const EvalReport& report, const std::string& path);
+Status write_report_html(const EvalReport& report, const std::string& path,
+                         const HtmlOptions& options = {});
 
 }  // namespace macroplace::eval

@@ -15,12 +15,12 @@
 
 #include <string>
 
+#include "macroplace/base/status.h"
 #include "macroplace/eval/results.h"
-#include "macroplace/netlist/status.h"
 
 namespace macroplace::eval {
 
-netlist::Status read_training_curve(const std::string& metrics_path, const std::string& label,
-                                    TrainingCurve* curve);
+Status read_training_curve(const std::string& metrics_path, const std::string& label,
+                           TrainingCurve* curve);
 
 }  // namespace macroplace::eval

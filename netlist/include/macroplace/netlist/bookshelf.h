@@ -14,8 +14,8 @@
 
 #include <string>
 
+#include "macroplace/base/status.h"
 #include "macroplace/netlist/netlist.h"
-#include "macroplace/netlist/status.h"
 
 namespace macroplace::netlist {
 

@@ -21,8 +21,8 @@
 #include <optional>
 #include <vector>
 
+#include "macroplace/base/status.h"
 #include "macroplace/netlist/netlist.h"
-#include "macroplace/netlist/status.h"
 
 namespace macroplace::netlist {
 

@@ -20,8 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include "macroplace/base/status.h"
 #include "macroplace/netlist/netlist.h"
-#include "macroplace/netlist/status.h"
 
 namespace macroplace::netlist {
 

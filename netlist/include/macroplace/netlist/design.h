@@ -10,8 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "macroplace/base/status.h"
 #include "macroplace/netlist/netlist.h"
-#include "macroplace/netlist/status.h"
 
 namespace macroplace::netlist {
 

@@ -18,7 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "macroplace/netlist/status.h"
+#include "macroplace/base/status.h"
 
 namespace macroplace::netlist {
 
@@ -133,6 +133,8 @@ class Netlist {
   NetId add_net(const NodeId* terminals, std::size_t count, double weight = 1.0,
                 std::string_view name = {});
   void reserve(std::size_t nodes, std::size_t name_chars);
+  // Room for `nets` more nets with `terminals` terminals in all, for readers that know the counts.
+  void reserve_nets(std::size_t nets, std::size_t terminals);
 
   // ---- nodes ----
   std::int32_t num_nodes() const { return static_cast<std::int32_t>(kind_.size()); }

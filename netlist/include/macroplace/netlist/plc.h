@@ -17,8 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "macroplace/base/status.h"
 #include "macroplace/netlist/netlist.h"
-#include "macroplace/netlist/status.h"
 
 namespace macroplace::netlist {
 

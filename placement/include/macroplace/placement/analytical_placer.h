@@ -24,9 +24,9 @@
 #include <string>
 #include <vector>
 
+#include "macroplace/base/status.h"
 #include "macroplace/kernels/cost_kernels.h"
 #include "macroplace/netlist/netlist.h"
-#include "macroplace/netlist/status.h"
 #include "macroplace/placement/proxy_cost.h"
 
 namespace macroplace::placement {

@@ -13,13 +13,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "macroplace/base/status.h"
 #include "macroplace/netlist/netlist.h"
 #include "macroplace/netlist/plc.h"
-#include "macroplace/netlist/status.h"
 
 namespace macroplace::placement {
-
-using netlist::Status;
 
 // proxy = wirelength * wirelength_cost + density * density_cost + congestion * congestion_cost.
 struct CostWeights {

@@ -18,7 +18,7 @@
 
 #include <vector>
 
-#include "macroplace/netlist/status.h"
+#include "macroplace/base/status.h"
 #include "macroplace/placement/proxy_cost.h"
 
 namespace macroplace::placement {

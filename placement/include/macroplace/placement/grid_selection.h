@@ -21,13 +21,12 @@
 
 #include <vector>
 
+#include "macroplace/base/status.h"
 #include "macroplace/netlist/netlist.h"
-#include "macroplace/netlist/status.h"
 
 namespace macroplace::placement {
 
 using netlist::NodeId;
-using netlist::Status;
 
 struct GridSelectionOptions {
   int min_cols = 10, max_cols = 128;      // columns swept: [min_cols, max_cols)

@@ -71,6 +71,7 @@ class ProxyCost {
   const kernels::GridGeometry& grid() const { return grid_; }
   const kernels::GridGeometry& congestion_grid() const { return congestion_grid_; }
   const char* backend_name() const { return kernels_->name(); }
+  kernels::Backend backend() const { return backend_; }  // as asked for (may be kAuto)
   double net_count() const { return net_count_; }
 
   // Cell densities (area / cell area), row-major, row 0 at the bottom.

@@ -22,12 +22,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "macroplace/base/status.h"
 #include "macroplace/netlist/netlist.h"
-#include "macroplace/netlist/status.h"
 
 namespace macroplace::placement {
-
-using netlist::Status;
 
 struct RowLegalizerOptions {
   // Row height (um). 0: the netlist's rows when it has some, else rows of the most common

@@ -12,6 +12,18 @@
 // limit) the result depends only on the seed and the number of chains, not on the machine or
 // the thread count.
 //
+// Soft macros: with soft_shift_weight > 0 the annealer keeps each movable soft macro's whole
+// footprint (as the evaluator sees it: orientation turns only hard macros) inside
+// [0, W] x [0, H]. Those hanging over the edge are first pulled onto the canvas, by the shortest
+// way, in `cost` itself before `initial` is measured; every soft shift, and every placement
+// `replace_soft_macros` leaves, is clamped the same way. A soft macro wider (taller) than the
+// canvas sits at its centre in x (y). With soft_shift_weight = 0 soft macros are left as given.
+//
+// Time: with more chains than threads the chains run in ceil(chains / threads) waves, and each
+// chain gets time_limit_seconds / waves seconds, counted from its own start (cloning included),
+// for its whole cooling schedule: the run lasts about the time limit, and later waves anneal as
+// long as the first.
+//
 //   AnnealingOptions options;
 //   options.time_limit_seconds = 60;
 //   AnnealingResult result = anneal_macros(&cost, options, print_progress);
@@ -19,6 +31,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "macroplace/placement/proxy_cost.h"
 
@@ -55,12 +68,13 @@ struct AnnealingProgress {
   double seconds = 0;
   std::int64_t moves = 0;  // all chains
   double best_proxy = 0;
-  double temperature = 0;  // of chain 0
+  double temperature = 0;  // of the first chain of the running wave
 };
 
 struct AnnealingResult {
   CostBreakdown initial, best;
-  std::int64_t moves = 0, accepted = 0;  // all chains
+  std::int64_t moves = 0, accepted = 0;   // all chains
+  std::vector<std::int64_t> chain_moves;  // moves each chain made, by chain index
   int best_chain = 0;
   double seconds = 0;
 };

@@ -17,11 +17,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "macroplace/netlist/status.h"
+#include "macroplace/base/status.h"
 
 namespace macroplace::rl {
-
-using netlist::Status;
 
 struct PolicyOptions {
   std::int32_t metadata_width = 8;   // metadata encoder Dense(8)

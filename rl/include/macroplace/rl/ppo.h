@@ -15,11 +15,9 @@
 
 #include <cstdint>
 
-#include "macroplace/netlist/status.h"
+#include "macroplace/base/status.h"
 
 namespace macroplace::rl {
-
-using netlist::Status;
 
 struct PpoOptions {
   double clip_ratio = 0.2;

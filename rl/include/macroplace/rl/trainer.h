@@ -25,8 +25,8 @@
 #include <memory>
 #include <string>
 
+#include "macroplace/base/status.h"
 #include "macroplace/env/placement_env.h"
-#include "macroplace/netlist/status.h"
 #include "macroplace/rl/policy.h"
 #include "macroplace/rl/ppo.h"
 
@@ -35,7 +35,10 @@ namespace macroplace::rl {
 struct TrainerOptions {
   std::string netlist_path;
   std::string plc_path;  // placement and settings; may be empty for designs that carry them
-  std::string run_dir;   // created when missing
+  // Or the design in memory (fine-tuning at placement time): used instead of the paths when set.
+  std::shared_ptr<const netlist::Netlist> netlist;
+  placement::CostSettings settings;
+  std::string run_dir;  // created when missing
   PolicyOptions policy;
   PpoOptions ppo;
   env::EnvOptions env;  // the policy's spatial_features switch turns on wire mask + density

@@ -9,8 +9,8 @@
 
 #include <string_view>
 
-namespace macroplace::netlist {
+namespace macroplace {
 
 bool parse_number(std::string_view text, double* out);
 
-}  // namespace macroplace::netlist
+}  // namespace macroplace

@@ -1,51 +1,74 @@
-#include "json_writer.h"
+#include "macroplace/base/json_writer.h"
 
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <cstdio>
 
-namespace macroplace::cli {
+namespace macroplace {
+
+void JsonWriter::new_line() {
+  text_.push_back('\n');
+  text_.append(2 * static_cast<std::size_t>(one_per_line_depth_), ' ');
+}
 
 void JsonWriter::separate() {
   if (after_key_) {
     after_key_ = false;
     return;
   }
-  if (!first_.empty()) {
-    if (!first_.back()) text_.push_back(',');
-    first_.back() = false;
+  if (open_.empty()) return;
+  Container& container = open_.back();
+  if (!container.empty) {
+    text_.push_back(',');
+    if (spacing_ == Spacing::kSpaced && !container.one_per_line) text_.push_back(' ');
   }
+  container.empty = false;
+  if (container.one_per_line) new_line();
 }
 
-JsonWriter& JsonWriter::begin_object() {
+void JsonWriter::open(char bracket, Layout layout) {
   separate();
-  text_.push_back('{');
-  first_.push_back(true);
+  text_.push_back(bracket);
+  const bool one_per_line = layout == Layout::kOnePerLine;
+  open_.push_back({true, one_per_line});
+  if (one_per_line) ++one_per_line_depth_;
+}
+
+void JsonWriter::close(char bracket) {
+  const Container container = open_.back();
+  open_.pop_back();
+  if (container.one_per_line) {
+    --one_per_line_depth_;
+    if (!container.empty) new_line();
+  }
+  text_.push_back(bracket);
+}
+
+JsonWriter& JsonWriter::begin_object(Layout layout) {
+  open('{', layout);
   return *this;
 }
 
 JsonWriter& JsonWriter::end_object() {
-  text_.push_back('}');
-  first_.pop_back();
+  close('}');
   return *this;
 }
 
-JsonWriter& JsonWriter::begin_array() {
-  separate();
-  text_.push_back('[');
-  first_.push_back(true);
+JsonWriter& JsonWriter::begin_array(Layout layout) {
+  open('[', layout);
   return *this;
 }
 
 JsonWriter& JsonWriter::end_array() {
-  text_.push_back(']');
-  first_.pop_back();
+  close(']');
   return *this;
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
   value(name);
   text_.push_back(':');
+  if (spacing_ == Spacing::kSpaced) text_.push_back(' ');
   after_key_ = true;
   return *this;
 }
@@ -93,10 +116,22 @@ JsonWriter& JsonWriter::value(std::int64_t number) {
   return *this;
 }
 
+JsonWriter& JsonWriter::value(std::uint64_t number) {
+  separate();
+  text_ += std::to_string(number);
+  return *this;
+}
+
 JsonWriter& JsonWriter::value(bool flag) {
   separate();
   text_ += flag ? "true" : "false";
   return *this;
 }
 
-}  // namespace macroplace::cli
+JsonWriter& JsonWriter::null() {
+  separate();
+  text_ += "null";
+  return *this;
+}
+
+}  // namespace macroplace

@@ -13,7 +13,7 @@
 #include <string>
 #include <utility>
 
-namespace macroplace::netlist {
+namespace macroplace {
 
 // Where in a text file something was found. line and column are 1-based; 0 means unknown.
 struct SourceLocation {
@@ -67,4 +67,4 @@ class Status {
   std::shared_ptr<const Rep> rep_;
 };
 
-}  // namespace macroplace::netlist
+}  // namespace macroplace

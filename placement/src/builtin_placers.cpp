@@ -1,0 +1,439 @@
+// The built-in placers (one class per placer, a thin adapter over the placer's function) and the
+// built-in methods (recipes). A new placer is one class here (or in its own module) plus one
+// registration.
+#include "builtin_placers.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <string>
+
+#include "macro_space.h"
+#include "macroplace/placement/analytical_placer.h"
+#include "macroplace/placement/coordinate_descent.h"
+#include "macroplace/placement/force_directed.h"
+#include "macroplace/placement/greedy_placer.h"
+#include "macroplace/placement/macro_legalizer.h"
+#include "macroplace/placement/placer.h"
+#include "macroplace/placement/simulated_annealing.h"
+#include "macroplace/placement/std_cell_flow.h"
+
+namespace macroplace::placement {
+
+namespace {
+
+using netlist::NodeId;
+using netlist::NodeKind;
+
+std::string format(const char* pattern, double a, double b = 0, double c = 0) {
+  char text[256];
+  std::snprintf(text, sizeof text, pattern, a, b, c);
+  return text;
+}
+
+// Legalizes the hard macros; an error when some found no legal spot.
+Status legalize(ProxyCost* cost) {
+  const LegalizerResult result = legalize_macros(cost, {});
+  if (!result.unplaced.empty()) {
+    return Status::error(
+        std::to_string(result.unplaced.size()) + " hard macros found no legal spot (first: '" +
+        std::string(cost->netlist().name(result.unplaced[0])) + "'); the canvas may be too small");
+  }
+  return {};
+}
+
+// --- hard macros ---
+
+// The flow has legalized already: nothing more.
+class NoHardMacroPlacer final : public Placer {
+ public:
+  Status place(ProxyCost* /*cost*/, const PlacerContext& /*context*/,
+               StageReport* report) override {
+    report->summary = "hard macros legalized only";
+    return {};
+  }
+};
+
+// Hard macros at uniformly random centres with their footprint on the canvas, then legalized.
+class RandomPlacer final : public Placer {
+ public:
+  Status place(ProxyCost* cost, const PlacerContext& context, StageReport* report) override {
+    std::mt19937_64 random(context.budget.seed);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    const netlist::Netlist& design = cost->netlist();
+    const double width = cost->settings().canvas_width, height = cost->settings().canvas_height;
+    for (NodeId node = 0; node < design.num_nodes(); ++node) {
+      if (design.kind(node) != NodeKind::kHardMacro || cost->fixed(node)) continue;
+      const bool swap = netlist::swaps_width_and_height(cost->orientation(node));
+      const double w = swap ? design.height(node) : design.width(node);
+      const double h = swap ? design.width(node) : design.height(node);
+      const double x = 0.5 * w + unit(random) * std::max(0.0, width - w);
+      const double y = 0.5 * h + unit(random) * std::max(0.0, height - h);
+      if (!cost->placed(node)) cost->set_placed(node, true);
+      cost->move(node, x, y);
+    }
+    report->summary = "hard macros scattered at random, then legalized";
+    return legalize(cost);
+  }
+};
+
+class GreedyMacroPlacer final : public Placer {
+ public:
+  Status place(ProxyCost* cost, const PlacerContext& /*context*/, StageReport* report) override {
+    const GreedyResult greedy = place_macros_greedily(cost, {});
+    report->figures = {{"candidates_tried", static_cast<double>(greedy.candidates_tried)},
+                       {"macros_without_cell", static_cast<double>(greedy.without_cell.size())}};
+    report->summary = "greedy: " + std::to_string(greedy.candidates_tried) + " candidates, " +
+                      std::to_string(greedy.without_cell.size()) + " macros without a cell";
+    // Macros without a legal cell went back where they were and may overlap greedy ones now.
+    return greedy.without_cell.empty() ? Status() : legalize(cost);
+  }
+};
+
+class AnnealingPlacer final : public Placer {
+ public:
+  static Status create(const PlacerParameters& parameters, std::unique_ptr<Placer>* out) {
+    auto placer = std::make_unique<AnnealingPlacer>();
+    std::int64_t chains = placer->options_.chains;
+    if (Status s = whole_parameter(parameters, "--chains", 1, &chains); !s.ok()) return s;
+    placer->options_.chains = static_cast<int>(std::min<std::int64_t>(chains, 4096));
+    placer->greedy_start_ = parameters.count("--greedy-start") > 0;
+    if (Status s = number_parameter(parameters, "--soft-shift-weight", 0, 1e6,
+                                    &placer->soft_shift_weight_);
+        !s.ok()) {
+      return s;
+    }
+    *out = std::move(placer);
+    return {};
+  }
+
+  Status place(ProxyCost* cost, const PlacerContext& context, StageReport* report) override {
+    if (greedy_start_) {
+      if (Status s = GreedyMacroPlacer().place(cost, context, report); !s.ok()) return s;
+    }
+    AnnealingOptions annealing = options_;
+    annealing.seed = context.budget.seed;
+    annealing.time_limit_seconds = context.budget.time_limit_seconds;
+    annealing.max_moves = context.budget.max_moves;
+    annealing.threads = context.budget.threads;
+    if (context.place_soft_macros) {
+      // The method's soft-macro placer now and then; soft macros do not anneal along.
+      annealing.replace_soft_macros = [&context](ProxyCost* chain) {
+        (void)context.place_soft_macros(chain);
+      };
+      annealing.soft_macro_period = std::max<std::int64_t>(context.soft_macro_period, 1);
+    } else {
+      annealing.soft_shift_weight = soft_shift_weight_;  // kept soft macros anneal along
+    }
+    if (Status s = annealing.validate(); !s.ok()) return s;
+    const auto progress = [&context](const AnnealingProgress& p) {
+      if (!context.progress) return;
+      PlacerProgress line;
+      line.placer = "sa";
+      line.seconds = p.seconds;
+      line.steps = p.moves;
+      line.unit = "moves";
+      line.best = p.best_proxy;
+      line.best_label = "proxy";
+      line.detail = format("T %.2e", p.temperature);
+      context.progress(line);
+    };
+    const AnnealingResult result = anneal_macros(cost, annealing, progress);
+    report->figures = {{"moves", static_cast<double>(result.moves)},
+                       {"accepted", static_cast<double>(result.accepted)},
+                       {"best_chain", result.best_chain},
+                       {"chains", annealing.chains}};
+    report->summary = "annealing: " + std::to_string(result.moves) + " moves (" +
+                      std::to_string(result.accepted) + " accepted), best chain " +
+                      std::to_string(result.best_chain);
+    return {};
+  }
+
+ private:
+  AnnealingOptions options_;
+  bool greedy_start_ = false;
+  double soft_shift_weight_ = 1.0;
+};
+
+// Options of both analytical placers, read once.
+Status analytical_options(const PlacerParameters& parameters, AnalyticalOptions* options) {
+  if (Status s =
+          number_parameter(parameters, "--target-density", 1e-6, 1, &options->target_density);
+      !s.ok()) {
+    return s;
+  }
+  if (parameters.count("--stop-overflow") > 0) {
+    double stop = 0;
+    if (Status s = number_parameter(parameters, "--stop-overflow", 0, 1, &stop); !s.ok()) {
+      return s;
+    }
+    options->stop_overflow = stop;
+  }
+  return options->validate();
+}
+
+void add_analytical_report(const AnalyticalResult& result, StageReport* report) {
+  report->figures.insert(report->figures.end(), {{"objects", static_cast<double>(result.movable)},
+                                                 {"iterations", result.iterations},
+                                                 {"overflow", result.overflow},
+                                                 {"hpwl_um", result.hpwl}});
+  report->summary += "analytical (" + result.backend + "): " + std::to_string(result.movable) +
+                     " objects, " + std::to_string(result.iterations) + " iterations, overflow " +
+                     format("%.4f", result.overflow);
+}
+
+std::function<void(int, double, double)> analytical_progress(const PlacerContext& context) {
+  if (!context.progress) return {};
+  const auto start = std::chrono::steady_clock::now();
+  return [&context, start](int iteration, double hpwl, double overflow) {
+    PlacerProgress line;
+    line.placer = "analytical";
+    line.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    line.steps = iteration;
+    line.unit = "iterations";
+    line.best = hpwl;
+    line.best_label = "HPWL um";
+    line.detail = format("overflow %.4f", overflow);
+    context.progress(line);
+  };
+}
+
+// Mixed-size global placement of hard and soft macros (RePlAce's flow), then the legalizer.
+class MixedSizePlacer final : public Placer {
+ public:
+  static Status create(const PlacerParameters& parameters, std::unique_ptr<Placer>* out) {
+    auto placer = std::make_unique<MixedSizePlacer>();
+    placer->options_.move_hard_macros = true;
+    if (Status s = analytical_options(parameters, &placer->options_); !s.ok()) return s;
+    *out = std::move(placer);
+    return {};
+  }
+  Status place(ProxyCost* cost, const PlacerContext& context, StageReport* report) override {
+    AnalyticalOptions options = options_;
+    options.seed = context.budget.seed;
+    options.backend = cost->backend();
+    options.progress = analytical_progress(context);
+    const AnalyticalResult result = place_soft_macros_analytical(cost, options);
+    if (!result.status.ok()) return result.status;
+    add_analytical_report(result, report);
+    report->summary = "mixed-size " + report->summary + ", then legalized";
+    return legalize(cost);
+  }
+
+ private:
+  AnalyticalOptions options_;
+};
+
+// --- soft macros ---
+
+// Soft macros stay where they are, except that any hanging over the canvas edge is pulled onto
+// it by the shortest way (the density cost does not see what lies outside).
+class KeepSoftMacros final : public Placer {
+ public:
+  Status place(ProxyCost* cost, const PlacerContext& /*context*/, StageReport* report) override {
+    const std::vector<NodeId> soft = internal::movable_soft_macros(*cost);
+    int pulled = 0;
+    for (const NodeId node : soft) {
+      double x = cost->x(node), y = cost->y(node);
+      internal::keep_soft_macro_inside(*cost, node, &x, &y);
+      pulled += x != cost->x(node) || y != cost->y(node) ? 1 : 0;
+    }
+    internal::pull_soft_macros_inside(soft, cost);
+    report->figures = {{"pulled_inside", pulled}};
+    report->summary = "soft macros kept (" + std::to_string(pulled) + " pulled onto the canvas)";
+    return {};
+  }
+};
+
+class ForceDirectedSoftPlacer final : public Placer {
+ public:
+  Status place(ProxyCost* cost, const PlacerContext& /*context*/, StageReport* report) override {
+    const ForceDirectedResult result = place_soft_macros(cost, ForceDirectedOptions{});
+    if (!result.status.ok()) return result.status;
+    report->figures = {{"soft_macros", result.soft_macros}, {"steps", result.steps}};
+    report->summary = "force-directed: " + std::to_string(result.soft_macros) + " soft macros, " +
+                      std::to_string(result.steps) + " steps";
+    return {};
+  }
+};
+
+// Soft macros (and the standard cells of a flat netlist, then legalized onto rows).
+class AnalyticalSoftPlacer final : public Placer {
+ public:
+  static Status create(const PlacerParameters& parameters, std::unique_ptr<Placer>* out) {
+    auto placer = std::make_unique<AnalyticalSoftPlacer>();
+    if (Status s = analytical_options(parameters, &placer->options_); !s.ok()) return s;
+    *out = std::move(placer);
+    return {};
+  }
+  Status place(ProxyCost* cost, const PlacerContext& context, StageReport* report) override {
+    AnalyticalOptions options = options_;
+    options.seed = context.budget.seed;
+    options.backend = cost->backend();
+    options.progress = analytical_progress(context);
+    const AnalyticalResult result = place_soft_macros_analytical(cost, options);
+    if (!result.status.ok()) return result.status;
+    add_analytical_report(result, report);
+    if (cost->netlist().counts().std_cells == 0) return {};
+    const StdCellFlowResult rows = legalize_std_cells(cost);
+    if (!rows.status.ok()) return rows.status;
+    report->figures.insert(report->figures.end(),
+                           {{"row_cells", static_cast<double>(rows.rows.cells)},
+                            {"row_unplaced", static_cast<double>(rows.rows.unplaced)},
+                            {"row_violations", static_cast<double>(rows.violations)},
+                            {"row_displacement_um", rows.rows.total_displacement},
+                            {"global_hpwl_um", rows.global_hpwl},
+                            {"legal_hpwl_um", rows.legal_hpwl}});
+    report->summary += "; standard cells: " + std::to_string(rows.rows.cells) + " on rows, " +
+                       std::to_string(rows.rows.unplaced) + " unplaced, " +
+                       std::to_string(rows.violations) + " violations, HPWL " +
+                       format("%.6g um", rows.legal_hpwl);
+    if (rows.violations > 0 || rows.rows.unplaced > 0) {
+      return Status::error("row legalization left " + std::to_string(rows.rows.unplaced) +
+                           " cells unplaced and " + std::to_string(rows.violations) +
+                           " violations");
+    }
+    return {};
+  }
+
+ private:
+  AnalyticalOptions options_;
+};
+
+// --- refinement ---
+
+class NoRefinement final : public Placer {
+ public:
+  Status place(ProxyCost* /*cost*/, const PlacerContext& /*context*/,
+               StageReport* report) override {
+    report->summary = "no refinement";
+    return {};
+  }
+};
+
+class CoordinateDescentRefiner final : public Placer {
+ public:
+  Status place(ProxyCost* cost, const PlacerContext& context, StageReport* report) override {
+    CoordinateDescentOptions descent;
+    if (context.place_soft_macros) {
+      descent.replace_soft_macros = [&context](ProxyCost* c) {
+        (void)context.place_soft_macros(c);
+      };
+    }
+    const CoordinateDescentResult result = refine_macros(cost, descent);
+    report->figures = {{"passes", result.passes},
+                       {"moves_kept", static_cast<double>(result.moves_kept)}};
+    report->summary = "coordinate descent: " + std::to_string(result.passes) + " passes, " +
+                      std::to_string(result.moves_kept) + " moves kept";
+    return {};
+  }
+};
+
+template <typename T>
+std::function<Status(const PlacerParameters&, std::unique_ptr<Placer>*)> simple() {
+  return [](const PlacerParameters&, std::unique_ptr<Placer>* out) {
+    *out = std::make_unique<T>();
+    return Status();
+  };
+}
+
+}  // namespace
+
+namespace internal {
+
+void add_builtin_placers(PlacerRegistry* registry) {
+  const std::vector<PlacerOption> analytical = {
+      {"--target-density", "D", "analytical placers' target bin density (default 1)"},
+      {"--stop-overflow", "F",
+       "analytical placers stop below this density overflow (default 0.01 for macro clusters, "
+       "0.1 with standard cells)"}};
+  registry->add(PlacerInfo{"none",
+                           Stage::kHardMacros,
+                           "the legalizer's placement",
+                           {},
+                           0,
+                           simple<NoHardMacroPlacer>(),
+                           {}});
+  registry->add(PlacerInfo{"random",
+                           Stage::kHardMacros,
+                           "uniformly random centres, then the legalizer",
+                           {},
+                           0,
+                           simple<RandomPlacer>(),
+                           {}});
+  registry->add(PlacerInfo{"greedy",
+                           Stage::kHardMacros,
+                           "largest first, each on its cheapest legal grid cell",
+                           {},
+                           0,
+                           simple<GreedyMacroPlacer>(),
+                           {}});
+  registry->add(
+      PlacerInfo{"sa",
+                 Stage::kHardMacros,
+                 "simulated annealing on the exact incremental proxy cost",
+                 {{"--chains", "N", "independent annealing chains (default 2)"},
+                  {"--greedy-start", "", "start annealing from the greedy placement"},
+                  {"--soft-shift-weight", "W",
+                   "weight of soft-macro shifts among annealing moves when soft macros are kept "
+                   "(default 1: as likely as a hard-macro move; 0: soft macros stay)"}},
+                 0,
+                 &AnnealingPlacer::create,
+                 {}});
+  registry->add(PlacerInfo{"analytical",
+                           Stage::kHardMacros,
+                           "mixed-size global placement of all macros, then the legalizer",
+                           analytical,
+                           0,
+                           &MixedSizePlacer::create,
+                           {}});
+  registry->add(PlacerInfo{"keep",
+                           Stage::kSoftMacros,
+                           "soft macros stay where they are (pulled whole onto the canvas)",
+                           {},
+                           0,
+                           simple<KeepSoftMacros>(),
+                           {}});
+  registry->add(PlacerInfo{"fd",
+                           Stage::kSoftMacros,
+                           "Circuit Training's force-directed placer",
+                           {},
+                           5000,
+                           simple<ForceDirectedSoftPlacer>(),
+                           {}});
+  registry->add(PlacerInfo{"analytical",
+                           Stage::kSoftMacros,
+                           "analytical placer (and the standard cells of a flat netlist, "
+                           "row-legalized)",
+                           analytical,
+                           20000,
+                           &AnalyticalSoftPlacer::create,
+                           {}});
+  registry->add(
+      PlacerInfo{"none", Stage::kRefine, "no refinement", {}, 0, simple<NoRefinement>(), {}});
+  registry->add(PlacerInfo{"cd",
+                           Stage::kRefine,
+                           "Circuit Training's coordinate descent over nearby cells and mirrors",
+                           {},
+                           0,
+                           simple<CoordinateDescentRefiner>(),
+                           {}});
+
+  registry->add(
+      MethodInfo{"sa", "simulated annealing; soft macros anneal along", "sa", "keep", "none", ""});
+  registry->add(MethodInfo{"greedy", "greedy hard macros, analytical soft macros", "greedy",
+                           "analytical", "none", ""});
+  registry->add(MethodInfo{"random", "random hard macros, analytical soft macros", "random",
+                           "analytical", "none", ""});
+  registry->add(MethodInfo{"analytical", "mixed-size analytical placement", "analytical",
+                           "analytical", "none", ""});
+  registry->add(MethodInfo{"fd-only", "legalized hard macros, force-directed soft macros", "none",
+                           "fd", "none", ""});
+  registry->add(MethodInfo{"legalize", "legalized hard macros, soft macros kept", "none", "keep",
+                           "none", ""});
+}
+
+}  // namespace internal
+
+}  // namespace macroplace::placement

@@ -1,0 +1,36 @@
+// Torch-free: the `rl` method's registry entries (policy_method.h).
+#include "macroplace/rl/policy_method.h"
+
+namespace macroplace::rl {
+
+placement::PlacerInfo policy_placer_info() {
+  placement::PlacerInfo info;
+  info.name = "rl";
+  info.stage = placement::Stage::kHardMacros;
+  info.summary = "a policy trained by `macroplace train` (greedy or best of sampled episodes)";
+  info.options = {
+      {"--policy", "CKPT", "rl: a training checkpoint (RUN_DIR/checkpoint.pt)"},
+      {"--samples", "K", "rl: best of the greedy and K sampled episodes (default 0)"},
+      {"--finetune-minutes", "M", "rl: fine-tune the policy on this design for M minutes first"}};
+  return info;
+}
+
+placement::MethodInfo policy_method_info() {
+  placement::MethodInfo method;
+  method.name = "rl";
+  method.summary = "a trained policy places the hard macros (rl:CKPT)";
+  method.hard_macros = "rl";
+  method.soft_macros = "analytical";
+  method.refine = "cd";
+  method.argument_option = "--policy";
+  return method;
+}
+
+void declare_policy_method(const std::string& provider) {
+  placement::PlacerInfo placer = policy_placer_info();
+  placer.provider = provider;
+  placement::PlacerRegistry::global().add(std::move(placer));
+  placement::PlacerRegistry::global().add(policy_method_info());
+}
+
+}  // namespace macroplace::rl

@@ -1,0 +1,170 @@
+// The commands of macroplace-rl, run in-process with what its main registers (the rl method and
+// `train`): a policy trained for two iterations is evaluated beside greedy, its runs are legal and
+// match `macroplace cost`, the report carries its best-of-k curve and training curve, and
+// `place --method rl` fine-tunes before placing.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "command_registry.h"
+#include "macroplace/cli/commands.h"
+#include "macroplace/rl/policy_placer.h"
+#include "run_command.h"
+#include "testing/testing.h"
+#include "train_command.h"
+
+namespace macroplace::cli {
+namespace {
+
+using command_testing::Result;
+using command_testing::run;
+using macroplace::testing::example_path;
+using macroplace::testing::make_temp_dir;
+
+const std::string kDesign = "ct/sample_clustered/netlist.pb.txt";
+
+// As macroplace-rl's main does.
+const bool kRegistered = [] {
+  rl::register_policy_method();
+  add_command(train_command());
+  return true;
+}();
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t found = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++found;
+  }
+  return found;
+}
+
+// The lines of `text` that contain every one of `parts`.
+std::vector<std::string> lines_with(const std::string& text,
+                                    const std::vector<std::string>& parts) {
+  std::vector<std::string> lines;
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    std::size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(begin, end - begin);
+    bool all = true;
+    for (const std::string& part : parts) all = all && line.find(part) != std::string::npos;
+    if (all) lines.push_back(line);
+    begin = end + 1;
+  }
+  return lines;
+}
+
+// The number after `key` (e.g. "\"proxy\": ") in `text`; NaN when absent.
+double number_after(const std::string& text, const std::string& key) {
+  const std::size_t at = text.find(key);
+  if (at == std::string::npos) return std::nan("");
+  return std::stod(text.substr(at + key.size()));
+}
+
+TEST(RlCommands, RlWithoutACheckpointIsAUsageError) {
+  const std::string out = make_temp_dir("cli_eval_rl_usage");
+  for (const char* methods : {"rl", "greedy,rl", "rl:"}) {
+    SCOPED_TRACE(methods);
+    const Result result = run(
+        {"eval", "--designs", example_path(kDesign), "--methods", methods, "--out", out + "/eval"});
+    EXPECT_EQ(result.status, kExitUsage);
+    EXPECT_NE(result.err.find("a trained policy is needed: --policy RUN_DIR/checkpoint.pt"),
+              std::string::npos)
+        << result.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(out + "/eval"));  // nothing written
+}
+
+TEST(RlCommands, MissingCheckpointFails) {
+  const std::string dir = make_temp_dir("cli_eval_missing_checkpoint");
+  const Result result = run({"eval", "--designs", example_path(kDesign), "--methods",
+                             "rl:" + dir + "/none.pt", "--out", dir + "/eval", "--quiet"});
+  EXPECT_EQ(result.status, kExitUsage);
+  EXPECT_NE(result.err.find("cannot read checkpoint '" + dir + "/none.pt'"), std::string::npos)
+      << result.err;
+}
+
+TEST(RlCommands, TrainedPolicyIsEvaluatedWithItsTrainingCurve) {
+  const std::string dir = make_temp_dir("cli_eval_rl");
+  const std::string run_dir = dir + "/run";
+  const std::string netlist = example_path(kDesign);
+  const Result train =
+      run({"train", netlist, "--plc", example_path("ct/sample_clustered/initial.plc"), "--out",
+           run_dir, "--iterations", "2", "--episodes-per-iter", "4", "--minibatch", "8",
+           "--threads", "1", "--torch-threads", "1", "--seed", "3", "--quiet"});
+  ASSERT_EQ(train.status, kExitSuccess) << train.err;
+
+  const std::string out = dir + "/eval";
+  const Result eval =
+      run({"eval", "--designs", netlist, "--methods", "greedy,rl:" + run_dir + "/checkpoint.pt",
+           "--seeds", "1", "--samples", "2", "--scaling-samples", "4", "--out", out, "--quiet"});
+  ASSERT_EQ(eval.status, kExitSuccess) << eval.err;
+  const std::string json = macroplace::testing::read_file(out + "/results.json");
+
+  // One rl run (one seed), legal, written, and its proxy is what `macroplace cost` says of it.
+  const std::vector<std::string> runs =
+      lines_with(json, {"\"method\": \"rl\"", "\"placement_file\""});
+  ASSERT_EQ(runs.size(), 1U) << json;
+  EXPECT_NE(runs[0].find("\"legal\": true"), std::string::npos) << runs[0];
+  EXPECT_NE(runs[0].find("\"placement_file\": \"placements/sample_clustered-rl-s1.plc\""),
+            std::string::npos)
+      << runs[0];
+  const std::string placement = out + "/placements/sample_clustered-rl-s1.plc";
+  const Result cost = run({"cost", netlist, "--plc", placement, "--json"});
+  ASSERT_EQ(cost.status, kExitSuccess) << cost.err;
+  EXPECT_NEAR(number_after(runs[0], "\"proxy\": "), number_after(cost.out, "\"proxy\":"), 1e-9);
+  EXPECT_EQ(lines_with(json, {"\"method\": \"greedy\"", "\"placement_file\""}).size(), 1U);
+
+  // Best-of-k curves of random and of rl (from 4 sampled episodes: k = 1, 2, 4).
+  const std::vector<std::string> curves = lines_with(json, {"\"method\": \"rl\"", "\"k\": "});
+  ASSERT_EQ(curves.size(), 1U) << json;
+  EXPECT_NE(curves[0].find("\"samples\": 4"), std::string::npos) << curves[0];
+  EXPECT_NE(curves[0].find("\"k\": [1, 2, 4]"), std::string::npos) << curves[0];
+
+  // The training curve of the run folder: two iterations.
+  EXPECT_NE(json.find("{\"label\": \"rl (" + run_dir + ")\", \"source\": \"" + run_dir +
+                      "/metrics.jsonl\""),
+            std::string::npos)
+      << json;
+  EXPECT_EQ(count(json, "{\"iteration\": "), 2U) << json;
+  const std::string markdown = macroplace::testing::read_file(out + "/report.md");
+  EXPECT_NE(markdown.find("\n## Training\n"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("| rl (" + run_dir + ") | 2 |"), std::string::npos) << markdown;
+  const std::string html = macroplace::testing::read_file(out + "/report.html");
+  EXPECT_NE(html.find("<h2>Training</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<h3>rl (" + run_dir + ")</h3>"), std::string::npos);
+  EXPECT_NE(html.find(">Proxy per training iteration<"), std::string::npos);
+  EXPECT_NE(html.find(">sampled mean: last "), std::string::npos);
+
+  // The same checkpoint fine-tuned on the design before placing (one iteration), and as the
+  // start of a new training run.
+  const Result tuned =
+      run({"place", netlist, "--plc", example_path("ct/sample_clustered/initial.plc"), "--method",
+           "rl", "--policy", run_dir + "/checkpoint.pt", "--finetune-minutes", "0.000001", "-o",
+           dir + "/tuned.plc"});
+  ASSERT_EQ(tuned.status, kExitSuccess) << tuned.err;
+  EXPECT_NE(tuned.out.find("fine-tuned 1 iterations; policy: greedy best of 1 episodes"),
+            std::string::npos)
+      << tuned.out;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/tuned.plc"));
+  const Result bad_minutes =
+      run({"place", netlist, "--method", "rl", "--policy", run_dir + "/checkpoint.pt",
+           "--finetune-minutes", "-1", "-o", dir + "/bad.plc"});
+  EXPECT_EQ(bad_minutes.status, kExitUsage);
+  const Result init =
+      run({"train", netlist, "--plc", example_path("ct/sample_clustered/initial.plc"), "--out",
+           dir + "/tuned_run", "--init", run_dir + "/checkpoint.pt", "--iterations", "1",
+           "--episodes-per-iter", "4", "--minibatch", "8", "--threads", "1", "--quiet"});
+  ASSERT_EQ(init.status, kExitSuccess) << init.err;
+  EXPECT_EQ(lines_with(macroplace::testing::read_file(dir + "/tuned_run/metrics.jsonl"),
+                       {"\"iteration\": 1,"})
+                .size(),
+            1U);
+}
+
+}  // namespace
+}  // namespace macroplace::cli

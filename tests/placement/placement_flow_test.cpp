@@ -1,0 +1,203 @@
+// The placement flow and the registry: every registered method passes the conformance checks
+// (tests/testing/conformance.h) on a Circuit Training toy with a blockage, Ariane and ibm01, is
+// deterministic for a seed with a move budget and is not worse on average than random; stage
+// overrides, parameter checks, declared-only placers and the cheap quality claims of
+// docs/PERFORMANCE.md.
+#include "macroplace/placement/placement_flow.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "macroplace/placement/design_loader.h"
+#include "macroplace/placement/placer.h"
+#include "testing/conformance.h"
+#include "testing/testing.h"
+
+namespace macroplace::placement {
+namespace {
+
+using macroplace::testing::example_path;
+
+LoadedDesign load(const std::string& relative) {
+  LoadedDesign design;
+  DesignSource source;
+  source.netlist = example_path(relative);
+  source.plc_beside = true;
+  const Status status = load_design(source, &design);
+  EXPECT_TRUE(status.ok()) << status.message();
+  return design;
+}
+
+FlowOptions budgeted(const std::string& method) {
+  FlowOptions options;
+  options.method = method;
+  options.budget.time_limit_seconds = 0;
+  options.budget.max_moves = 20000;  // per annealing chain: the result depends on the seed only
+  return options;
+}
+
+// Conformance and determinism of every registered method; its mean proxy over two seeds against
+// that of random hard macros finished by the same soft-macro and refinement stages (methods that
+// leave the hard macros where the input put them, legalized, are not compared: their quality is
+// the input's).
+void check_every_method(const std::string& relative) {
+  const LoadedDesign design = load(relative);
+  for (const MethodInfo& method : PlacerRegistry::global().methods()) {
+    SCOPED_TRACE(relative + ", method " + method.name);
+    const auto first = macroplace::testing::run_conformant(design, budgeted(method.name), 1);
+    const auto again = macroplace::testing::run_conformant(design, budgeted(method.name), 1);
+    EXPECT_EQ(first.positions, again.positions) << "same seed, different placement";
+    const auto second = macroplace::testing::run_conformant(design, budgeted(method.name), 2);
+    if (method.hard_macros == "none") continue;
+    FlowOptions random = budgeted(method.name);
+    random.hard_macros = "random";
+    double random_mean = 0;
+    for (const std::uint64_t seed : {1, 2}) {
+      random_mean += macroplace::testing::run_conformant(design, random, seed).proxy / 2;
+    }
+    EXPECT_LE((first.proxy + second.proxy) / 2, random_mean * (1 + 1e-9))
+        << "worse on average than random hard macros with the same finishing stages";
+  }
+}
+
+TEST(PlacementFlowConformance, ToyDesignWithBlockage) {
+  check_every_method("ct/simple_grouped_with_coords_with_blockage/netlist.pb.txt");
+}
+
+TEST(PlacementFlowConformance, ToyDesignWithStandardCells) {
+  check_every_method("ct/toy_macro_stdcell/netlist.pb.txt");
+}
+
+TEST(PlacementFlowConformance, Ariane) {
+  check_every_method("ariane133-ng45/netlist.pb.txt.gz");
+}
+
+TEST(PlacementFlowConformance, Ibm01) {
+  check_every_method("ibm01/ibm01.aux");
+}
+
+TEST(PlacementFlow, UnknownNamesAndBadValuesFailBeforeAnyWork) {
+  PreparedFlow flow;
+  FlowOptions options = budgeted("annealing");
+  Status status = prepare_flow(options, &flow);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("sa, greedy"), std::string::npos) << status.message();
+  options = budgeted("sa");
+  options.soft_macros = "springs";
+  status = prepare_flow(options, &flow);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("keep, fd, analytical"), std::string::npos) << status.message();
+  options = budgeted("sa");
+  options.parameters["--chains"] = "two";
+  status = prepare_flow(options, &flow);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("--chains"), std::string::npos) << status.message();
+  options = budgeted("greedy");
+  options.parameters["--target-density"] = "1.5";
+  EXPECT_FALSE(prepare_flow(options, &flow).ok());
+  options = budgeted("sa");
+  options.budget.time_limit_seconds = -1;
+  EXPECT_FALSE(prepare_flow(options, &flow).ok());
+}
+
+TEST(PlacementFlow, StageOverridesReplaceTheRecipe) {
+  PreparedFlow flow;
+  FlowOptions options = budgeted("greedy");
+  options.soft_macros = "fd";
+  options.refine = "cd";
+  ASSERT_TRUE(prepare_flow(options, &flow).ok());
+  EXPECT_EQ(flow.recipe().hard_macros, "greedy");
+  EXPECT_EQ(flow.recipe().soft_macros, "fd");
+  EXPECT_EQ(flow.recipe().refine, "cd");
+  const LoadedDesign design = load("ct/simple_grouped_with_coords/netlist.pb.txt");
+  ProxyCost cost(design.netlist, design.settings);
+  const FlowResult result = flow.run(&cost);
+  ASSERT_TRUE(result.status.ok()) << result.status.message();
+  ASSERT_EQ(result.stages.size(), 4u);  // legalize, hard macros, soft macros, refine
+  EXPECT_EQ(result.stages[0].placer, "legalize");
+  EXPECT_EQ(result.stages[2].placer, "fd");
+  EXPECT_EQ(result.stages[3].placer, "cd");
+  EXPECT_LE(result.final.proxy, result.stages[2].after.proxy + 1e-12);  // descent never worsens
+}
+
+// A placer declared without a factory names the program that has it; the flow refuses to run it.
+TEST(PlacementFlow, DeclaredPlacerNamesItsProvider) {
+  PlacerRegistry& registry = PlacerRegistry::global();
+  PlacerInfo declared;
+  declared.name = "elsewhere";
+  declared.stage = Stage::kHardMacros;
+  declared.provider = "macroplace-elsewhere";
+  registry.add(declared);
+  registry.add(MethodInfo{"elsewhere", "test", "elsewhere", "keep", "none", ""});
+  FlowOptions options = budgeted("elsewhere");
+  const auto provider = placement::provider(options);
+  ASSERT_TRUE(provider.has_value());
+  EXPECT_EQ(*provider, "macroplace-elsewhere");
+  PreparedFlow flow;
+  const Status status = prepare_flow(options, &flow);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("macroplace-elsewhere"), std::string::npos);
+  EXPECT_FALSE(placement::provider(budgeted("sa")).has_value());
+}
+
+// docs/PERFORMANCE.md: greedy beats random on Ariane, and coordinate descent strictly improves
+// the legalized Ariane placement.
+TEST(PlacementFlowQuality, GreedyBeatsRandomAndDescentImprovesOnAriane) {
+  const LoadedDesign design = load("ariane133-ng45/netlist.pb.txt.gz");
+  const auto proxy_of = [&design](const FlowOptions& options) {
+    PreparedFlow flow;
+    EXPECT_TRUE(prepare_flow(options, &flow).ok());
+    ProxyCost cost(design.netlist, design.settings);
+    FlowResult result = flow.run(&cost);
+    EXPECT_TRUE(result.status.ok()) << result.status.message();
+    return result;
+  };
+  const double greedy = proxy_of(budgeted("greedy")).final.proxy;
+  const double random = proxy_of(budgeted("random")).final.proxy;
+  EXPECT_LT(greedy, random);
+  FlowOptions descent = budgeted("legalize");
+  descent.refine = "cd";
+  const FlowResult refined = proxy_of(descent);
+  EXPECT_LT(refined.final.proxy, refined.after_legalizer.proxy);
+}
+
+TEST(PlacementFlow, SamplesAreIndependentPlacements) {
+  const LoadedDesign design = load("ct/simple_grouped_with_coords/netlist.pb.txt");
+  PreparedFlow flow;
+  ASSERT_TRUE(prepare_flow(budgeted("random"), &flow).ok());
+  EXPECT_FALSE(flow.has_own_sampler());
+  const ProxyCost start(design.netlist, design.settings);
+  std::vector<double> proxies;
+  ASSERT_TRUE(flow.sample(start, 4, &proxies).ok());
+  ASSERT_EQ(proxies.size(), 4u);
+  // Sample i is the whole method with seed 1000000 + i.
+  ProxyCost cost(design.netlist, design.settings);
+  EXPECT_EQ(flow.run(&cost, 1000002).final.proxy, proxies[2]);
+}
+
+TEST(LoadDesign, NamesSettingsAndReference) {
+  const LoadedDesign ariane = load("ariane133-ng45/netlist.pb.txt.gz");
+  EXPECT_EQ(ariane.name, "ariane133-ng45");
+  EXPECT_EQ(ariane.settings.columns, 24);  // from initial.plc's header
+  EXPECT_EQ(ariane.settings.rows, 21);
+  EXPECT_NEAR(ariane.settings.canvas_width, 1433.406, 1e-9);
+  EXPECT_EQ(ariane.settings.weights.density, 0.5);
+  EXPECT_EQ(std::filesystem::path(ariane.reference_plc).filename(), "legalized.plc");
+  EXPECT_EQ(std::filesystem::path(ariane.settings_plc).filename(), "initial.plc");
+  const LoadedDesign ibm01 = load("ibm01/ibm01.aux");
+  EXPECT_EQ(ibm01.name, "ibm01");
+  EXPECT_TRUE(ibm01.reference_plc.empty());
+  EXPECT_TRUE(ibm01.settings_plc.empty());
+  ASSERT_TRUE(ibm01.netlist.canvas.has_value());
+  EXPECT_EQ(ibm01.settings.canvas_width, ibm01.netlist.canvas->x1);  // the rows' extent
+  EXPECT_GE(ibm01.settings.columns, 10);  // chosen by grid-size selection
+  LoadedDesign missing;
+  const Status status = load_design({example_path("nothing/here.pb.txt"), "", true}, &missing);
+  EXPECT_FALSE(status.ok());
+}
+
+}  // namespace
+}  // namespace macroplace::placement
