@@ -149,7 +149,19 @@ class GzipChunkSource : public ChunkSource {
                                     std::string("corrupt gzip data: ") + gzerror(gz, &code));
           break;
         }
-        if (got == 0) break;
+        if (got == 0) {
+          // zlib reports a stream cut short (no trailer, or cut between two flush points) only
+          // as a soft error after the last byte: without this check a truncated file would be
+          // read as a complete, shorter one.
+          int code = Z_OK;
+          gzerror(gz, &code);
+          if (code == Z_BUF_ERROR) {
+            status = Status::error_at(
+                {path_, 0, 0},
+                "truncated gzip file: the compressed stream ends before its trailer");
+          }
+          break;
+        }
         chunk.resize(static_cast<std::size_t>(got));
         std::unique_lock<std::mutex> lock(mutex_);
         changed_.wait(lock, [this] { return chunks_.size() < 4 || cancelled_; });
