@@ -1,19 +1,19 @@
 #include "macroplace/base/atomic_file.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
-#include <array>
-#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <random>
+
+#include "temporaries.h"
 
 namespace macroplace {
 
@@ -21,57 +21,6 @@ namespace {
 
 constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
 constexpr const char* kTempMarker = ".macroplace-tmp.";
-
-// ---- temporaries the signal handler removes ----
-// Fixed storage: the handler may only read plain memory and call unlink().
-constexpr int kSlots = 64;
-constexpr std::size_t kPathBytes = 4096;
-std::array<std::atomic<bool>, kSlots> slot_claimed{};  // taken by an open file
-std::array<std::atomic<bool>, kSlots> slot_used{};     // its name is written: the handler's
-std::array<std::array<char, kPathBytes>, kSlots> slot_path{};
-std::once_flag handlers_installed;
-
-extern "C" void remove_temporaries_and_die(int signal_number) {
-  for (int i = 0; i < kSlots; ++i) {
-    if (slot_used[static_cast<std::size_t>(i)].load()) {
-      unlink(slot_path[static_cast<std::size_t>(i)].data());
-    }
-  }
-  signal(signal_number, SIG_DFL);
-  raise(signal_number);
-}
-
-void install_handlers() {
-  for (const int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
-    struct sigaction current {};
-    if (sigaction(signal_number, nullptr, &current) != 0) continue;
-    if (current.sa_handler != SIG_DFL) continue;  // the program's own handler (or ignored) stays
-    struct sigaction action {};
-    action.sa_handler = remove_temporaries_and_die;
-    sigemptyset(&action.sa_mask);
-    sigaction(signal_number, &action, nullptr);
-  }
-}
-
-int register_temporary(const std::string& path) {
-  if (path.size() >= kPathBytes) return -1;
-  std::call_once(handlers_installed, install_handlers);
-  for (int i = 0; i < kSlots; ++i) {
-    const auto slot = static_cast<std::size_t>(i);
-    bool expected = false;
-    if (!slot_claimed[slot].compare_exchange_strong(expected, true)) continue;
-    std::memcpy(slot_path[slot].data(), path.c_str(), path.size() + 1);
-    slot_used[slot].store(true);  // after the name: the handler never reads a half-written one
-    return i;
-  }
-  return -1;  // more than kSlots files open at once: those are not cleaned up on a signal
-}
-
-void unregister_temporary(int slot) {
-  if (slot < 0) return;
-  slot_used[static_cast<std::size_t>(slot)].store(false);
-  slot_claimed[static_cast<std::size_t>(slot)].store(false);
-}
 
 std::string folder_of(const std::string& path) {
   const std::size_t slash = path.find_last_of('/');
@@ -154,7 +103,7 @@ AtomicFile::AtomicFile(std::string path, bool gzip)
   status_ = check_output(path_);
   if (!status_.ok()) return;
   remove_stale_temporaries(path_);
-  signal_slot_ = register_temporary(temp_path_);
+  signal_slot_ = internal::register_temporary(temp_path_, internal::TemporaryKind::kFile);
   if (gzip_) {
     gz_ = gzopen(temp_path_.c_str(), "wb6");
   } else {
@@ -171,7 +120,7 @@ AtomicFile::~AtomicFile() {
   if (file_ != nullptr) std::fclose(file_);
   if (gz_ != nullptr) gzclose(static_cast<gzFile>(gz_));
   std::remove(temp_path_.c_str());
-  unregister_temporary(signal_slot_);
+  internal::unregister_temporary(signal_slot_);
 }
 
 void AtomicFile::write(std::string_view bytes) {
@@ -202,6 +151,10 @@ Status AtomicFile::commit() {
   if (gz_ != nullptr) {
     close_result = gzclose(static_cast<gzFile>(gz_)) == Z_OK ? 0 : -1;
     gz_ = nullptr;
+    // zlib closes without a sync: on the disk before the rename, as the plain file.
+    const int fd = open(temp_path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) close_result = -1;
+    if (fd >= 0) close(fd);
   }
   if (file_ != nullptr) {
     if (std::fflush(file_) != 0 || fsync(fileno(file_)) != 0) close_result = -1;
@@ -224,7 +177,7 @@ Status AtomicFile::commit() {
     }
   }
   if (!status_.ok()) std::remove(temp_path_.c_str());
-  unregister_temporary(signal_slot_);
+  internal::unregister_temporary(signal_slot_);
   committed_ = true;
   return status_;
 }

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "temporaries.h"
+
 namespace macroplace {
 
 namespace {
@@ -46,6 +48,7 @@ AtomicFolder::AtomicFolder(std::string path, std::vector<std::string> owned)
     : path_(without_trailing_slashes(std::move(path))), owned_(std::move(owned)) {}
 
 AtomicFolder::~AtomicFolder() {
+  internal::unregister_temporary(signal_slot_);
   if (committed_ || staging_.empty()) return;
   std::error_code ignored;
   fs::remove_all(staging_, ignored);
@@ -53,20 +56,25 @@ AtomicFolder::~AtomicFolder() {
 
 Status AtomicFolder::check() const {
   if (path_.empty()) return Status::error("an output folder path is empty");
+  // The staging folder is made beside the target and renamed over it: both need the parent.
+  const fs::path parent =
+      fs::path(path_).has_parent_path() ? fs::path(path_).parent_path() : fs::path(".");
   struct stat info {};
   if (lstat(path_.c_str(), &info) != 0) {
     if (errno != ENOENT) {
       return Status::error_at({path_, 0, 0}, std::string("cannot write: ") + std::strerror(errno));
     }
-    const fs::path parent =
-        fs::path(path_).has_parent_path() ? fs::path(path_).parent_path() : fs::path(".");
     std::error_code error;
     if (!fs::is_directory(parent, error)) {
       return Status::error_at({path_, 0, 0},
                               "cannot write: the folder '" + parent.string() + "' does not exist");
     }
-    return {};
   }
+  if (access(parent.c_str(), W_OK) != 0) {
+    return Status::error_at({path_, 0, 0}, "cannot write in the folder '" + parent.string() +
+                                               "': " + std::strerror(errno));
+  }
+  if (lstat(path_.c_str(), &info) != 0) return {};  // a new folder
   if (!S_ISDIR(info.st_mode)) {
     return Status::error_at({path_, 0, 0}, "refusing to write: it exists and is not a folder");
   }
@@ -101,6 +109,7 @@ const std::string& AtomicFolder::staging() {
     return staging_;
   }
   staging_ = staging.string();
+  signal_slot_ = internal::register_temporary(staging_, internal::TemporaryKind::kFolder);
   return staging_;
 }
 
@@ -121,6 +130,11 @@ Status AtomicFolder::commit() {
         {path_, 0, 0}, std::string("cannot move the outputs into place: ") + std::strerror(errno));
   }
   committed_ = true;
+  // After the swap the staging name holds the old set, which a signal may remove as well.
+  if (!exists) {
+    internal::unregister_temporary(signal_slot_);
+    signal_slot_ = -1;
+  }
   if (exists) {
     std::error_code ignored;
     fs::remove_all(staging_, ignored);  // now the old set

@@ -2,12 +2,14 @@
 #include "macroplace/base/atomic_folder.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <string>
 
+#include "macroplace/base/atomic_file.h"
 #include "testing/testing.h"
 
 namespace macroplace {
@@ -89,6 +91,39 @@ TEST(AtomicFolder, AbandonedStagingIsRemovedAndStaleOnesToo) {
   EXPECT_FALSE(fs::exists(dir + "/out"));
   EXPECT_FALSE(fs::exists(stale));
   EXPECT_EQ(entries_in(dir), 0);
+}
+
+// SIGTERM, SIGINT or SIGHUP while the set is being written: the process ends by the signal and
+// leaves the old set and no staging folder, whatever the staging folder holds (files, a folder
+// of placements, a half-written AtomicFile inside it).
+TEST(AtomicFolder, SignalsRemoveTheStagingFolder) {
+  const std::string dir = make_temp_dir("folder_signal");
+  const std::string out = dir + "/out";
+  fs::create_directories(out);
+  write_file(out + "/a.txt", "old A");
+  for (const int signal_number : {SIGTERM, SIGINT, SIGHUP}) {
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      AtomicFolder folder(out, {"a.txt", "placements"});
+      write_file(folder.staging() + "/a.txt", "new A");
+      fs::create_directories(folder.staging() + "/placements/deeper");
+      for (int i = 0; i < 300; ++i) {  // more names than one directory read returns
+        write_file(folder.staging() + "/placements/design_" + std::to_string(i) + ".plc", "x");
+      }
+      write_file(folder.staging() + "/placements/deeper/x.plc", "x");
+      AtomicFile partial(folder.staging() + "/placements/partial.plc");
+      partial.write(std::string(2 << 20, 'x'));
+      raise(signal_number);
+      _exit(3);  // not reached
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status));
+    EXPECT_EQ(WTERMSIG(status), signal_number);
+    EXPECT_EQ(read_file(out + "/a.txt"), "old A");
+    EXPECT_EQ(entries_in(dir), 1) << "signal " << signal_number;
+  }
 }
 
 }  // namespace

@@ -8,8 +8,9 @@
 // The files are written into staging(), a fresh sibling folder `.NAME.macroplace-tmp.PID`;
 // commit() swaps it with the target in one step (renameat2 RENAME_EXCHANGE; a new target is a
 // plain rename) and removes the old set. Without commit() the destructor removes the staging
-// folder and the target is untouched. Staging folders of processes that no longer run are
-// removed by the next AtomicFolder for the same target.
+// folder and the target is untouched; SIGINT, SIGTERM and SIGHUP remove it too (as AtomicFile
+// does its temporaries). Staging folders of processes killed with SIGKILL are removed by the
+// next AtomicFolder for the same target.
 //
 //   AtomicFolder folder(out_dir, {"netlist.pb.txt", "initial.plc", "clusters.txt"});
 //   if (Status s = folder.check(); !s.ok()) return usage_error(s);
@@ -42,6 +43,7 @@ class AtomicFolder {
   std::vector<std::string> owned_;
   Status status_;
   bool committed_ = false;
+  int signal_slot_ = -1;  // where the signal handler finds the staging folder's name
 };
 
 }  // namespace macroplace
