@@ -130,6 +130,9 @@ bool load_cost_inputs(const std::string& command, const ParsedArguments& args, C
     *exit_status = kExitFailure;
     return false;
   }
+  for (const std::string& warning : inputs->design.warnings) {
+    err << "macroplace: warning: " << warning << "\n";
+  }
   *exit_status = kExitUsage;
   if (!apply_cost_overrides(args, &inputs->design.settings, err)) return false;
   if (const Status status = inputs->design.settings.validate(); !status.ok()) {

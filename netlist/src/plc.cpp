@@ -153,9 +153,11 @@ Status parse_plc(std::string_view text, const std::string& file_label, Placement
   std::string_view line;
   std::uint64_t line_number = 0;
   std::vector<Token> tokens;
+  bool blank = true;
   while (lines.next(&line, &line_number)) {
     const std::string_view stripped = trim(line);
     if (stripped.empty()) continue;
+    blank = false;
     if (stripped.front() == '#') {
       Status status = parse_header_line(stripped, line_number, file_label, &out->settings);
       if (!status.ok()) return status;
@@ -167,6 +169,13 @@ Status parse_plc(std::string_view text, const std::string& file_label, Placement
     if (!status.ok()) return status;
     out->entries.push_back(entry);
   }
+  // A header-only file is Circuit Training's way of giving settings alone (its test designs have
+  // them); a file with nothing at all is a mistake, such as an output cut short.
+  if (blank) {
+    return error_at(file_label, 0, 0,
+                    "the placement file is empty (expected '#' header lines and 'node_index x y "
+                    "orientation fixed' lines)");
+  }
   return Status();
 }
 
@@ -177,7 +186,9 @@ Status read_plc(const std::string& path, PlacementFile* out) {
   return parse_plc(text, path, out);
 }
 
-Status apply_placement(const PlacementFile& placement, Netlist* netlist) {
+Status apply_placement(const PlacementFile& placement, Netlist* netlist,
+                       PlacementCoverage* coverage) {
+  std::vector<std::uint64_t> listed_at(static_cast<std::size_t>(netlist->num_nodes()), 0);
   for (const PlacementEntry& entry : placement.entries) {
     if (entry.node < 0 || entry.node >= netlist->num_nodes()) {
       return error_at(placement.file, entry.line, 1,
@@ -189,9 +200,30 @@ Status apply_placement(const PlacementFile& placement, Netlist* netlist) {
                       "node index " + std::to_string(entry.node) + " is the pin " +
                           quote(netlist->name(entry.node)) + "; pins follow their macro");
     }
+    // Two positions for one node: which one was meant cannot be told.
+    std::uint64_t& first = listed_at[static_cast<std::size_t>(entry.node)];
+    if (first != 0) {
+      return error_at(placement.file, entry.line, 1,
+                      "node index " + std::to_string(entry.node) + " (" +
+                          quote(netlist->name(entry.node)) + ") is listed twice; first at line " +
+                          std::to_string(first));
+    }
+    first = entry.line == 0 ? 1 : entry.line;
     netlist->set_position(entry.node, entry.x, entry.y);
     if (entry.orientation) netlist->set_orientation(entry.node, *entry.orientation);
     netlist->set_fixed(entry.node, entry.fixed);
+  }
+  if (coverage != nullptr) {
+    *coverage = PlacementCoverage();
+    for (NodeId node = 0; node < netlist->num_nodes(); ++node) {
+      if (is_pin(netlist->kind(node))) continue;
+      if (listed_at[static_cast<std::size_t>(node)] != 0) {
+        ++coverage->listed;
+      } else {
+        if (coverage->missing == 0) coverage->first_missing = node;
+        ++coverage->missing;
+      }
+    }
   }
   return Status();
 }

@@ -1,6 +1,7 @@
 #include "macroplace/placement/legality.h"
 
 #include <algorithm>
+#include <string>
 
 namespace macroplace::placement {
 
@@ -63,6 +64,30 @@ LegalityReport check_legality(const ProxyCost& placement) {
   }
   std::sort(report.overlapping_macro_pairs.begin(), report.overlapping_macro_pairs.end());
   return report;
+}
+
+std::string describe_illegality(const LegalityReport& report, const netlist::Netlist& netlist) {
+  std::string text;
+  const auto name = [&netlist](NodeId node) { return std::string(netlist.name(node)); };
+  const std::size_t pairs = report.overlapping_macro_pairs.size();
+  if (pairs > 0) {
+    const auto& [a, b] = report.overlapping_macro_pairs.front();
+    text = std::to_string(pairs) + " overlapping hard-macro pair" + (pairs == 1 ? "" : "s") +
+           " (first: " + name(a) + " and " + name(b) + ")";
+  }
+  std::vector<NodeId> off;
+  for (const auto* list : {&report.outside_canvas, &report.crossing_canvas_edge}) {
+    for (const NodeId node : *list) {
+      if (netlist.kind(node) == NodeKind::kHardMacro) off.push_back(node);
+    }
+  }
+  if (!off.empty()) {
+    std::sort(off.begin(), off.end());
+    if (!text.empty()) text += ", ";
+    text += std::to_string(off.size()) + " hard macro" + (off.size() == 1 ? "" : "s") +
+            " not inside the canvas (first: " + name(off.front()) + ")";
+  }
+  return text;
 }
 
 }  // namespace macroplace::placement

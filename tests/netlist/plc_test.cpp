@@ -142,7 +142,38 @@ INSTANTIATE_TEST_SUITE_P(
         BadPlc{"negative canvas", "# Width : -5  Height : 4\n", 1, 1, "positive"},
         BadPlc{"short blockage", "# Blockage : 1 2 3\n", 1, 1, "Blockage : minx"},
         BadPlc{"index out of range", "# header\n\n7 1 2 N 0\n", 3, 1, "out of range"},
-        BadPlc{"index names a pin", "3 1 2 N 0\n", 1, 1, "is the pin 'm/a'"}));
+        BadPlc{"index names a pin", "3 1 2 N 0\n", 1, 1, "is the pin 'm/a'"},
+        BadPlc{"node listed twice", "0 1 2 - 0\n2 5 5 N 0\n# x\n2 6 6 N 0\n", 4, 1,
+               "index 2 ('m') is listed twice; first at line 2"},
+        BadPlc{"empty file", "", 0, 0, "the placement file is empty"},
+        BadPlc{"blank lines only", "\n  \n\t\n", 0, 0, "the placement file is empty"}));
+
+// Circuit Training's tools keep the netlist's positions for nodes a .plc does not list; so do we,
+// and the coverage says how many so that a caller can warn.
+TEST(PlcReader, APartialFileMovesWhatItListsAndCountsTheRest) {
+  Netlist netlist;
+  netlist.add_node(NodeKind::kPort, "p0", 0, 0, 1, 1);
+  const NodeId macro = netlist.add_node(NodeKind::kHardMacro, "m", 2, 2, 3, 4);
+  netlist.add_pin(macro, NodeKind::kHardMacroPin, "m/a", 0, 0);
+  netlist.add_node(NodeKind::kSoftMacro, "s", 2, 2, 7, 8);
+  PlacementFile plc;
+  ASSERT_TRUE(parse_plc("1 10 20 FN 1\n", "part.plc", &plc).ok());
+  PlacementCoverage coverage;
+  ASSERT_TRUE(apply_placement(plc, &netlist, &coverage).ok());
+  EXPECT_EQ(coverage.listed, 1);
+  EXPECT_EQ(coverage.missing, 2);  // p0 and s; the pin is not counted
+  EXPECT_EQ(coverage.first_missing, 0);
+  EXPECT_EQ(netlist.x(macro), 10);
+  EXPECT_TRUE(netlist.fixed(macro));
+  EXPECT_EQ(netlist.x(3), 7);  // s kept its position
+  // A header-only file (Circuit Training's test designs have them) gives settings alone.
+  PlacementFile header_only;
+  ASSERT_TRUE(parse_plc("# Columns : 2  Rows : 3\n", "h.plc", &header_only).ok());
+  EXPECT_TRUE(header_only.entries.empty());
+  ASSERT_TRUE(apply_placement(header_only, &netlist, &coverage).ok());
+  EXPECT_EQ(coverage.listed, 0);
+  EXPECT_EQ(coverage.missing, 3);
+}
 
 TEST(PlcWriter, RoundTripsPositionsOrientationsAndSettings) {
   Netlist netlist;

@@ -3,8 +3,9 @@
 //
 // Contract: parse/read keep every header setting they recognise (columns, rows, canvas, routing
 // and macro-allocation capacities, smoothing, overlap threshold, blockages) and every placement
-// line with its line number, so apply_placement() can point at a bad index. write_plc() writes
-// the layout Circuit Training's tools read, atomically.
+// line with its line number, so apply_placement() can point at a bad index. A file with no
+// line at all is an error. write_plc() writes the layout Circuit Training's tools read,
+// atomically.
 //
 //   PlacementFile plc;
 //   Status status = read_plc("legalized.plc", &plc);
@@ -52,9 +53,18 @@ struct PlacementFile {
 Status read_plc(const std::string& path, PlacementFile* out);
 Status parse_plc(std::string_view text, const std::string& file_label, PlacementFile* out);
 
+// Which of the netlist's ports, macros and std cells a placement file lists.
+struct PlacementCoverage {
+  std::int64_t listed = 0, missing = 0;
+  NodeId first_missing = kNoNode;
+};
+
 // Moves the netlist's nodes to the file's positions. Errors (with the file's line) for indices
-// out of range or naming pins.
-Status apply_placement(const PlacementFile& placement, Netlist* netlist);
+// out of range, naming pins, or listed twice. Nodes the file does not list keep the netlist's
+// positions, as in Circuit Training's tools (whose test designs have header-only files that give
+// settings alone); `coverage` counts them so that callers can warn about a partial file.
+Status apply_placement(const PlacementFile& placement, Netlist* netlist,
+                       PlacementCoverage* coverage = nullptr);
 
 // Writes the netlist's current placement (every port, macro and std cell) with `settings` in the
 // header, plus informational lines (counts, area, source) so the file documents itself.

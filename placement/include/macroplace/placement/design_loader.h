@@ -9,6 +9,10 @@
 // comes from grid-size selection (or, with `circuit_training_defaults`, settings_for()'s
 // defaults are kept as they are). `reference_plc` names `legalized.plc` (else `initial.plc`)
 // beside the netlist, for evaluations; it is not applied. The settings are validated.
+// Errors: a .plc that is empty or lists a node twice; a port, macro or std cell more than a
+// canvas width or height beyond the canvas (with the .plc line when it came from there).
+// A .plc that lists only some nodes is accepted (Circuit Training's tools accept it), with a
+// warning in `warnings`.
 //
 //   LoadedDesign design;
 //   Status s = load_design({"examples/ariane133-ng45/netlist.pb.txt.gz"}, &design);
@@ -16,6 +20,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "macroplace/base/status.h"
 #include "macroplace/netlist/netlist.h"
@@ -42,9 +47,16 @@ struct LoadedDesign {
   CostSettings settings;
   std::string settings_plc;   // the placement file read; empty when none
   std::string reference_plc;  // legalized.plc, else initial.plc, beside the netlist; or empty
+  std::vector<std::string> warnings;  // for the user: e.g. a .plc that lists only some nodes
 };
 
 Status load_design(const DesignSource& source, LoadedDesign* design);
+
+// A 16-hex-digit fingerprint of what an optimisation sees of a design: every node (kind, name,
+// size, position, orientation, fixed flag, pin offsets), every net and the cost settings. Equal
+// designs give equal fingerprints on every machine; a run folder records it to refuse resuming
+// with another design.
+std::string design_fingerprint(const netlist::Netlist& netlist, const CostSettings& settings);
 
 // "ariane133-ng45" for ".../ariane133-ng45/netlist.pb.txt.gz", "ibm01" for ".../ibm01.aux".
 std::string design_name(const std::string& path);

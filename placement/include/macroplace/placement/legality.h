@@ -12,6 +12,7 @@
 //   if (!report.legal()) std::cout << report.overlapping_macro_pairs.size() << " overlaps\n";
 #pragma once
 
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -28,5 +29,9 @@ struct LegalityReport {
 };
 
 LegalityReport check_legality(const ProxyCost& placement);
+
+// Why a placement is not legal, in one line that names the first offenders: "2 overlapping
+// hard-macro pairs (first: a and b), 1 hard macro off the canvas (first: c)". Empty when legal.
+std::string describe_illegality(const LegalityReport& report, const netlist::Netlist& netlist);
 
 }  // namespace macroplace::placement
