@@ -245,7 +245,9 @@ int run_cluster(const ParsedArguments& args, std::ostream& out, std::ostream& er
                 static_cast<long long>(counts.soft_macro_pins), report.total_seconds,
                 report.partition_seconds);
   out << line;
-  out << "wrote " << netlist_path << ", " << plc_path << ", " << clusters_path << "\n";
+  const std::filesystem::path written(*out_dir);
+  out << "wrote " << (written / "netlist.pb.txt").string() << ", "
+      << (written / "initial.plc").string() << ", " << (written / "clusters.txt").string() << "\n";
   return kExitSuccess;
 }
 
@@ -274,7 +276,8 @@ const Command& cluster_command() {
         {"--bloating", "R", "soft-macro area / cell area (default 2)", 1},
         {"--shape", "S", "soft macros one grid column wide (column, default, as CT) or square", 1},
         {"--json", "", "print the report as one JSON object", 0}}},
-      run_cluster};
+      run_cluster,
+      {}};
   return kCommand;
 }
 

@@ -74,7 +74,8 @@ const Command& convert_command() {
        {"IN", "OUT"},
        {{"--plc", "FILE", "placement to apply to IN before converting", 1},
         {"--plc-out", "FILE", "where to write the .plc of a Circuit Training OUT", 1}}},
-      run_convert};
+      run_convert,
+      {}};
   return kCommand;
 }
 

@@ -132,7 +132,8 @@ const Command& cost_command() {
        with_cost_options(
            {{"--plc", "FILE", "placement to evaluate (positions and header settings)", 1},
             {"--json", "", "print one JSON object", 0}})},
-      run_cost};
+      run_cost,
+      {}};
   return kCommand;
 }
 

@@ -99,14 +99,14 @@ int run_eval(const ParsedArguments& args, std::ostream& out, std::ostream& err) 
   for (const eval::EvalMethod& method : options.methods) {
     const auto policy = method.flow.parameters.find("--policy");
     if (policy == method.flow.parameters.end()) continue;
-    std::filesystem::path folder = std::filesystem::path(policy->second).parent_path();
-    if (folder.empty()) folder = ".";
-    const std::filesystem::path metrics = folder / "metrics.jsonl";
+    std::filesystem::path run_dir = std::filesystem::path(policy->second).parent_path();
+    if (run_dir.empty()) run_dir = ".";
+    const std::filesystem::path metrics = run_dir / "metrics.jsonl";
     std::error_code error;
     if (!std::filesystem::exists(metrics, error)) continue;
     eval::TrainingCurve curve;
     if (const Status status = eval::read_training_curve(
-            metrics.string(), method.name + " (" + folder.string() + ")", &curve);
+            metrics.string(), method.name + " (" + run_dir.string() + ")", &curve);
         !status.ok()) {
       err << "macroplace eval: " << status.to_string() << "\n";
       return kExitFailure;
@@ -119,6 +119,9 @@ int run_eval(const ParsedArguments& args, std::ostream& out, std::ostream& err) 
     if (const Status status = eval::load_eval_design(path, &designs.back()); !status.ok()) {
       err << "macroplace eval: " << status.to_string() << "\n";
       return kExitFailure;
+    }
+    for (const std::string& warning : designs.back().warnings) {
+      err << "macroplace eval: warning: " << warning << "\n";
     }
   }
   const bool quiet = args.has("--quiet");
@@ -165,6 +168,9 @@ int run_report(const ParsedArguments& args, std::ostream& out, std::ostream& err
       !status.ok()) {
     err << "macroplace: " << status.to_string() << "\n";
     return kExitFailure;
+  }
+  for (const std::string& warning : loaded.warnings) {
+    err << "macroplace: warning: " << warning << "\n";
   }
   const netlist::Netlist& design = loaded.netlist;
   placement::CostSettings& settings = loaded.settings;
@@ -227,7 +233,8 @@ const Command& eval_command() {
             {"--scaling-samples", "N",
              "samples for the best-of-k curves (random, and methods that sample; default 32)", 1},
             {"--quiet", "", "print nothing but errors", 0}})},
-      run_eval};
+      run_eval,
+      {}};
   return kCommand;
 }
 
@@ -240,7 +247,8 @@ const Command& report_command() {
        {"PLACEMENT.plc"},
        with_cost_options({{"--netlist", "FILE", "the design the placement belongs to", 1},
                           {"-o", "OUT.html", "where to write the page", 1}})},
-      run_report};
+      run_report,
+      {}};
   return kCommand;
 }
 

@@ -121,7 +121,8 @@ const Command& info_command() {
        {"FILE"},
        {{"--plc", "FILE", "placement file whose header gives canvas and grid", 1},
         {"--json", "", "print one JSON object instead of a table", 0}}},
-      run_info};
+      run_info,
+      {}};
   return kCommand;
 }
 

@@ -54,7 +54,7 @@ void print_summary(const std::string& path, const placement::MethodInfo& recipe,
   print_costs(out, "final", result.final);
   out << "legality: " << (result.legality.legal() ? "legal" : "NOT legal") << ", "
       << result.legality.overlapping_macro_pairs.size() << " overlapping hard-macro pairs\n"
-      << "wrote " << output << "\n";
+      << (output.empty() ? "nothing written" : "wrote " + output) << "\n";
 }
 
 // Every figure of the run, stage by stage, as one JSON object.
@@ -92,7 +92,11 @@ Status write_report(const std::string& path, const placement::MethodInfo& recipe
   json.key("overlapping_macro_pairs")
       .value(static_cast<std::int64_t>(result.legality.overlapping_macro_pairs.size()));
   json.key("legal").value(result.legality.legal());
-  json.key("output").value(output);
+  if (output.empty()) {
+    json.key("output").null();  // not written: the result is not legal
+  } else {
+    json.key("output").value(output);
+  }
   json.end_object();
   AtomicFile file(report);
   file.write(json.str() + "\n");
@@ -170,29 +174,35 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     return kExitFailure;
   }
 
-  // The placement, with a header that reproduces the settings used.
-  const netlist::PlacementSettings header =
-      placement::header_for(inputs.design.settings, inputs.design.header);
-  if (const Status status = placement::write_placement(cost, header, path, *output); !status.ok()) {
-    err << "macroplace: " << status.to_string() << "\n";
-    return kExitFailure;
-  }
-  if (!quiet) print_summary(path, flow.recipe(), result, *output, out);
-  if (const auto report = args.value("--report")) {
-    if (const Status status =
-            write_report(path, flow.recipe(), options.budget, result, *output, *report);
+  // An illegal result is not written unless asked for: a file on disk is taken for a result.
+  const bool legal = result.legality.legal();
+  const bool write = legal || args.has("--allow-illegal");
+  if (write) {
+    // The placement, with a header that reproduces the settings used.
+    const netlist::PlacementSettings header =
+        placement::header_for(inputs.design.settings, inputs.design.header);
+    if (const Status status = placement::write_placement(cost, header, path, *output);
         !status.ok()) {
       err << "macroplace: " << status.to_string() << "\n";
       return kExitFailure;
     }
   }
-  if (!result.legality.legal()) {
+  if (!quiet) print_summary(path, flow.recipe(), result, write ? *output : "", out);
+  if (const auto report = args.value("--report")) {
+    if (const Status status = write_report(path, flow.recipe(), options.budget, result,
+                                           write ? *output : "", *report);
+        !status.ok()) {
+      err << "macroplace: " << status.to_string() << "\n";
+      return kExitFailure;
+    }
+  }
+  if (!legal) {
     // Said even with --quiet: the exit status alone does not say why.
-    err << "macroplace place: the result is not legal ("
-        << result.legality.overlapping_macro_pairs.size() << " overlapping hard-macro pairs, "
-        << (result.legality.hard_macro_off_canvas ? "hard macros off the canvas"
-                                                  : "every hard macro on the canvas")
-        << ")\n";
+    err << "macroplace place: the result is not legal: "
+        << placement::describe_illegality(result.legality, inputs.design.netlist) << "; "
+        << (write ? "written anyway to " + *output + " (--allow-illegal)"
+                  : *output + " not written (--allow-illegal writes it)")
+        << "\n";
     return kExitFailure;
   }
   return kExitSuccess;
@@ -225,8 +235,10 @@ const Command& place_command() {
             {"--max-moves", "N", "annealing moves per chain (reproducible)", 1},
             {"--seed", "N", "random seed (default 1)", 1},
             {"--threads", "N", "threads (default: the placer's choice)", 1},
+            {"--allow-illegal", "", "write the placement even if it is not legal (exit 1)", 0},
             {"--quiet", "", "print nothing but errors", 0}}))},
-      run_place};
+      run_place,
+      {}};
   return kCommand;
 }
 

@@ -2,6 +2,7 @@
 #include "macroplace/cli/commands.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <string>
@@ -268,6 +269,63 @@ TEST(PlaceCommand, GreedyWithRefinementIsLegal) {
   ASSERT_EQ(result.status, kExitSuccess) << result.err;
   EXPECT_NE(result.out.find("legality: legal"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("coordinate descent:"), std::string::npos) << result.out;
+}
+
+// Two fixed hard macros that overlap: no placer may move them, so no method makes the design
+// legal. The result is not written unless asked for, the reason is printed even with --quiet,
+// and the exit status is 1 either way.
+TEST(PlaceCommand, IllegalResultIsNotWrittenUnlessAllowed) {
+  const std::string dir = make_temp_dir("place_illegal");
+  std::string plc = macroplace::testing::read_file(example_path("ct/sample_clustered/initial.plc"));
+  const std::string movable = "\n2 125 375 N 0\n3 375 375 N 0\n";
+  plc.replace(plc.find(movable), movable.size(), "\n2 200 200 N 1\n3 210 210 N 1\n");
+  macroplace::testing::write_file(dir + "/small.plc", plc);
+  const std::string design = example_path("ct/sample_clustered/netlist.pb.txt");
+  const Result refused = run({"place", design, "--plc", dir + "/small.plc", "--method", "legalize",
+                              "-o", dir + "/out.plc", "--report", dir + "/report.json", "--quiet"});
+  EXPECT_EQ(refused.status, kExitFailure);
+  EXPECT_EQ(refused.out, "");
+  EXPECT_NE(refused.err.find("the result is not legal: "), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("1 overlapping hard-macro pair (first: M0 and M1)"), std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("out.plc not written (--allow-illegal writes it)"), std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/out.plc"));
+  const std::string report = macroplace::testing::read_file(dir + "/report.json");
+  expect_json_field(report, "\"legal\":false");
+  expect_json_field(report, "\"output\":null");
+
+  const Result allowed = run({"place", design, "--plc", dir + "/small.plc", "--method", "legalize",
+                              "-o", dir + "/out.plc", "--allow-illegal"});
+  EXPECT_EQ(allowed.status, kExitFailure);
+  EXPECT_NE(allowed.out.find("legality: NOT legal"), std::string::npos) << allowed.out;
+  EXPECT_NE(allowed.err.find("written anyway to " + dir + "/out.plc"), std::string::npos)
+      << allowed.err;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/out.plc"));
+}
+
+// Outputs that are not regular files are refused before any work, with exit status 2, and left
+// as they were.
+TEST(PlaceCommand, SpecialFileOutputsAreRefusedUpFront) {
+  const std::string dir = make_temp_dir("place_special");
+  const std::string design = example_path("ct/sample_clustered/netlist.pb.txt");
+  ASSERT_EQ(::mkfifo((dir + "/fifo").c_str(), 0644), 0);
+  macroplace::testing::write_file(dir + "/target.plc", "keep me");
+  std::filesystem::create_symlink(dir + "/target.plc", dir + "/link.plc");
+  for (const std::string& output : {dir + "/fifo", dir + "/link.plc", dir, std::string("/dev/null"),
+                                    dir + "/no_such_folder/out.plc"}) {
+    const Result result =
+        run({"place", design, "--method", "sa", "--time-limit", "600", "-o", output, "--quiet"});
+    EXPECT_EQ(result.status, kExitUsage) << output;
+    EXPECT_NE(result.err.find(output), std::string::npos) << result.err;
+  }
+  const Result report = run({"place", design, "--method", "legalize", "-o", dir + "/out.plc",
+                             "--report", dir + "/fifo", "--quiet"});
+  EXPECT_EQ(report.status, kExitUsage);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/out.plc"));
+  EXPECT_EQ(std::filesystem::status(dir + "/fifo").type(), std::filesystem::file_type::fifo);
+  EXPECT_TRUE(std::filesystem::is_symlink(dir + "/link.plc"));
+  EXPECT_EQ(macroplace::testing::read_file(dir + "/target.plc"), "keep me");
 }
 
 TEST(PlaceCommand, UsageErrors) {

@@ -23,14 +23,6 @@ using macroplace::testing::make_temp_dir;
 
 const std::string kDesign = "ct/sample_clustered/netlist.pb.txt";
 
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t found = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
-    ++found;
-  }
-  return found;
-}
-
 // The lines of `text` that contain every one of `parts`.
 std::vector<std::string> lines_with(const std::string& text,
                                     const std::vector<std::string>& parts) {
