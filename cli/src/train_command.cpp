@@ -114,10 +114,15 @@ const Command& train_command() {
        "Every iteration collects episodes with the current policy on batched environments,\n"
        "updates the policy, and writes RUN_DIR/metrics.jsonl (one JSON line per iteration),\n"
        "RUN_DIR/best.plc and best.json (the best placement found) and RUN_DIR/checkpoint.pt\n"
-       "(atomically). --resume continues a run bit for bit from its checkpoint. Settings come\n"
-       "from --config (key = value lines: PPO fields such as learning_rate, clip_ratio,\n"
-       "entropy_coefficient, minibatch_size, epochs) and the flags, which win. A progress line\n"
-       "shows on a terminal.",
+       "(atomically). Settings come from --config (key = value lines: PPO fields such as\n"
+       "learning_rate, clip_ratio, entropy_coefficient, minibatch_size, epochs) and the flags,\n"
+       "which win. A progress line shows on a terminal.\n"
+       "\n"
+       "One process owns RUN_DIR (a second one is refused). RUN_DIR/manifest.json records what\n"
+       "the run is: the design's fingerprint, model, PPO options and seed. --resume continues\n"
+       "the run bit for bit from its checkpoint, after a kill too (metrics past the checkpoint\n"
+       "are cut); it may change --iterations, --time-limit and the thread counts, and refuses\n"
+       "anything else that differs from the manifest.",
        {"NETLIST"},
        {{"--plc", "FILE", "placement and settings of the design", 1},
         {"--out", "RUN_DIR", "run folder (required; created when missing)", 1},
@@ -135,7 +140,8 @@ const Command& train_command() {
         {"--epochs", "N", "PPO epochs per iteration (default 4)", 1},
         {"--spatial-features", "", "feed wire mask and density to the policy head", 0},
         {"--quiet", "", "print nothing but errors", 0}}},
-      run_train};
+      run_train,
+      {}};
   return kCommand;
 }
 

@@ -1,5 +1,7 @@
 // Validation of the rl/ options and the training config file (no LibTorch here).
+#include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -114,47 +116,82 @@ std::string trimmed(const std::string& text) {
 
 }  // namespace
 
-Status apply_config_value(const std::string& key, const std::string& value,
-                          TrainerOptions* options) {
+namespace {
+
+// Every training option a config file can set, by name, in one place: apply_config_value()
+// parses into them and training_manifest() records them.
+struct OptionFields {
+  std::map<std::string, double*> doubles;
+  std::map<std::string, std::int32_t*> integers;
+  std::map<std::string, bool*> flags;
+};
+
+OptionFields option_fields(TrainerOptions* options) {
   PpoOptions& ppo = options->ppo;
   PolicyOptions& policy = options->policy;
-  const std::map<std::string, double*> doubles = {
-      {"clip_ratio", &ppo.clip_ratio},
-      {"entropy_coefficient", &ppo.entropy_coefficient},
-      {"value_coefficient", &ppo.value_coefficient},
-      {"discount", &ppo.discount},
-      {"initial_kl_beta", &ppo.initial_kl_beta},
-      {"kl_target", &ppo.kl_target},
-      {"kl_tolerance", &ppo.kl_tolerance},
-      {"kl_cutoff_factor", &ppo.kl_cutoff_factor},
-      {"kl_cutoff_coefficient", &ppo.kl_cutoff_coefficient},
-      {"max_grad_norm", &ppo.max_grad_norm},
-      {"learning_rate", &ppo.learning_rate},
-      {"adam_epsilon", &ppo.adam_epsilon},
-      {"time_limit", &options->time_limit_seconds}};
-  const std::map<std::string, std::int32_t*> integers = {
-      {"minibatch_size", &ppo.minibatch_size},
-      {"microbatch_size", &ppo.microbatch_size},
-      {"epochs", &ppo.epochs},
-      {"episodes_per_iteration", &options->episodes_per_iteration},
-      {"iterations", &options->iterations},
-      {"threads", &options->threads},
-      {"torch_threads", &options->torch_threads},
-      {"metadata_width", &policy.metadata_width},
-      {"node_width", &policy.node_width},
-      {"edge_layers", &policy.edge_layers},
-      {"attention_width", &policy.attention_width},
-      {"head_channels", &policy.head_channels}};
-  const std::map<std::string, bool*> flags = {{"stop_on_kl_cutoff", &ppo.stop_on_kl_cutoff},
-                                              {"normalize_advantages", &ppo.normalize_advantages},
-                                              {"spatial_features", &policy.spatial_features},
-                                              {"greedy_evaluation", &options->greedy_evaluation}};
+  return {{{"clip_ratio", &ppo.clip_ratio},
+           {"entropy_coefficient", &ppo.entropy_coefficient},
+           {"value_coefficient", &ppo.value_coefficient},
+           {"discount", &ppo.discount},
+           {"initial_kl_beta", &ppo.initial_kl_beta},
+           {"kl_target", &ppo.kl_target},
+           {"kl_tolerance", &ppo.kl_tolerance},
+           {"kl_cutoff_factor", &ppo.kl_cutoff_factor},
+           {"kl_cutoff_coefficient", &ppo.kl_cutoff_coefficient},
+           {"max_grad_norm", &ppo.max_grad_norm},
+           {"learning_rate", &ppo.learning_rate},
+           {"adam_epsilon", &ppo.adam_epsilon},
+           {"time_limit", &options->time_limit_seconds}},
+          {{"minibatch_size", &ppo.minibatch_size},
+           {"microbatch_size", &ppo.microbatch_size},
+           {"epochs", &ppo.epochs},
+           {"episodes_per_iteration", &options->episodes_per_iteration},
+           {"iterations", &options->iterations},
+           {"threads", &options->threads},
+           {"torch_threads", &options->torch_threads},
+           {"metadata_width", &policy.metadata_width},
+           {"node_width", &policy.node_width},
+           {"edge_layers", &policy.edge_layers},
+           {"attention_width", &policy.attention_width},
+           {"head_channels", &policy.head_channels}},
+          {{"stop_on_kl_cutoff", &ppo.stop_on_kl_cutoff},
+           {"normalize_advantages", &ppo.normalize_advantages},
+           {"spatial_features", &policy.spatial_features},
+           {"greedy_evaluation", &options->greedy_evaluation}}};
+}
+
+// How long and on how many threads a run goes: a resume may change these (LibTorch threads can
+// change the last bits of a result, never what the run is).
+bool is_run_control(const std::string& key) {
+  return key == "iterations" || key == "time_limit" || key == "threads" || key == "torch_threads";
+}
+
+std::string number_text(double value) {
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
+}
+
+std::string list_text(const std::vector<std::int32_t>& values) {
+  std::string text;
+  for (const std::int32_t value : values) {
+    if (!text.empty()) text += ",";
+    text += std::to_string(value);
+  }
+  return text;
+}
+
+}  // namespace
+
+Status apply_config_value(const std::string& key, const std::string& value,
+                          TrainerOptions* options) {
+  const OptionFields fields = option_fields(options);
   bool ok = true;
-  if (const auto it = doubles.find(key); it != doubles.end()) {
+  if (const auto it = fields.doubles.find(key); it != fields.doubles.end()) {
     ok = parse_number(value, it->second);
-  } else if (const auto i = integers.find(key); i != integers.end()) {
+  } else if (const auto i = fields.integers.find(key); i != fields.integers.end()) {
     ok = parse_integer(value, i->second);
-  } else if (const auto f = flags.find(key); f != flags.end()) {
+  } else if (const auto f = fields.flags.find(key); f != fields.flags.end()) {
     ok = parse_bool(value, f->second);
   } else if (key == "seed") {
     ok = parse_integer(value, &options->seed);
@@ -165,7 +202,60 @@ Status apply_config_value(const std::string& key, const std::string& value,
   return {};
 }
 
+RunManifest training_manifest(const TrainerOptions& options,
+                              const std::string& design_fingerprint) {
+  TrainerOptions copy = options;
+  const OptionFields fields = option_fields(&copy);
+  RunManifest manifest;
+  for (const auto& [key, value] : fields.doubles) {
+    if (!is_run_control(key)) manifest[key] = number_text(*value);
+  }
+  for (const auto& [key, value] : fields.integers) {
+    if (!is_run_control(key)) manifest[key] = std::to_string(*value);
+  }
+  for (const auto& [key, value] : fields.flags) {
+    if (!is_run_control(key)) manifest[key] = *value ? "true" : "false";
+  }
+  manifest["seed"] = std::to_string(options.seed);
+  manifest["design"] = design_fingerprint;
+  // The rest of the architecture and the environment (set by library callers, not the config).
+  const PolicyOptions& policy = options.policy;
+  manifest["head_side"] = std::to_string(policy.head_side);
+  manifest["action_side"] = std::to_string(policy.action_side);
+  manifest["deconv_channels"] = list_text(policy.deconv_channels);
+  manifest["value_hidden"] = list_text(policy.value_hidden);
+  // The environment: what an episode is and how it is rewarded (enums by their number).
+  const env::EnvOptions& env = options.env;
+  const auto number = [](auto value) { return std::to_string(static_cast<std::int32_t>(value)); };
+  manifest["env.order"] = number(env.order);
+  manifest["env.max_nodes"] = number(env.observation.max_nodes);
+  manifest["env.max_edges"] = number(env.observation.max_edges);
+  manifest["env.observation_side"] = number(env.observation.side);
+  manifest["env.observation_features"] =
+      list_text({env.observation.wire_mask, env.observation.density, env.observation.congestion,
+                 env.observation.normalize_wire_mask});
+  manifest["env.weights"] = number_text(env.weights.wirelength) + "," +
+                            number_text(env.weights.density) + "," +
+                            number_text(env.weights.congestion);
+  manifest["env.reward"] = number(env.reward);
+  manifest["env.spacing"] = number_text(env.spacing);
+  manifest["env.keep_inside_canvas"] = env.keep_inside_canvas ? "true" : "false";
+  manifest["env.avoid_blockages"] = env.avoid_blockages ? "true" : "false";
+  manifest["env.soft_macro_start"] = number(env.soft_macro_start);
+  manifest["env.soft_macro_placer"] = number(env.soft_macro_placer);
+  manifest["env.infeasible"] = number(env.infeasible);
+  manifest["env.infeasible_penalty"] = number_text(env.infeasible_penalty);
+  manifest["env.unplaced_location"] = number(env.unplaced_location);
+  manifest["env.ct_macro_allocation_quirk"] = env.ct_macro_allocation_quirk ? "true" : "false";
+  return manifest;
+}
+
 Status apply_config_file(const std::string& path, TrainerOptions* options) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    // An ifstream opens a folder and reads nothing: the settings would be silently ignored.
+    return Status::error_at({path, 0, 0}, "the config file is a folder");
+  }
   std::ifstream file(path);
   if (!file) return Status::error("cannot read config file '" + path + "'");
   std::string line;

@@ -17,7 +17,9 @@
 
 #include "macroplace/base/atomic_file.h"
 #include "macroplace/base/json_writer.h"
+#include "macroplace/base/run_folder.h"
 #include "macroplace/env/batched_env.h"
+#include "macroplace/placement/design_loader.h"
 #include "macroplace/placement/legality.h"
 #include "macroplace/rl/torch_policy.h"
 #include "observation_inputs.h"
@@ -89,13 +91,23 @@ void read_policy(torch::serialize::InputArchive& archive, PolicyOptions* policy,
   (*network)->load(model);
 }
 
+std::string one_line_reason(const std::exception& e) {
+  // LibTorch's errors carry a C++ stack trace after the message: a user needs the first line.
+  const auto* torch_error = dynamic_cast<const c10::Error*>(&e);
+  std::string text = torch_error != nullptr ? torch_error->what_without_backtrace() : e.what();
+  const std::size_t end = text.find('\n');
+  if (end != std::string::npos) text.resize(end);
+  return text;
+}
+
 Status load_policy(const std::string& checkpoint, PolicyOptions* policy, PolicyNetwork* network) {
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(checkpoint);
     read_policy(archive, policy, network);
   } catch (const std::exception& e) {
-    return Status::error("cannot read checkpoint '" + checkpoint + "': " + e.what());
+    return Status::error_at({checkpoint, 0, 0},
+                            "not a readable macroplace checkpoint: " + one_line_reason(e));
   }
   return {};
 }
@@ -214,10 +226,9 @@ struct Trainer::Impl {
   std::unique_ptr<env::BatchedEnv> batch;
   env::BatchStorage storage;
   std::unique_ptr<env::PlacementEnv> greedy_env;
+  RunFolder folder;  // locked while this trainer lives
 
-  std::string path(const char* name) const {
-    return (std::filesystem::path(options.run_dir) / name).string();
-  }
+  std::string path(const char* name) const { return folder.path(name); }
   void build_network(const PolicyOptions& policy) { set_network(PolicyNetwork(policy)); }
   // The network to train, with a fresh optimizer on its parameters.
   void set_network(PolicyNetwork trained) {
@@ -228,6 +239,7 @@ struct Trainer::Impl {
   }
   Status save_checkpoint() const;
   Status load_checkpoint();
+  Status check_manifest(const TrainerOptions& requested);
   Status load_initial_policy(const std::string& file);
   Status write_best(const placement::CostBreakdown& costs) const;
 };
@@ -260,7 +272,8 @@ Status Trainer::Impl::save_checkpoint() const {
     archive.save_to(temp);
   } catch (const std::exception& e) {
     std::remove(temp.c_str());
-    return Status::error("cannot write checkpoint '" + target + "': " + e.what());
+    return Status::error("cannot write checkpoint '" + target +
+                         "': " + internal::one_line_reason(e));
   }
   std::error_code error;
   std::filesystem::rename(temp, target, error);
@@ -306,9 +319,40 @@ Status Trainer::Impl::load_checkpoint() {
     state >> random;
     if (state.fail()) return Status::error("checkpoint '" + file + "': bad random state");
   } catch (const std::exception& e) {
-    return Status::error("cannot read checkpoint '" + file + "': " + e.what());
+    return Status::error_at(
+        {file, 0, 0}, "not a readable macroplace checkpoint: " + internal::one_line_reason(e));
   }
   return {};
+}
+
+// A fresh run records what it is; a resumed one must be the same run: the same design, model,
+// hyper-parameters and seed (the checkpoint would silently override a changed architecture, and
+// a changed design or learning rate would mix two experiments in one folder). Then the metrics
+// are cut back to the checkpoint's iteration: lines a killed process wrote after its last
+// checkpoint, or a torn last line, would otherwise be duplicated or glued to the next one.
+Status Trainer::Impl::check_manifest(const TrainerOptions& requested) {
+  TrainerOptions recorded = requested;
+  if (!requested.initial_checkpoint.empty()) recorded.policy = options.policy;  // the --init one
+  const RunManifest now = training_manifest(
+      recorded, placement::design_fingerprint(*design->netlist, design->settings));
+  if (!requested.resume) {
+    for (const char* stale : {"metrics.jsonl", "best.plc", "best.json"}) {
+      std::remove(path(stale).c_str());
+    }
+    return folder.write_manifest(now);
+  }
+  if (!folder.has_manifest()) return folder.write_manifest(now);  // a run from before manifests
+  RunManifest stored;
+  if (Status s = folder.read_manifest(&stored); !s.ok()) return s;
+  const std::vector<std::string> changes = manifest_differences(stored, now);
+  if (!changes.empty()) {
+    std::string text;
+    for (const std::string& change : changes) text += (text.empty() ? "" : "; ") + change;
+    return Status::error_at({path("manifest.json"), 0, 0},
+                            "--resume with other settings than the run's (" + text +
+                                "); resume with the run's settings, or start a new run folder");
+  }
+  return folder.trim_log("metrics.jsonl", iteration);
 }
 
 Status Trainer::Impl::load_initial_policy(const std::string& file) {
@@ -355,9 +399,8 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
   if (Status s = options.validate(); !s.ok()) return s;
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  std::error_code error;
-  std::filesystem::create_directories(options.run_dir, error);
-  if (error) return Status::error("cannot create '" + options.run_dir + "': " + error.message());
+  // The lock first: a second process on this folder stops here, before it touches a file.
+  if (Status s = RunFolder::open(options.run_dir, &impl->folder); !s.ok()) return s;
   const bool has_checkpoint = std::filesystem::exists(impl->path("checkpoint.pt"));
   if (options.resume && !has_checkpoint) {
     return Status::error("--resume: no checkpoint.pt in '" + options.run_dir + "'");
@@ -380,7 +423,6 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
     } else {
       impl->build_network(options.policy);
     }
-    std::remove(impl->path("metrics.jsonl").c_str());
   }
   env::EnvOptions env_options = options.env;
   if (impl->options.policy.spatial_features) {
@@ -396,6 +438,7 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
   if (impl->options.policy.action_side != impl->design->action_space.side) {
     return Status::error("the policy's action side differs from the environment's");
   }
+  if (Status s = impl->check_manifest(options); !s.ok()) return s;
   impl->graph = make_graph_tensors(impl->design->graph);
   env::BatchOptions batch_options;
   batch_options.num_envs = options.episodes_per_iteration;
@@ -598,7 +641,6 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
     }
   }
   out.best_proxy = m.best_proxy;
-  if (Status s = m.save_checkpoint(); !s.ok()) return s;
 
   JsonWriter line(JsonWriter::Spacing::kSpaced);
   line.begin_object();
@@ -630,13 +672,10 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   line.key("episodes_per_s").value(out.episodes_per_second);
   line.key("env_steps_per_s").value(out.env_steps_per_second);
   line.end_object();
-  std::FILE* file = std::fopen(m.path("metrics.jsonl").c_str(), "a");
-  if (file == nullptr) return Status::error("cannot append to '" + m.path("metrics.jsonl") + "'");
-  const std::string text = line.str() + "\n";
-  const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
-  if (std::fclose(file) != 0 || !written) {
-    return Status::error("cannot append to '" + m.path("metrics.jsonl") + "'");
-  }
+  // The line before the checkpoint: a kill in between leaves a line past the checkpoint, which
+  // the resume cuts (check_manifest); the other order would lose the line for good.
+  if (Status s = m.folder.append_line("metrics.jsonl", line.str()); !s.ok()) return s;
+  if (Status s = m.save_checkpoint(); !s.ok()) return s;
   if (metrics != nullptr) *metrics = out;
   return {};
 }

@@ -221,6 +221,104 @@ TEST(TrainerTest, FineTunesFromAnotherRunsPolicy) {
   EXPECT_TRUE(result.legality.legal());
 }
 
+// The run folder is one run: a resume with another design or architecture or other
+// hyper-parameters is refused, saying what differs; how long and on how many threads it runs
+// may change. While a trainer lives, no second one opens the folder.
+TEST(TrainerTest, ResumeRefusesAnotherRunAndASecondTrainer) {
+  TrainerOptions options = small_run("rl_trainer_manifest", 1);
+  options.episodes_per_iteration = 4;
+  {
+    std::unique_ptr<Trainer> first;
+    ASSERT_TRUE(Trainer::create(options, &first).ok());
+    std::unique_ptr<Trainer> second;
+    const Status busy = Trainer::create(options, &second);
+    ASSERT_FALSE(busy.ok());
+    EXPECT_NE(busy.message().find("in use by another process"), std::string::npos)
+        << busy.to_string();
+    ASSERT_TRUE(first->run_iteration(nullptr).ok());
+  }
+  ASSERT_TRUE(std::filesystem::exists(options.run_dir + "/manifest.json"));
+  options.resume = true;
+
+  const auto refused = [&](TrainerOptions changed, const std::string& says) {
+    std::unique_ptr<Trainer> trainer;
+    const Status status = Trainer::create(changed, &trainer);
+    EXPECT_FALSE(status.ok()) << says;
+    EXPECT_NE(status.message().find(says), std::string::npos) << status.to_string();
+    EXPECT_EQ(status.where().file, options.run_dir + "/manifest.json");
+  };
+  TrainerOptions spatial = options;
+  spatial.policy.spatial_features = true;
+  refused(spatial, "spatial_features: 'false' -> 'true'");
+  TrainerOptions rate = options;
+  rate.ppo.learning_rate *= 2;
+  refused(rate, "learning_rate: ");
+  TrainerOptions seed = options;
+  seed.seed = 4;
+  refused(seed, "seed: '3' -> '4'");
+  // The same netlist under other cost settings is another design (its proxy differs).
+  TrainerOptions other = options;
+  other.plc_path = macroplace::testing::make_temp_dir("rl_trainer_manifest_plc") + "/x.plc";
+  std::string plc = macroplace::testing::read_file(options.plc_path);
+  plc.replace(plc.find("hor : 70.33"), 11, "hor : 71.33");
+  macroplace::testing::write_file(other.plc_path, plc);
+  refused(other, "design: ");
+
+  TrainerOptions longer = options;
+  longer.iterations = 2;
+  longer.threads = 1;
+  std::unique_ptr<Trainer> resumed;
+  const Status status = Trainer::create(longer, &resumed);
+  ASSERT_TRUE(status.ok()) << status.to_string();
+  EXPECT_EQ(resumed->iteration(), 1);
+}
+
+// A kill between the metrics line and the checkpoint leaves a line past the checkpoint, and a
+// kill in the middle of a line leaves it torn: the resume cuts both, and the log ends up as an
+// uninterrupted run's, one line an iteration.
+TEST(TrainerTest, ResumeCutsMetricsBackToTheCheckpoint) {
+  TrainerOptions options = small_run("rl_trainer_trim", 1);
+  options.episodes_per_iteration = 4;
+  ASSERT_TRUE(train(options, nullptr).ok());
+  const auto first = lines_of(options.run_dir + "/metrics.jsonl");
+  ASSERT_EQ(first.size(), 1u);
+  {
+    std::ofstream log(options.run_dir + "/metrics.jsonl", std::ios::app);
+    log << "{\"iteration\": 2, \"proxy_mean\": 0.5}\n"  // written, then killed before the
+                                                        // checkpoint
+        << "{\"iteration\": 3, \"proxy_me";             // killed in the middle of the line
+  }
+  ASSERT_EQ(lines_of(options.run_dir + "/metrics.jsonl").size(), 3u);
+  options.resume = true;
+  options.iterations = 2;
+  ASSERT_TRUE(train(options, nullptr).ok());
+  const auto lines = lines_of(options.run_dir + "/metrics.jsonl");
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], first[0]);
+  EXPECT_EQ(field(lines[1], "iteration"), 2);
+  EXPECT_NE(field(lines[1], "proxy_mean"), 0.5);  // the resumed iteration's own line
+  EXPECT_TRUE(std::isfinite(field(lines[1], "proxy_mean")));
+}
+
+// A file that is not a checkpoint is one line of error naming it, not LibTorch's stack trace.
+TEST(TrainerTest, UnreadableCheckpointIsOneLineOfError) {
+  TrainerOptions options = small_run("rl_trainer_garbage", 1);
+  macroplace::testing::write_file(options.run_dir + "/checkpoint.pt", "not a zip archive");
+  options.resume = true;
+  std::unique_ptr<Trainer> trainer;
+  Status status = Trainer::create(options, &trainer);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.where().file, options.run_dir + "/checkpoint.pt");
+  EXPECT_NE(status.message().find("not a readable macroplace checkpoint"), std::string::npos);
+  EXPECT_EQ(status.to_string().find('\n'), std::string::npos) << status.to_string();
+
+  TrainerOptions tuning = small_run("rl_trainer_garbage_init", 1);
+  tuning.initial_checkpoint = options.run_dir + "/checkpoint.pt";
+  status = Trainer::create(tuning, &trainer);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.to_string().find('\n'), std::string::npos) << status.to_string();
+}
+
 TEST(TrainerTest, ConfigFileSetsOptionsAndNamesBadLines) {
   const std::string dir = macroplace::testing::make_temp_dir("rl_config");
   macroplace::testing::write_file(dir + "/good.cfg",
@@ -237,6 +335,8 @@ TEST(TrainerTest, ConfigFileSetsOptionsAndNamesBadLines) {
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.where().line, 2u);
   EXPECT_FALSE(apply_config_value("epochs", "two", &options).ok());
+  // A folder given as the config file is an error, not an empty config.
+  EXPECT_FALSE(apply_config_file(dir, &options).ok());
 }
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include <memory>
 #include <string>
 
+#include "macroplace/base/run_folder.h"
 #include "macroplace/base/status.h"
 #include "macroplace/env/placement_env.h"
 #include "macroplace/rl/policy.h"
@@ -71,6 +72,12 @@ Status apply_config_file(const std::string& path, TrainerOptions* options);
 // One `key`, `value` pair as in a config file.
 Status apply_config_value(const std::string& key, const std::string& value,
                           TrainerOptions* options);
+
+// What defines a run, as its manifest (RUN_DIR/manifest.json) records it: the design's
+// fingerprint, the model, the PPO and environment options, episodes per iteration and the seed.
+// Not how long or on how many threads it runs (iterations, time_limit, threads, torch_threads):
+// a resume may change those. A resume whose manifest differs in anything else is refused.
+RunManifest training_manifest(const TrainerOptions& options, const std::string& design_fingerprint);
 
 struct IterationMetrics {
   std::int32_t iteration = 0;  // 1-based, the iteration just finished
