@@ -54,6 +54,27 @@ AtomicFolder::~AtomicFolder() {
   fs::remove_all(staging_, ignored);
 }
 
+std::string AtomicFolder::committed_path(const std::string& path) {
+  std::string out;
+  std::size_t begin = 0;
+  while (begin <= path.size()) {
+    std::size_t end = path.find('/', begin);
+    if (end == std::string::npos) end = path.size();
+    std::string part = path.substr(begin, end - begin);
+    const std::size_t marker = part.find(kStagingMarker);
+    if (part.size() > 1 && part[0] == '.' && marker != std::string::npos && marker > 1) {
+      const std::string pid = part.substr(marker + std::strlen(kStagingMarker));
+      if (!pid.empty() && pid.find_first_not_of("0123456789") == std::string::npos) {
+        part = part.substr(1, marker - 1);
+      }
+    }
+    out += part;
+    if (end < path.size()) out += '/';
+    begin = end + 1;
+  }
+  return out;
+}
+
 Status AtomicFolder::check() const {
   if (path_.empty()) return Status::error("an output folder path is empty");
   // The staging folder is made beside the target and renamed over it: both need the parent.
@@ -101,6 +122,8 @@ const std::string& AtomicFolder::staging() {
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
   const fs::path staging =
       parent / ("." + target.filename().string() + kStagingMarker + std::to_string(getpid()));
+  // Registered before it exists: a signal at any moment after this finds it.
+  signal_slot_ = internal::register_temporary(staging.string(), internal::TemporaryKind::kFolder);
   std::error_code error;
   fs::remove_all(staging, error);  // an earlier attempt of this very process
   if (!fs::create_directory(staging, error) || error) {
@@ -109,7 +132,6 @@ const std::string& AtomicFolder::staging() {
     return staging_;
   }
   staging_ = staging.string();
-  signal_slot_ = internal::register_temporary(staging_, internal::TemporaryKind::kFolder);
   return staging_;
 }
 

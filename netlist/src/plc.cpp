@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "macroplace/base/atomic_file.h"
+#include "macroplace/base/atomic_folder.h"
 #include "text_input.h"
 
 namespace macroplace::netlist {
@@ -246,7 +247,7 @@ Status write_plc(const Netlist& netlist, const PlacementSettings& settings,
   text.append("# Placement file for Circuit Training\n");
   text.append("# Written by macroplace\n");
   text.append("# Source input file(s) : " + source + "\n");
-  text.append("# This file : " + path + "\n");
+  text.append("# This file : " + AtomicFolder::committed_path(path) + "\n");
   text.append(std::string("# Date : ") + date + " UTC\n");
   if (settings.columns && settings.rows) {
     text.append("# Columns : " + std::to_string(*settings.columns) +

@@ -246,7 +246,9 @@ struct Trainer::Impl {
 
 Status Trainer::Impl::save_checkpoint() const {
   const std::string target = path("checkpoint.pt");
-  const std::string temp = target + ".tmp";
+  // Through AtomicFile: a unique temporary that is synced before the rename, removed on an error
+  // or a signal, and swept by the next run after a SIGKILL.
+  AtomicFile file(target);
   try {
     torch::serialize::OutputArchive archive;
     torch::serialize::OutputArchive model;
@@ -269,16 +271,15 @@ Status Trainer::Impl::save_checkpoint() const {
     const std::string text = state.str();
     std::vector<std::int64_t> bytes(text.begin(), text.end());
     archive.write("random", torch::tensor(bytes, torch::kInt64));
-    archive.save_to(temp);
+    archive.save_to([&file](const void* data, std::size_t size) {
+      file.write(std::string_view(static_cast<const char*>(data), size));
+      return size;
+    });
   } catch (const std::exception& e) {
-    std::remove(temp.c_str());
-    return Status::error("cannot write checkpoint '" + target +
-                         "': " + internal::one_line_reason(e));
+    return Status::error_at({target, 0, 0},
+                            "cannot write the checkpoint: " + internal::one_line_reason(e));
   }
-  std::error_code error;
-  std::filesystem::rename(temp, target, error);
-  if (error) return Status::error("cannot rename '" + temp + "': " + error.message());
-  return {};
+  return file.commit();
 }
 
 Status Trainer::Impl::load_checkpoint() {

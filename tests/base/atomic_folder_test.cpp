@@ -126,5 +126,21 @@ TEST(AtomicFolder, SignalsRemoveTheStagingFolder) {
   }
 }
 
+// A file written into the staging folder names the place it will have once committed.
+TEST(AtomicFolder, CommittedPathOfAStagedFile) {
+  const std::string dir = make_temp_dir("folder_committed_path");
+  AtomicFolder folder(dir + "/run", {"initial.plc"});
+  const std::string staged = folder.staging() + "/initial.plc";
+  EXPECT_NE(staged, dir + "/run/initial.plc");
+  EXPECT_EQ(AtomicFolder::committed_path(staged), dir + "/run/initial.plc");
+  EXPECT_EQ(AtomicFolder::committed_path(".out.macroplace-tmp.123/a.plc"), "out/a.plc");
+  EXPECT_EQ(AtomicFolder::committed_path("/x/.out.macroplace-tmp.123"), "/x/out");
+  // Not staging names: kept.
+  for (const std::string path : {"/x/out/a.plc", "/x/.out.macroplace-tmp.12ab/a.plc",
+                                 "/x/.macroplace-tmp.1/a", "relative/.hidden/a", ""}) {
+    EXPECT_EQ(AtomicFolder::committed_path(path), path);
+  }
+}
+
 }  // namespace
 }  // namespace macroplace

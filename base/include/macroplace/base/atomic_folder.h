@@ -33,6 +33,10 @@ class AtomicFolder {
   AtomicFolder& operator=(const AtomicFolder&) = delete;
 
   Status check() const;
+  // Where a path inside a staging folder will be once committed ("out/.run.macroplace-tmp.42/a"
+  // -> "out/run/a"), for files that name themselves (a .plc header's "This file"). Other paths
+  // are returned as they are.
+  static std::string committed_path(const std::string& path);
   // Creates the staging folder (once) and returns its path; empty when it cannot be created
   // (commit() then says why).
   const std::string& staging();

@@ -1,0 +1,326 @@
+// Fault injection on the real `macroplace` executable: killed at a spread of moments, out of disk
+// space (a file-size limit), each command leaves either its old output or the complete new one,
+// no temporaries once it is rerun (none at all after SIGTERM), and a rerun or resume gives exactly
+// what an uninterrupted run gives. Kill points are spread evenly over an uninterrupted run's
+// duration, so they fall in loading, computing and writing alike.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "macroplace/base/json_reader.h"
+#include "testing/testing.h"
+
+namespace macroplace {
+namespace {
+
+namespace fs = std::filesystem;
+using macroplace::testing::example_path;
+using macroplace::testing::make_temp_dir;
+using macroplace::testing::read_file;
+using macroplace::testing::write_file;
+
+using Clock = std::chrono::steady_clock;
+
+struct Launch {
+  std::vector<std::string> args;  // after "macroplace"
+  std::string log;                // stdout and stderr
+  rlim_t file_size_limit = RLIM_INFINITY;
+};
+
+pid_t spawn(const Launch& launch) {
+  const pid_t child = fork();
+  if (child != 0) return child;
+  const int log = ::open(launch.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (log >= 0) {
+    dup2(log, 1);
+    dup2(log, 2);
+  }
+  if (launch.file_size_limit != RLIM_INFINITY) {
+    // A full disk as writers see it: write() fails with EFBIG instead of killing the process.
+    signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{launch.file_size_limit, launch.file_size_limit};
+    setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  std::vector<char*> argv;
+  std::string program = MACROPLACE_EXECUTABLE;
+  argv.push_back(program.data());
+  std::vector<std::string> args = launch.args;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  execv(program.c_str(), argv.data());
+  _exit(127);
+}
+
+// The exit status, or 128 + the signal that ended it (as a shell reports it).
+int wait_for(pid_t child) {
+  int status = 0;
+  if (waitpid(child, &status, 0) != child) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int run_to_end(const Launch& launch) {
+  return wait_for(spawn(launch));
+}
+
+// Runs `launch` and sends `signal_number` after `delay` (if it is still running then).
+int run_and_kill(const Launch& launch, std::chrono::microseconds delay, int signal_number) {
+  const pid_t child = spawn(launch);
+  std::this_thread::sleep_for(delay);
+  kill(child, signal_number);
+  return wait_for(child);
+}
+
+std::chrono::microseconds timed(const Launch& launch, int* status) {
+  const auto start = Clock::now();
+  *status = run_to_end(launch);
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+}
+
+// Kill point k of n over a run of `duration`: from 5% to 100% of it.
+std::chrono::microseconds kill_point(std::chrono::microseconds duration, int k, int n) {
+  return duration * (5 + 95 * k / (n - 1)) / 100;
+}
+
+// Names in `dir` that a writer left behind (temporaries and staging folders).
+std::vector<std::string> leftovers(const std::string& dir) {
+  std::vector<std::string> found;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(".macroplace-tmp.") != std::string::npos) found.push_back(name);
+  }
+  return found;
+}
+
+std::string body(const std::string& plc) {
+  const auto at = plc.find("# node_index");
+  return at == std::string::npos ? plc : plc.substr(at);
+}
+
+constexpr int kKillPoints = 12;
+
+// place: the old output or the whole new one after a kill at any moment; the mode of the file it
+// replaces is kept; a rerun writes exactly the uninterrupted result and sweeps the temporaries
+// of the killed process.
+TEST(FaultInjection, PlaceKilledAnywhere) {
+  const std::string dir = make_temp_dir("fault_place");
+  const std::string out = dir + "/out.plc";
+  const Launch place{{"place", example_path("ariane133-ng45/netlist.pb.txt.gz"), "--plc",
+                      example_path("ariane133-ng45/legalized.plc"), "--max-moves", "20000",
+                      "--seed", "3", "-o", out, "--quiet"},
+                     dir + "/log.txt"};
+  int status = 0;
+  const auto duration = timed(place, &status);
+  ASSERT_EQ(status, 0) << read_file(place.log);
+  const std::string reference = body(read_file(out));
+  const std::string old = "old placement\n";
+  int interrupted = 0;
+  for (int k = 0; k < kKillPoints; ++k) {
+    write_file(out, old);
+    ASSERT_EQ(chmod(out.c_str(), 0600), 0);
+    const int signal_number = k % 2 == 0 ? SIGKILL : SIGTERM;
+    status = run_and_kill(place, kill_point(duration, k, kKillPoints), signal_number);
+    interrupted += status == 128 + signal_number ? 1 : 0;
+    const std::string after = read_file(out);
+    EXPECT_TRUE(after == old || body(after) == reference) << "kill point " << k;
+    if (signal_number == SIGTERM) {
+      EXPECT_TRUE(leftovers(dir).empty()) << "kill point " << k;
+    }
+
+    ASSERT_EQ(run_to_end(place), 0) << read_file(place.log);
+    EXPECT_EQ(body(read_file(out)), reference) << "kill point " << k;
+    EXPECT_EQ(fs::status(out).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
+    EXPECT_TRUE(leftovers(dir).empty()) << "kill point " << k;
+  }
+  EXPECT_GE(interrupted, kKillPoints / 3);  // the kill points fell inside the run
+}
+
+// place on a full disk: the error is said, the old output stays, no temporary is left.
+TEST(FaultInjection, PlaceOnAFullDiskKeepsTheOldOutput) {
+  const std::string dir = make_temp_dir("fault_place_full");
+  const std::string out = dir + "/out.plc";
+  write_file(out, "old placement\n");
+  Launch place{{"place", example_path("ariane133-ng45/netlist.pb.txt.gz"), "--plc",
+                example_path("ariane133-ng45/legalized.plc"), "--method", "legalize", "-o", out,
+                "--report", dir + "/report.json", "--quiet"},
+               dir + "/log.txt",
+               4096};
+  EXPECT_EQ(run_to_end(place), 1);
+  EXPECT_NE(read_file(place.log).find(out), std::string::npos) << read_file(place.log);
+  EXPECT_EQ(read_file(out), "old placement\n");
+  EXPECT_FALSE(fs::exists(dir + "/report.json"));
+  EXPECT_TRUE(leftovers(dir).empty());
+}
+
+// cluster: its three files are one set, old or new, after a kill at any moment or a full disk.
+TEST(FaultInjection, ClusterKilledAnywhereOrOutOfSpace) {
+  const std::string dir = make_temp_dir("fault_cluster");
+  const std::string out = dir + "/out";
+  const auto cluster = [&](const std::string& seed, rlim_t limit = RLIM_INFINITY) {
+    return Launch{{"cluster", example_path("ariane133-ng45/flat.pb.txt.gz"), "-o", out,
+                   "--clusters", "50", "--seed", seed},
+                  dir + "/log.txt",
+                  limit};
+  };
+  const std::vector<std::string> files = {"netlist.pb.txt", "initial.plc", "clusters.txt"};
+  // The files without the .plc's "# Date :" line (the moment it was written).
+  const auto contents = [&] {
+    std::map<std::string, std::string> set;
+    for (const std::string& file : files) {
+      if (!fs::exists(out + "/" + file)) continue;
+      std::string text = read_file(out + "/" + file);
+      if (const auto date = text.find("\n# Date : "); date != std::string::npos) {
+        text.erase(date, text.find('\n', date + 1) - date);
+      }
+      set[file] = text;
+    }
+    return set;
+  };
+  ASSERT_EQ(run_to_end(cluster("2")), 0) << read_file(dir + "/log.txt");
+  const auto old = contents();
+  int status = 0;
+  const auto duration = timed(cluster("1"), &status);
+  ASSERT_EQ(status, 0) << read_file(dir + "/log.txt");
+  const auto reference = contents();
+  ASSERT_EQ(reference.size(), 3u);
+  ASSERT_NE(reference, old);
+  EXPECT_NE(reference.at("initial.plc").find("# This file : " + out + "/initial.plc\n"),
+            std::string::npos);
+
+  const Launch restore = cluster("2");
+  int interrupted = 0;
+  for (int k = 0; k < kKillPoints; ++k) {
+    ASSERT_EQ(run_to_end(restore), 0);
+    const int signal_number = k % 2 == 0 ? SIGKILL : SIGTERM;
+    const int status_after_kill =
+        run_and_kill(cluster("1"), kill_point(duration, k, kKillPoints), signal_number);
+    interrupted += status_after_kill == 128 + signal_number ? 1 : 0;
+    const auto after = contents();
+    EXPECT_TRUE(after == old || after == reference) << "kill point " << k;
+    if (signal_number == SIGTERM) {
+      EXPECT_TRUE(leftovers(dir).empty()) << "kill point " << k;
+    }
+  }
+  EXPECT_GE(interrupted, kKillPoints / 3);
+  ASSERT_EQ(run_to_end(cluster("1")), 0);
+  EXPECT_EQ(contents(), reference);
+  EXPECT_TRUE(leftovers(dir).empty());
+
+  // The netlist (9 MB) does not fit under a 1 MB file-size limit: the old set stays whole.
+  ASSERT_EQ(run_to_end(restore), 0);
+  EXPECT_EQ(run_to_end(cluster("1", 1 << 20)), 1);
+  EXPECT_EQ(contents(), old);
+  EXPECT_TRUE(leftovers(dir).empty());
+}
+
+// The metrics of a run without what depends on time.
+std::vector<std::map<std::string, std::string>> metrics_of(const std::string& path) {
+  std::vector<std::map<std::string, std::string>> lines;
+  const std::string text = read_file(path);
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) {
+      ADD_FAILURE() << path << " ends with a torn line";
+      break;
+    }
+    FlatJsonObject object;
+    const Status status = parse_flat_json_object(std::string_view(text).substr(at, end - at), path,
+                                                 lines.size() + 1, &object);
+    EXPECT_TRUE(status.ok()) << status.to_string();
+    std::map<std::string, std::string> line;
+    for (const auto& [key, value] : object.fields) {
+      if (key.size() > 2 && key.compare(key.size() - 2, 2, "_s") == 0) continue;  // timings
+      line[key] =
+          value.kind == JsonValue::Kind::kString ? value.text : std::to_string(value.number);
+    }
+    lines.push_back(line);
+    at = end + 1;
+  }
+  return lines;
+}
+
+// train: killed at any moment, resumed (and killed again in the resume), the run ends with the
+// metrics and best placement of an uninterrupted run: nothing lost, nothing twice. Then one more
+// iteration, resumed from the final checkpoint, equals the uninterrupted run's: the policy and
+// the optimizer's state came through too (the checkpoint's bytes are not comparable: LibTorch
+// stores Adam's state in an order that varies between processes).
+TEST(FaultInjection, TrainKilledAnywhereResumesExactly) {
+  if (!MACROPLACE_HAS_TRAIN) GTEST_SKIP() << "built without rl/ (LibTorch)";
+  const std::string dir = make_temp_dir("fault_train");
+  const auto train = [&](const std::string& run, bool resume, int iterations,
+                         rlim_t limit = RLIM_INFINITY) {
+    Launch launch{
+        {"train", example_path("ct/sample_clustered/netlist.pb.txt"), "--plc",
+         example_path("ct/sample_clustered/initial.plc"), "--out", dir + "/" + run,
+         "--episodes-per-iter", "4", "--iterations", std::to_string(iterations), "--minibatch", "8",
+         "--threads", "1", "--torch-threads", "1", "--seed", "5", "--quiet"},
+        dir + "/log.txt",
+        limit};
+    if (resume) launch.args.push_back("--resume");
+    return launch;
+  };
+  const auto metrics = [&](const std::string& run) {
+    return metrics_of(dir + "/" + run + "/metrics.jsonl");
+  };
+  int status = 0;
+  const auto duration = timed(train("reference", false, 5), &status);
+  ASSERT_EQ(status, 0) << read_file(dir + "/log.txt");
+  const auto reference = metrics("reference");
+  ASSERT_EQ(reference.size(), 5u);
+  const std::string reference_best = read_file(dir + "/reference/best.json");
+  const std::string reference_plc = body(read_file(dir + "/reference/best.plc"));
+  ASSERT_EQ(run_to_end(train("reference", true, 6)), 0) << read_file(dir + "/log.txt");
+  const auto reference_six = metrics("reference");
+  ASSERT_EQ(reference_six.size(), 6u);
+
+  int interrupted = 0;
+  for (int k = 0; k < kKillPoints; ++k) {
+    const std::string run = "run" + std::to_string(k);
+    const auto first_kill = kill_point(duration, k, kKillPoints);
+    status = run_and_kill(train(run, false, 5), first_kill, SIGKILL);
+    interrupted += status == 128 + SIGKILL ? 1 : 0;
+    // Resume until it finishes (odd kill points: the first resume is killed too); a run killed
+    // before its first checkpoint starts again.
+    for (int attempt = 0; status != 0; ++attempt) {
+      ASSERT_LT(attempt, 3) << "kill point " << k << ": " << read_file(dir + "/log.txt");
+      const bool resume = fs::exists(dir + "/" + run + "/checkpoint.pt");
+      const Launch again = train(run, resume, 5);
+      status = attempt == 0 && k % 2 == 1 ? run_and_kill(again, first_kill / 2, SIGKILL)
+                                          : run_to_end(again);
+    }
+    EXPECT_EQ(metrics(run), reference) << "kill point " << k;
+    EXPECT_EQ(read_file(dir + "/" + run + "/best.json"), reference_best) << "kill point " << k;
+    EXPECT_EQ(body(read_file(dir + "/" + run + "/best.plc")), reference_plc);
+    EXPECT_TRUE(leftovers(dir + "/" + run).empty()) << "kill point " << k;
+    if (k % 3 == 0) {  // the sixth iteration (a third of the kill points: it costs a process)
+      ASSERT_EQ(run_to_end(train(run, true, 6)), 0) << read_file(dir + "/log.txt");
+      EXPECT_EQ(metrics(run), reference_six) << "kill point " << k;
+    }
+  }
+  EXPECT_GE(interrupted, kKillPoints / 3);
+
+  // Out of space at the first checkpoint (1.6 MB under a 256 kB limit): an error that names the
+  // checkpoint, no checkpoint, and a rerun that gives the uninterrupted run.
+  EXPECT_EQ(run_to_end(train("full", false, 5, 256 << 10)), 1);
+  EXPECT_NE(read_file(dir + "/log.txt").find("checkpoint.pt"), std::string::npos)
+      << read_file(dir + "/log.txt");
+  EXPECT_FALSE(fs::exists(dir + "/full/checkpoint.pt"));
+  EXPECT_TRUE(leftovers(dir + "/full").empty());
+  ASSERT_EQ(run_to_end(train("full", false, 5)), 0) << read_file(dir + "/log.txt");
+  EXPECT_EQ(metrics("full"), reference);
+}
+
+}  // namespace
+}  // namespace macroplace
