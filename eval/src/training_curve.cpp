@@ -61,8 +61,8 @@ Status read_training_curve(const std::string& metrics_path, const std::string& l
                   {"update_s", true, 0, &update},
                   {"greedy_s", false, 0, &greedy}};
     for (const auto& field : fields) {
-      const Status s = field.required ? object.number(field.key, field.out)
-                                      : object.number(field.key, field.missing, field.out);
+      Status s = field.required ? object.number(field.key, field.out)
+                                : object.number(field.key, field.missing, field.out);
       if (!s.ok()) return s;
     }
     // Seconds written as null (non-finite) add nothing.

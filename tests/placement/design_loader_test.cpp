@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "testing/testing.h"
 
@@ -23,7 +24,7 @@ std::string sample_plc(const std::string& entries) {
   while (std::getline(in, line)) {
     if (!line.empty() && line[0] == '#') header += line + "\n";
   }
-  const std::string path = make_temp_dir("design_loader") + "/placement.plc";
+  std::string path = make_temp_dir("design_loader") + "/placement.plc";
   std::ofstream(path) << header << entries;
   return path;
 }
@@ -89,6 +90,44 @@ TEST(DesignLoader, RealDesignsLoadWithoutWarnings) {
     ASSERT_TRUE(status.ok()) << netlist << ": " << status.to_string();
     EXPECT_TRUE(design.warnings.empty()) << netlist << ": " << design.warnings[0];
   }
+}
+
+// The fingerprint a run manifest records: the same design gives the same one, and anything an
+// optimisation would see differently (a position, a fixed flag, a size, a net, a setting) another.
+TEST(DesignLoader, FingerprintChangesWithWhatTheCostSees) {
+  LoadedDesign design;
+  ASSERT_TRUE(load_sample(std::string(kEntries) + "8 170 310 N 0\n", &design).ok());
+  const std::string base = design_fingerprint(design.netlist, design.settings);
+  EXPECT_EQ(base.size(), 16u);
+  EXPECT_EQ(base.find_first_not_of("0123456789abcdef"), std::string::npos);
+  LoadedDesign again;
+  ASSERT_TRUE(load_sample(std::string(kEntries) + "8 170 310 N 0\n", &again).ok());
+  EXPECT_EQ(design_fingerprint(again.netlist, again.settings), base);
+
+  std::vector<std::string> seen = {base};
+  const auto differs = [&](const netlist::Netlist& netlist, const CostSettings& settings) {
+    const std::string fingerprint = design_fingerprint(netlist, settings);
+    for (const std::string& other : seen) EXPECT_NE(fingerprint, other);
+    seen.push_back(fingerprint);
+  };
+  LoadedDesign moved;
+  ASSERT_TRUE(load_sample(std::string(kEntries) + "8 171 310 N 0\n", &moved).ok());
+  differs(moved.netlist, moved.settings);
+  LoadedDesign fixed;
+  ASSERT_TRUE(load_sample("0 0 100 - 1\n1 499 499 - 1\n2 125 375 N 1\n3 375 375 N 0\n"
+                          "8 170 310 N 0\n",
+                          &fixed)
+                  .ok());
+  differs(fixed.netlist, fixed.settings);
+  netlist::Netlist resized = design.netlist;
+  resized.set_size(2, resized.width(2) + 1, resized.height(2));
+  differs(resized, design.settings);
+  CostSettings routes = design.settings;
+  routes.routes_per_micron_horizontal += 0.01;
+  differs(design.netlist, routes);
+  CostSettings grid = design.settings;
+  grid.columns += 1;
+  differs(design.netlist, grid);
 }
 
 }  // namespace

@@ -240,7 +240,7 @@ TEST(TrainerTest, ResumeRefusesAnotherRunAndASecondTrainer) {
   ASSERT_TRUE(std::filesystem::exists(options.run_dir + "/manifest.json"));
   options.resume = true;
 
-  const auto refused = [&](TrainerOptions changed, const std::string& says) {
+  const auto refused = [&](const TrainerOptions& changed, const std::string& says) {
     std::unique_ptr<Trainer> trainer;
     const Status status = Trainer::create(changed, &trainer);
     EXPECT_FALSE(status.ok()) << says;
