@@ -156,13 +156,33 @@ void BatchedEnv::reset(std::uint64_t seed, const BatchBuffers& out) {
   }
   run([&](std::int32_t i) {
     reset_env(i);
-    infos_[i] = envs_[i]->info();
-    if (out.reward != nullptr) out.reward[i] = 0;
-    if (out.done != nullptr) out.done[i] = 0;
-    if (out.infeasible != nullptr) out.infeasible[i] = 0;
-    if (out.final_proxy != nullptr) out.final_proxy[i] = std::numeric_limits<double>::quiet_NaN();
-    write(i, out);
+    after_reset(i, out);
   });
+}
+
+void BatchedEnv::reset_episodes(const std::vector<std::uint64_t>& episode_seeds,
+                                const BatchBuffers& out) {
+  if (episode_seeds.size() != static_cast<std::size_t>(num_envs())) {
+    throw std::invalid_argument("reset_episodes: one seed per environment");
+  }
+  for (std::int32_t i = 0; i < num_envs(); ++i) {
+    base_seeds_[i] = episode_seeds[i];
+    episodes_[i] = 1;  // the next episode (auto_reset) is derive_seed(seed, 1)
+    episode_seeds_[i] = episode_seeds[i];
+  }
+  run([&](std::int32_t i) {
+    envs_[i]->reset(episode_seeds_[i]);
+    after_reset(i, out);
+  });
+}
+
+void BatchedEnv::after_reset(std::int32_t i, const BatchBuffers& out) {
+  infos_[i] = envs_[i]->info();
+  if (out.reward != nullptr) out.reward[i] = 0;
+  if (out.done != nullptr) out.done[i] = 0;
+  if (out.infeasible != nullptr) out.infeasible[i] = 0;
+  if (out.final_proxy != nullptr) out.final_proxy[i] = std::numeric_limits<double>::quiet_NaN();
+  write(i, out);
 }
 
 void BatchedEnv::step(const std::int32_t* actions, const BatchBuffers& out) {

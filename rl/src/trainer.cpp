@@ -21,6 +21,7 @@
 #include "macroplace/env/batched_env.h"
 #include "macroplace/placement/design_loader.h"
 #include "macroplace/placement/legality.h"
+#include "macroplace/rl/collector.h"
 #include "macroplace/rl/torch_policy.h"
 #include "observation_inputs.h"
 
@@ -223,8 +224,8 @@ struct Trainer::Impl {
   double best_proxy = std::numeric_limits<double>::quiet_NaN();
   std::vector<std::int32_t> best_actions;
   std::uint64_t best_seed = 0;
-  std::unique_ptr<env::BatchedEnv> batch;
-  env::BatchStorage storage;
+  std::string design_id;  // the design's fingerprint, in the manifest and every record
+  std::unique_ptr<Collector> collector;  // the learner's own, in-process
   std::unique_ptr<env::PlacementEnv> greedy_env;
   RunFolder folder;  // locked while this trainer lives
 
@@ -241,7 +242,7 @@ struct Trainer::Impl {
   Status load_checkpoint();
   Status check_manifest(const TrainerOptions& requested);
   Status load_initial_policy(const std::string& file);
-  Status write_best(const placement::CostBreakdown& costs) const;
+  Status write_best(double episode_proxy) const;
 };
 
 Status Trainer::Impl::save_checkpoint() const {
@@ -334,8 +335,7 @@ Status Trainer::Impl::load_checkpoint() {
 Status Trainer::Impl::check_manifest(const TrainerOptions& requested) {
   TrainerOptions recorded = requested;
   if (!requested.initial_checkpoint.empty()) recorded.policy = options.policy;  // the --init one
-  const RunManifest now = training_manifest(
-      recorded, placement::design_fingerprint(*design->netlist, design->settings));
+  const RunManifest now = training_manifest(recorded, design_id);
   if (!requested.resume) {
     for (const char* stale : {"metrics.jsonl", "best.plc", "best.json"}) {
       std::remove(path(stale).c_str());
@@ -363,7 +363,7 @@ Status Trainer::Impl::load_initial_policy(const std::string& file) {
   return {};
 }
 
-Status Trainer::Impl::write_best(const placement::CostBreakdown& costs) const {
+Status Trainer::Impl::write_best(double episode_proxy) const {
   // Replay the best episode in a fresh environment: its placement, legal by construction.
   env::PlacementEnv replay(design);
   replay.reset(best_seed);
@@ -384,7 +384,7 @@ Status Trainer::Impl::write_best(const placement::CostBreakdown& costs) const {
   json.key("wirelength_cost").value(replayed.wirelength_cost);
   json.key("density_cost").value(replayed.density_cost);
   json.key("congestion_cost").value(replayed.congestion_cost);
-  json.key("episode_proxy").value(costs.proxy);
+  json.key("episode_proxy").value(episode_proxy);
   json.key("legal").value(legal);
   json.key("episode_seed").value(best_seed);
   json.end_object();
@@ -439,14 +439,12 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
   if (impl->options.policy.action_side != impl->design->action_space.side) {
     return Status::error("the policy's action side differs from the environment's");
   }
+  impl->design_id = placement::design_fingerprint(*impl->design->netlist, impl->design->settings);
   if (Status s = impl->check_manifest(options); !s.ok()) return s;
   impl->graph = make_graph_tensors(impl->design->graph);
-  env::BatchOptions batch_options;
-  batch_options.num_envs = options.episodes_per_iteration;
-  batch_options.threads = options.threads;
-  batch_options.auto_reset = false;
-  impl->batch = std::make_unique<env::BatchedEnv>(impl->design, batch_options);
-  impl->storage = impl->batch->make_storage();
+  impl->collector = std::make_unique<Collector>(
+      impl->design, impl->design_id, options.episodes_per_iteration, options.threads,
+      impl->options.policy.spatial_features, options.ppo.discount);
   impl->greedy_env = std::make_unique<env::PlacementEnv>(impl->design);
   out->reset(new Trainer(std::move(impl)));
   return {};
@@ -477,88 +475,16 @@ std::vector<double> Trainer::parameters() const {
 Status Trainer::run_iteration(IterationMetrics* metrics) {
   Impl& m = *impl_;
   const auto start = Clock::now();
-  const std::int64_t num_envs = m.batch->num_envs();
-  const std::int64_t num_nodes = m.graph.num_nodes;
-  const env::ObservationConfig& config = m.design->options.observation;
-  const bool spatial = m.options.policy.spatial_features;
-  env::BatchBuffers buffers = m.storage.buffers();
-  buffers.edge_src = buffers.edge_dst = nullptr;  // the graph is constant: GraphTensors holds it
-  buffers.edge_weight = nullptr;
-  if (!spatial) buffers.wire_mask = buffers.density = nullptr;
-  buffers.congestion = nullptr;
-  m.batch->reset(iteration_seed(m.options.seed, m.iteration), buffers);
 
-  // 1. Rollouts: one episode per environment with the current policy.
-  std::vector<PolicyInputs> step_inputs;
-  std::vector<torch::Tensor> step_actions, step_log_probs, step_values;
-  std::vector<std::int64_t> row_env;
-  std::vector<double> row_reward;
-  std::vector<std::vector<std::int32_t>> episode_actions(static_cast<std::size_t>(num_envs));
-  std::vector<std::uint64_t> episode_seed(static_cast<std::size_t>(num_envs));
-  for (std::int64_t i = 0; i < num_envs; ++i) {
-    episode_seed[i] = m.batch->episode_seed(static_cast<std::int32_t>(i));
-  }
-  std::vector<std::uint8_t> finished(static_cast<std::size_t>(num_envs), 0);
-  std::vector<placement::CostBreakdown> final_costs(static_cast<std::size_t>(num_envs));
-  std::vector<std::uint8_t> infeasible(static_cast<std::size_t>(num_envs), 0);
-  std::vector<std::int32_t> actions(static_cast<std::size_t>(num_envs), 0);
-  std::int64_t env_steps = 0;
-  for (;;) {
-    std::vector<std::int64_t> active;
-    active.reserve(static_cast<std::size_t>(num_envs));
-    for (std::int64_t i = 0; i < num_envs; ++i) {
-      if (finished[i] == 0) active.push_back(i);
-    }
-    if (active.empty()) break;
-    const torch::Tensor rows = torch::tensor(active, torch::kInt64);
-    PolicyInputs inputs =
-        internal::inputs_from_batch(m.storage, config, num_envs, num_nodes, spatial, rows);
-    PolicyOutputs outputs;
-    {
-      torch::NoGradGuard no_grad;
-      outputs = m.network->forward(m.graph, inputs);
-    }
-    const torch::Tensor log_probs_all = torch::log_softmax(outputs.logits, 1);
-    std::vector<std::int64_t> chosen(active.size());
-    for (std::size_t k = 0; k < active.size(); ++k) {
-      chosen[k] = sample_action(outputs.logits[static_cast<std::int64_t>(k)], &m.random);
-      actions[active[k]] = static_cast<std::int32_t>(chosen[k]);
-      episode_actions[active[k]].push_back(actions[active[k]]);
-    }
-    const torch::Tensor chosen_tensor = torch::tensor(chosen, torch::kInt64);
-    step_log_probs.push_back(log_probs_all.gather(1, chosen_tensor.unsqueeze(1)).squeeze(1));
-    step_actions.push_back(chosen_tensor);
-    step_values.push_back(outputs.values);
-    step_inputs.push_back(std::move(inputs));
-    m.batch->step(actions.data(), buffers);
-    env_steps += static_cast<std::int64_t>(active.size());
-    for (const std::int64_t i : active) {
-      row_env.push_back(i);
-      row_reward.push_back(m.storage.reward[i]);
-      if (m.storage.done[i] != 0) {
-        finished[i] = 1;
-        infeasible[i] = m.storage.infeasible[i];
-        final_costs[i] = m.batch->last_info(static_cast<std::int32_t>(i)).costs;
-      }
-    }
-  }
+  // 1. Rollouts: one episode per environment with the current policy, sampled with the run's
+  // random stream (the PPO update draws its minibatches from it next).
+  Rollout rollout =
+      m.collector->collect(m.network, m.graph, iteration_seed(m.options.seed, m.iteration),
+                           &m.random, m.iteration, /*keep_inputs=*/true);
+  const std::vector<EpisodeRecord>& records = rollout.records;
+  const auto num_envs = static_cast<std::int64_t>(records.size());
   const double rollout_seconds = seconds_since(start);
-
-  // 2. Monte-Carlo returns (discounted suffix sums per episode).
-  std::vector<double> returns(row_reward.size(), 0.0);
-  std::vector<double> running(static_cast<std::size_t>(num_envs), 0.0);
-  for (std::size_t r = row_reward.size(); r-- > 0;) {
-    double& g = running[row_env[r]];
-    g = row_reward[r] + m.options.ppo.discount * g;
-    returns[r] = g;
-  }
-  PpoBatch batch;
-  batch.inputs = PolicyInputs::cat(step_inputs);
-  batch.actions = torch::cat(step_actions);
-  batch.old_log_probs = torch::cat(step_log_probs);
-  batch.old_values = torch::cat(step_values);
-  batch.returns = torch::tensor(returns, torch::kFloat64).to(torch::kFloat32);
-  step_inputs.clear();
+  PpoBatch batch = std::move(rollout.batch);
 
   // 3. PPO.
   const auto update_start = Clock::now();
@@ -571,19 +497,19 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   IterationMetrics out;
   out.iteration = m.iteration;
   out.episodes = static_cast<std::int32_t>(num_envs);
-  out.env_steps = env_steps;
+  out.env_steps = rollout.env_steps;
   double sum = 0, wirelength = 0, density = 0, congestion = 0, return_sum = 0;
   std::int32_t feasible = 0;
   std::int64_t best_env = -1;
   out.proxy_min = std::numeric_limits<double>::infinity();
   out.proxy_max = -std::numeric_limits<double>::infinity();
   for (std::int64_t i = 0; i < num_envs; ++i) {
-    return_sum += running[i];
-    if (infeasible[i] != 0 || !std::isfinite(final_costs[i].proxy)) {
+    const EpisodeRecord& c = records[i];
+    return_sum += c.discounted_return(m.options.ppo.discount);
+    if (c.infeasible || !std::isfinite(c.proxy)) {
       ++out.infeasible_episodes;
       continue;
     }
-    const placement::CostBreakdown& c = final_costs[i];
     ++feasible;
     sum += c.proxy;
     wirelength += c.wirelength_cost;
@@ -615,17 +541,15 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   out.update_seconds = update_seconds;
   const double total_seconds = seconds_since(start);
   out.episodes_per_second = static_cast<double>(num_envs) / total_seconds;
-  out.env_steps_per_second = static_cast<double>(env_steps) / rollout_seconds;
+  out.env_steps_per_second = static_cast<double>(rollout.env_steps) / rollout_seconds;
   // The greedy episode of the updated policy (reset with seed 0, see run_policy_episode).
   out.greedy_proxy = nan;
   std::vector<std::int32_t> greedy_actions;
-  placement::CostBreakdown greedy_costs;
   if (m.options.greedy_evaluation) {
     const auto greedy_start = Clock::now();
     internal::run_policy_episode(m.network, m.graph, m.greedy_env.get(), nullptr, &greedy_actions);
     if (!m.greedy_env->info().infeasible) {
-      greedy_costs = m.greedy_env->info().costs;
-      out.greedy_proxy = greedy_costs.proxy;
+      out.greedy_proxy = m.greedy_env->info().costs.proxy;
     }
     out.greedy_seconds = seconds_since(greedy_start);
   }
@@ -634,12 +558,10 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   const double candidate = greedy_better ? out.greedy_proxy : out.proxy_min;
   if ((greedy_better || best_env >= 0) && !(candidate >= m.best_proxy)) {
     m.best_proxy = candidate;
-    m.best_actions = greedy_better ? greedy_actions : episode_actions[best_env];
-    m.best_seed = greedy_better ? 0 : episode_seed[best_env];
+    m.best_actions = greedy_better ? greedy_actions : records[best_env].actions;
+    m.best_seed = greedy_better ? 0 : records[best_env].env_seed;
     out.new_best = true;
-    if (Status s = m.write_best(greedy_better ? greedy_costs : final_costs[best_env]); !s.ok()) {
-      return s;
-    }
+    if (Status s = m.write_best(candidate); !s.ok()) return s;
   }
   out.best_proxy = m.best_proxy;
 

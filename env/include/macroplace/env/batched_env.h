@@ -92,6 +92,10 @@ class BatchedEnv {
 
   BatchStorage make_storage() const;
   void reset(std::uint64_t seed, const BatchBuffers& out);
+  // Resets environment i with exactly episode_seeds[i] (one per environment): replays a recorded
+  // episode, whose seed episode_seed() gave when it was collected. With auto_reset, later
+  // episodes follow from that seed as after reset().
+  void reset_episodes(const std::vector<std::uint64_t>& episode_seeds, const BatchBuffers& out);
   // actions[i] for environment i. Without auto_reset, finished environments must not be
   // stepped again before reset(); their action is ignored and their slot left as it was.
   void step(const std::int32_t* actions, const BatchBuffers& out);
@@ -101,6 +105,7 @@ class BatchedEnv {
   void worker(std::int32_t index);
   void write(std::int32_t i, const BatchBuffers& out) const;
   void reset_env(std::int32_t i);
+  void after_reset(std::int32_t i, const BatchBuffers& out);
 
   std::shared_ptr<const EnvDesign> design_;
   BatchOptions options_;
