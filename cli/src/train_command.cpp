@@ -3,7 +3,13 @@
 // into macroplace-rl, not into the cli library.
 #include "train_command.h"
 
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -11,12 +17,14 @@
 #include <ostream>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "macroplace/base/numbers.h"
 #include "macroplace/base/progress_line.h"
 #include "macroplace/cli/commands.h"
+#include "macroplace/rl/distributed.h"
 #include "macroplace/rl/trainer.h"
 
 namespace macroplace::cli {
@@ -33,6 +41,67 @@ bool apply_flag(const ParsedArguments& args, const std::string& flag, const std:
   }
   return true;
 }
+
+// A whole number in [low, high].
+bool parse_count(const std::string& text, std::int64_t low, std::int64_t high, std::int64_t* out) {
+  double value = 0;
+  if (!parse_number(text, &value) || value != std::floor(value) ||
+      value < static_cast<double>(low) || value > static_cast<double>(high)) {
+    return false;
+  }
+  *out = static_cast<std::int64_t>(value);
+  return true;
+}
+
+// Local collector processes (`train --collectors N`): this executable's `collect`, connected
+// to the learner on loopback. They end with the learner: when it says stop, or (PDEATHSIG) when
+// it dies.
+class LocalCollectors {
+ public:
+  ~LocalCollectors() { stop(); }
+  bool start(int count, std::uint16_t port, const std::string& threads, std::ostream& err) {
+    const pid_t parent = getpid();
+    for (int i = 0; i < count; ++i) {
+      const pid_t child = fork();
+      if (child < 0) {
+        err << "macroplace train: cannot start collector " << i << "\n";
+        return false;
+      }
+      if (child == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent) _exit(1);  // the learner died before the line above
+        std::vector<std::string> args = {
+            "macroplace", "collect", "--connect", "127.0.0.1:" + std::to_string(port),
+            "--threads",  threads,   "--quiet"};
+        std::vector<char*> argv;
+        for (std::string& arg : args) argv.push_back(arg.data());
+        argv.push_back(nullptr);
+        execv("/proc/self/exe", argv.data());
+        _exit(127);
+      }
+      children_.push_back(child);
+    }
+    return true;
+  }
+  // Waits a few seconds for the collectors to see the stop, then ends the rest.
+  void stop() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (const pid_t child : children_) {
+      while (waitpid(child, nullptr, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+          kill(child, SIGTERM);
+          waitpid(child, nullptr, 0);
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+    children_.clear();
+  }
+
+ private:
+  std::vector<pid_t> children_;
+};
 
 int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
   rl::TrainerOptions options;
@@ -64,6 +133,38 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     return kExitUsage;
   }
   if (args.has("--spatial-features")) options.policy.spatial_features = true;
+  std::int64_t local_collectors = 0;
+  if (const auto count = args.value("--collectors")) {
+    if (!parse_count(*count, 0, 1024, &local_collectors)) {
+      err << "macroplace train: --collectors expects a count 0-1024\n";
+      return kExitUsage;
+    }
+  }
+  options.listen = args.value("--listen").value_or(local_collectors > 0 ? "127.0.0.1:0" : "");
+  if (const auto unit = args.value("--unit-episodes")) {
+    std::int64_t value = 0;
+    if (!parse_count(*unit, 1, options.episodes_per_iteration, &value)) {
+      err << "macroplace train: --unit-episodes expects 1 to the episodes per iteration\n";
+      return kExitUsage;
+    }
+    options.unit_episodes = static_cast<std::int32_t>(value);
+  }
+  if (const auto timeout = args.value("--collector-timeout")) {
+    if (!parse_number(*timeout, &options.collector_timeout_seconds) ||
+        !(options.collector_timeout_seconds > 0)) {
+      err << "macroplace train: --collector-timeout expects seconds\n";
+      return kExitUsage;
+    }
+    options.gather_timeout_seconds =
+        std::max(options.gather_timeout_seconds, options.collector_timeout_seconds);
+  }
+  if (!options.listen.empty()) {
+    rl::Endpoint endpoint;
+    if (const Status s = rl::parse_endpoint(options.listen, &endpoint); !s.ok()) {
+      err << "macroplace train: --listen: " << s.message() << "\n";
+      return kExitUsage;
+    }
+  }
   if (const Status s = options.validate(); !s.ok()) {
     err << "macroplace train: " << s.message() << "\n";
     return kExitUsage;
@@ -78,29 +179,48 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     out << "training " << options.netlist_path << " into " << options.run_dir << ": "
         << trainer->parameter_count() << " parameters, " << options.episodes_per_iteration
         << " episodes per iteration, from iteration " << trainer->iteration() << "\n";
+    if (trainer->collector_port() != 0) {
+      out << "collectors connect to port " << trainer->collector_port()
+          << " (macroplace collect --connect HOST:" << trainer->collector_port() << ")\n";
+    }
     out.flush();
   }
+  LocalCollectors collectors;
+  if (!collectors.start(static_cast<int>(local_collectors), trainer->collector_port(),
+                        args.value("--collector-threads").value_or("1"), err)) {
+    return kExitFailure;
+  }
   ProgressLine line(!quiet);
+  trainer->set_waiting([&](const std::string& text) { line.update(text, false); });
+  const bool distributed = trainer->collector_port() != 0;
   const Status status = rl::train(*trainer, [&](const rl::IterationMetrics& m) {
-    char text[256];
-    std::snprintf(text, sizeof text,
-                  "[iteration %5d/%d] best proxy %.6f  greedy %.6f  mean %.6f  entropy %.3f  "
-                  "%.2f episodes/s  %.0f steps/s",
-                  m.iteration, options.iterations, m.best_proxy, m.greedy_proxy, m.proxy_mean,
-                  m.entropy, m.episodes_per_second, m.env_steps_per_second);
+    char text[320];
+    const int used =
+        std::snprintf(text, sizeof text,
+                      "[iteration %5d/%d] best proxy %.6f  greedy %.6f  mean %.6f  entropy %.3f  "
+                      "%.2f episodes/s  %.0f steps/s",
+                      m.iteration, options.iterations, m.best_proxy, m.greedy_proxy, m.proxy_mean,
+                      m.entropy, m.episodes_per_second, m.env_steps_per_second);
+    if (distributed && used > 0 && used < static_cast<int>(sizeof text)) {
+      std::snprintf(text + used, sizeof text - static_cast<std::size_t>(used),
+                    "  collectors %d used, %d alive", m.collectors, m.collectors_alive);
+    }
     line.update(text, true);
   });
   line.finish();
+  const std::int32_t iterations_done = trainer->iteration();
+  const double best_proxy = trainer->best_proxy();
+  trainer.reset();  // tells the collectors to stop
+  collectors.stop();
   if (!status.ok()) {
     err << "macroplace train: " << status.to_string() << "\n";
     return kExitFailure;
   }
   if (!quiet) {
-    out << "done: " << trainer->iteration() << " iterations, best proxy " << trainer->best_proxy()
-        << "\nwrote " << options.run_dir << "/{metrics.jsonl,checkpoint.pt,best.plc,best.json}\n";
+    out << "done: " << iterations_done << " iterations, best proxy " << best_proxy << "\nwrote "
+        << options.run_dir << "/{metrics.jsonl,checkpoint.pt,best.plc,best.json}\n";
   }
-  return std::isfinite(trainer->best_proxy()) || options.iterations == 0 ? kExitSuccess
-                                                                         : kExitFailure;
+  return std::isfinite(best_proxy) || options.iterations == 0 ? kExitSuccess : kExitFailure;
 }
 
 }  // namespace
@@ -139,6 +259,11 @@ const Command& train_command() {
         {"--minibatch", "N", "PPO minibatch size (default 128)", 1},
         {"--epochs", "N", "PPO epochs per iteration (default 4)", 1},
         {"--spatial-features", "", "feed wire mask and density to the policy head", 0},
+        {"--collectors", "N", "start N local collector processes (distributed collection)", 1},
+        {"--collector-threads", "N", "environment threads of each local collector (default 1)", 1},
+        {"--listen", "HOST:PORT", "wait for collectors here (macroplace collect --connect)", 1},
+        {"--unit-episodes", "N", "episodes a collector runs per unit (default: up to 4)", 1},
+        {"--collector-timeout", "S", "a collector silent S seconds counts as gone (120)", 1},
         {"--quiet", "", "print nothing but errors", 0}}},
       run_train,
       {}};

@@ -1,4 +1,5 @@
-// `macroplace train` (needs LibTorch: in macroplace-rl and the rl tests, not in the cli library).
+// `macroplace train` and `collect` (need LibTorch: in macroplace-rl and the rl tests, not in the
+// cli library).
 #pragma once
 
 #include "command_registry.h"
@@ -6,5 +7,6 @@
 namespace macroplace::cli {
 
 const Command& train_command();
+const Command& collect_command();  // collect_command.cpp
 
 }  // namespace macroplace::cli

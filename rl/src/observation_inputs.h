@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <random>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ void run_policy_episode(PolicyNetwork& network, const GraphTensors& graph, env::
 void read_policy(torch::serialize::InputArchive& archive, PolicyOptions* policy,
                  PolicyNetwork* network);
 Status load_policy(const std::string& checkpoint, PolicyOptions* policy, PolicyNetwork* network);
+
+// The first line of an exception's message: LibTorch's errors carry a C++ stack trace after it.
+std::string one_line_reason(const std::exception& e);
 
 // Checkpoint helpers: the architecture as int64 values, and back.
 torch::Tensor encode_policy_options(const PolicyOptions& options);

@@ -72,6 +72,12 @@ Status TrainerOptions::validate() const {
     return Status::error("train: the policy's action side differs from the environment's");
   }
   if (Status s = ppo.validate(); !s.ok()) return s;
+  if (unit_episodes < 0 || (unit_episodes > 0 && episodes_per_iteration % unit_episodes != 0)) {
+    return Status::error("train: episodes per unit must divide episodes per iteration");
+  }
+  if (!(collector_timeout_seconds > 0) || !(gather_timeout_seconds > 0)) {
+    return Status::error("train: collector timeouts must be > 0");
+  }
   return env.validate();
 }
 

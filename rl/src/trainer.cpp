@@ -22,6 +22,7 @@
 #include "macroplace/placement/design_loader.h"
 #include "macroplace/placement/legality.h"
 #include "macroplace/rl/collector.h"
+#include "macroplace/rl/distributed.h"
 #include "macroplace/rl/torch_policy.h"
 #include "observation_inputs.h"
 
@@ -225,7 +226,9 @@ struct Trainer::Impl {
   std::vector<std::int32_t> best_actions;
   std::uint64_t best_seed = 0;
   std::string design_id;  // the design's fingerprint, in the manifest and every record
-  std::unique_ptr<Collector> collector;  // the learner's own, in-process
+  std::unique_ptr<Collector> collector;  // collects in-process, or replays collectors' records
+  std::unique_ptr<CollectorHub> hub;     // with options.listen: where collectors deliver
+  std::function<void(const std::string&)> waiting;
   std::unique_ptr<env::PlacementEnv> greedy_env;
   RunFolder folder;  // locked while this trainer lives
 
@@ -445,9 +448,36 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
   impl->collector = std::make_unique<Collector>(
       impl->design, impl->design_id, options.episodes_per_iteration, options.threads,
       impl->options.policy.spatial_features, options.ppo.discount);
+  if (!options.listen.empty()) {
+    HubOptions hub;
+    if (Status s = parse_endpoint(options.listen, &hub.listen); !s.ok()) return s;
+    hub.identity = training_manifest(options, impl->design_id);
+    hub.identity["netlist"] = options.netlist_path;
+    hub.identity["plc"] = options.plc_path;
+    hub.unit_episodes = options.unit_episodes;
+    if (hub.unit_episodes == 0) {
+      for (std::int32_t size = 4; size >= 1; --size) {
+        if (options.episodes_per_iteration % size == 0) {
+          hub.unit_episodes = size;
+          break;
+        }
+      }
+    }
+    hub.collector_timeout_seconds = options.collector_timeout_seconds;
+    hub.gather_timeout_seconds = options.gather_timeout_seconds;
+    if (Status s = CollectorHub::start(hub, &impl->hub); !s.ok()) return s;
+  }
   impl->greedy_env = std::make_unique<env::PlacementEnv>(impl->design);
   out->reset(new Trainer(std::move(impl)));
   return {};
+}
+
+std::uint16_t Trainer::collector_port() const {
+  return impl_->hub == nullptr ? 0 : impl_->hub->port();
+}
+
+void Trainer::set_waiting(std::function<void(const std::string&)> waiting) {
+  impl_->waiting = std::move(waiting);
 }
 
 std::int32_t Trainer::iteration() const {
@@ -476,11 +506,34 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   Impl& m = *impl_;
   const auto start = Clock::now();
 
-  // 1. Rollouts: one episode per environment with the current policy, sampled with the run's
-  // random stream (the PPO update draws its minibatches from it next).
-  Rollout rollout =
-      m.collector->collect(m.network, m.graph, iteration_seed(m.options.seed, m.iteration),
-                           &m.random, m.iteration, /*keep_inputs=*/true);
+  // 1. Rollouts: one episode per environment with the current policy. In-process, sampled with
+  // the run's random stream (the PPO update draws its minibatches from it next); distributed,
+  // the collectors' records of this version, replayed here into the batch.
+  Rollout rollout;
+  IterationMetrics out;
+  if (m.hub == nullptr) {
+    rollout = m.collector->collect(m.network, m.graph, iteration_seed(m.options.seed, m.iteration),
+                                   &m.random, m.iteration, /*keep_inputs=*/true);
+  } else {
+    GatherStats gathered;
+    if (Status s =
+            m.hub->publish(m.iteration, policy_bytes(m.network), m.options.episodes_per_iteration);
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = m.hub->gather(m.iteration, m.options.episodes_per_iteration, &rollout.records,
+                                 &gathered, m.waiting);
+        !s.ok()) {
+      return s;
+    }
+    const auto replay_start = Clock::now();
+    if (Status s = m.collector->replay(rollout.records, &rollout.batch); !s.ok()) return s;
+    out.replay_seconds = seconds_since(replay_start);
+    for (const EpisodeRecord& record : rollout.records) rollout.env_steps += record.steps();
+    out.collectors = gathered.collectors;
+    out.collectors_alive = gathered.collectors_alive;
+    out.records_dropped = gathered.records_dropped;
+  }
   const std::vector<EpisodeRecord>& records = rollout.records;
   const auto num_envs = static_cast<std::int64_t>(records.size());
   const double rollout_seconds = seconds_since(start);
@@ -494,7 +547,6 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   ++m.iteration;
 
   // 4. Metrics and the best placement.
-  IterationMetrics out;
   out.iteration = m.iteration;
   out.episodes = static_cast<std::int32_t>(num_envs);
   out.env_steps = rollout.env_steps;
@@ -592,6 +644,10 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   line.key("rollout_s").value(out.rollout_seconds);
   line.key("update_s").value(out.update_seconds);
   line.key("greedy_s").value(out.greedy_seconds);
+  line.key("collectors").value(out.collectors);
+  line.key("collectors_alive").value(out.collectors_alive);
+  line.key("records_dropped").value(out.records_dropped);
+  line.key("replay_s").value(out.replay_seconds);
   line.key("episodes_per_s").value(out.episodes_per_second);
   line.key("env_steps_per_s").value(out.env_steps_per_second);
   line.end_object();

@@ -59,6 +59,14 @@ struct TrainerOptions {
   // design's run) instead of a random one; the optimizer, iteration count and best placement
   // start fresh. Ignored with `resume`.
   std::string initial_checkpoint;
+  // Distributed collection (rl/distributed.h): with `listen` ("HOST:PORT"; port 0: any free
+  // one), the trainer collects nothing itself and trains on the records of collector processes
+  // (`macroplace collect --connect`); otherwise it collects in-process.
+  std::string listen;
+  std::int32_t unit_episodes = 0;          // episodes per collector unit; 0: the largest divisor of
+                                           // episodes_per_iteration up to 4
+  double collector_timeout_seconds = 120;  // a collector silent this long counts as gone
+  double gather_timeout_seconds = 600;     // no delivery for this long ends the run
 
   Status validate() const;
 };
@@ -95,6 +103,11 @@ struct IterationMetrics {
   double greedy_seconds = 0;
   double best_proxy = 0;  // the run's best feasible proxy so far (NaN if none)
   bool new_best = false;
+  // Distributed collection (0 when collecting in-process).
+  std::int32_t collectors = 0;        // distinct collectors whose episodes were used
+  std::int32_t collectors_alive = 0;  // heard from recently
+  std::int64_t records_dropped = 0;   // delivered for a closed version
+  double replay_seconds = 0;          // rebuilding the batch from records
 };
 
 class Trainer {
@@ -105,6 +118,10 @@ class Trainer {
   Trainer& operator=(const Trainer&) = delete;
 
   Status run_iteration(IterationMetrics* metrics);
+  // With TrainerOptions::listen: the port collectors connect to (0 otherwise).
+  std::uint16_t collector_port() const;
+  // Called about once a second while waiting for collectors, with a short status.
+  void set_waiting(std::function<void(const std::string&)> waiting);
   std::int32_t iteration() const;  // iterations completed (restored on resume)
   double best_proxy() const;
   std::int64_t parameter_count() const;

@@ -1,0 +1,96 @@
+// `macroplace collect`: one collector process of distributed training (rl/distributed.h): it
+// joins a learner (`train --listen` or `--collectors`), runs episodes with the learner's current
+// policy and delivers them, until the learner stops. Needs LibTorch: in macroplace-rl.
+#include <cstdio>
+#include <ostream>
+#include <string>
+
+#include "macroplace/base/numbers.h"
+#include "macroplace/base/progress_line.h"
+#include "macroplace/cli/commands.h"
+#include "macroplace/rl/distributed.h"
+#include "train_command.h"
+
+namespace macroplace::cli {
+
+namespace {
+
+int run_collect(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
+  rl::CollectOptions options;
+  const auto learner = args.value("--connect");
+  if (!learner) {
+    err << "macroplace collect: --connect HOST:PORT is required\n";
+    return kExitUsage;
+  }
+  if (const Status s = rl::parse_endpoint(*learner, &options.learner); !s.ok()) {
+    err << "macroplace collect: --connect: " << s.message() << "\n";
+    return kExitUsage;
+  }
+  options.netlist_path = args.value("--netlist").value_or("");
+  options.plc_path = args.value("--plc").value_or("");
+  const auto whole = [&](const char* flag, double low, double* value) {
+    if (!args.has(flag)) return true;
+    if (parse_number(*args.value(flag), value) && *value >= low) return true;
+    err << "macroplace collect: " << flag << " expects a number >= " << low << "\n";
+    return false;
+  };
+  double threads = 1, torch_threads = 0, timeout = options.connect_timeout_seconds;
+  if (!whole("--threads", 1, &threads) || !whole("--torch-threads", 0, &torch_threads) ||
+      !whole("--connect-timeout", 0, &timeout)) {
+    return kExitUsage;
+  }
+  options.threads = static_cast<std::int32_t>(threads);
+  options.torch_threads = static_cast<std::int32_t>(torch_threads);
+  options.connect_timeout_seconds = timeout;
+  const bool quiet = args.has("--quiet");
+  ProgressLine line(!quiet);
+  rl::CollectorProgress last;
+  const Status status = rl::run_collector(
+      options,
+      [&](const rl::CollectorProgress& p) {
+        char text[200];
+        std::snprintf(text, sizeof text,
+                      "[collector %d] policy version %lld, %lld units, %lld episodes, %.2f "
+                      "episodes/s",
+                      p.id, static_cast<long long>(p.version), static_cast<long long>(p.units),
+                      static_cast<long long>(p.episodes), p.episodes_per_second);
+        line.update(text, false);
+      },
+      &last);
+  line.finish();
+  if (!status.ok()) {
+    err << "macroplace collect: " << status.to_string() << "\n";
+    return kExitFailure;
+  }
+  if (!quiet) {
+    out << "collector " << last.id << ": the learner stopped; " << last.episodes
+        << " episodes delivered\n";
+  }
+  return kExitSuccess;
+}
+
+}  // namespace
+
+const Command& collect_command() {
+  static const Command kCommand{
+      {"collect",
+       "macroplace collect --connect HOST:PORT [--netlist FILE --plc FILE] [--threads N]",
+       "Join a training run as a collector: run episodes with the learner's current policy and\n"
+       "deliver them, until the learner stops (`macroplace train --listen HOST:PORT`, or its\n"
+       "`--collectors N`). The design is the learner's (its paths) unless --netlist/--plc name\n"
+       "a copy here; a design or environment that differs from the learner's is refused.\n"
+       "A learner that restarts (`train --resume`) is reconnected to.",
+       {},
+       {{"--connect", "HOST:PORT", "the learner (required)", 1},
+        {"--netlist", "FILE", "the design here, when its path differs from the learner's", 1},
+        {"--plc", "FILE", "its placement and settings", 1},
+        {"--threads", "N", "environment threads (default 1)", 1},
+        {"--torch-threads", "N", "LibTorch threads (default: --threads)", 1},
+        {"--connect-timeout", "S", "give up after S seconds without the learner (120)", 1},
+        {"--quiet", "", "print nothing but errors", 0}}},
+      run_collect,
+      {}};
+  return kCommand;
+}
+
+}  // namespace macroplace::cli

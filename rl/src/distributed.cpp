@@ -1,0 +1,556 @@
+#include "macroplace/rl/distributed.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <utility>
+
+#include "macroplace/env/placement_env.h"
+#include "macroplace/placement/design_loader.h"
+#include "macroplace/rl/collector.h"
+#include "macroplace/rl/trainer.h"
+#include "observation_inputs.h"
+
+namespace macroplace::rl {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Bytes = std::vector<std::uint8_t>;
+
+// Bumped when keys or their contents change: a collector of another version is refused.
+constexpr const char* kProtocol = "macroplace-collect-1";
+constexpr auto kPoll = std::chrono::milliseconds(10);
+constexpr auto kStoreTimeout = std::chrono::milliseconds(10000);
+
+// A whole decimal number and nothing else.
+template <typename Int>
+bool parse_whole(const std::string& text, Int* out) {
+  const char* end = text.data() + text.size();
+  const auto result = std::from_chars(text.data(), end, *out);
+  return !text.empty() && result.ec == std::errc() && result.ptr == end;
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::uint64_t mix(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+Bytes to_bytes(const std::string& text) {
+  return Bytes(text.begin(), text.end());
+}
+
+std::string to_text(const Bytes& bytes) {
+  return std::string(bytes.begin(), bytes.end());
+}
+
+std::string key(const std::string& a, std::int64_t b) {
+  return "mp/" + a + "/" + std::to_string(b);
+}
+
+std::string key(const std::string& a, std::int64_t b, std::int64_t c) {
+  return key(a, b) + "/" + std::to_string(c);
+}
+
+std::string one_line(const std::exception& e) {
+  return internal::one_line_reason(e);
+}
+
+// The identity as one line of "key=value" pairs joined by '\n' (values have no newline).
+std::string encode_identity(const RunManifest& identity) {
+  std::string text;
+  for (const auto& [name, value] : identity) text += name + "=" + value + "\n";
+  return text;
+}
+
+RunManifest decode_identity(const std::string& text) {
+  RunManifest identity;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const auto equals = line.find('=');
+    if (equals != std::string::npos) identity[line.substr(0, equals)] = line.substr(equals + 1);
+  }
+  return identity;
+}
+
+// A units' records as one value: a count, then each encoded record with its length.
+std::string encode_unit(const std::vector<EpisodeRecord>& records) {
+  std::string text;
+  const auto put = [&text](std::uint64_t value) {
+    text.append(reinterpret_cast<const char*>(&value), sizeof value);
+  };
+  put(records.size());
+  for (const EpisodeRecord& record : records) {
+    const std::string bytes = encode_record(record);
+    put(bytes.size());
+    text += bytes;
+  }
+  return text;
+}
+
+Status decode_unit(const std::string& text, const std::string& source,
+                   std::vector<EpisodeRecord>* out) {
+  std::size_t at = 0;
+  const auto get = [&](std::uint64_t* value) {
+    if (text.size() - at < sizeof *value) return false;
+    std::memcpy(value, text.data() + at, sizeof *value);
+    at += sizeof *value;
+    return true;
+  };
+  std::uint64_t count = 0;
+  if (!get(&count) || count > text.size()) return Status::error(source + ": a torn unit");
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::uint64_t size = 0;
+    if (!get(&size) || size > text.size() - at) return Status::error(source + ": a torn unit");
+    EpisodeRecord record;
+    if (Status s = decode_record(std::string_view(text).substr(at, size), source, &record);
+        !s.ok()) {
+      return s;
+    }
+    at += size;
+    out->push_back(std::move(record));
+  }
+  if (at != text.size()) return Status::error(source + ": trailing bytes after a unit");
+  return {};
+}
+
+c10::intrusive_ptr<c10d::TCPStore> connect_store(const Endpoint& where, bool server) {
+  c10d::TCPStoreOptions options;
+  options.port = where.port;
+  options.isServer = server;
+  options.waitWorkers = false;
+  options.timeout = kStoreTimeout;
+  return c10::make_intrusive<c10d::TCPStore>(where.host, options);
+}
+
+}  // namespace
+
+Status parse_endpoint(const std::string& text, Endpoint* out) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Status::error("expected HOST:PORT, found '" + text + "'");
+  }
+  std::int64_t port = 0;
+  if (!parse_whole(text.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    return Status::error("expected a port 0-65535 after ':' in '" + text + "'");
+  }
+  out->host = text.substr(0, colon);
+  out->port = static_cast<std::uint16_t>(port);
+  return {};
+}
+
+std::uint64_t unit_reset_seed(std::uint64_t seed, std::int64_t version, std::int64_t unit) {
+  return mix(mix(seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(version)) ^
+             (static_cast<std::uint64_t>(unit) + 0x632BE59BD9B4E019ULL));
+}
+
+std::uint64_t unit_sampler_seed(std::uint64_t seed, std::int64_t version, std::int64_t unit) {
+  return mix(unit_reset_seed(seed, version, unit) ^ 0xD1B54A32D192ED03ULL);
+}
+
+std::string policy_bytes(PolicyNetwork& network) {
+  torch::serialize::OutputArchive archive;
+  torch::serialize::OutputArchive model;
+  network->save(model);
+  archive.write("model", model);
+  archive.write("policy_options", internal::encode_policy_options(network->options()));
+  std::ostringstream stream;
+  archive.save_to(stream);
+  return stream.str();
+}
+
+Status policy_from_bytes(const std::string& bytes, PolicyNetwork* network) {
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(bytes.data(), bytes.size());
+    PolicyOptions options;
+    internal::read_policy(archive, &options, network);
+  } catch (const std::exception& e) {
+    return Status::error("unreadable policy from the learner: " + one_line(e));
+  }
+  return {};
+}
+
+// ---- the learner's side ----
+
+struct CollectorHub::Impl {
+  HubOptions options;
+  c10::intrusive_ptr<c10d::TCPStore> store;
+  std::int64_t published = -1;
+  // Per collector id: the last heartbeat count seen and when it changed.
+  std::map<std::int64_t, std::pair<std::int64_t, Clock::time_point>> beats;
+  // Units of the last closed version that were consumed, for counting late ones.
+  std::int64_t closed_version = -1, closed_consumed = 0;
+
+  std::int64_t counter(const std::string& name) { return store->add(name, 0); }
+  // Whether collector `id` has beaten within the timeout (updates what is known of it).
+  bool heard_from(std::int64_t id) {
+    const std::int64_t beat = counter(key("beat", id));
+    auto [entry, fresh] = beats.emplace(id, std::make_pair(beat, Clock::now()));
+    if (!fresh && entry->second.first != beat) entry->second = {beat, Clock::now()};
+    return seconds_since(entry->second.second) < options.collector_timeout_seconds;
+  }
+  std::int32_t alive(std::int32_t* registered) {
+    const std::int64_t ids = counter("mp/collector_ids");
+    *registered = static_cast<std::int32_t>(ids);
+    std::int32_t count = 0;
+    for (std::int64_t id = 0; id < ids; ++id) count += heard_from(id) ? 1 : 0;
+    return count;
+  }
+};
+
+CollectorHub::CollectorHub(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+CollectorHub::~CollectorHub() {
+  try {
+    impl_->store->set("mp/stop", to_bytes("1"));
+    // The store dies with this process: give collectors a moment to read the stop.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  } catch (const std::exception&) {
+    // Collectors notice the learner is gone on their own.
+  }
+}
+
+Status CollectorHub::start(const HubOptions& options, std::unique_ptr<CollectorHub>* out) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->options.identity["protocol"] = kProtocol;
+  impl->options.identity["unit_episodes"] = std::to_string(options.unit_episodes);
+  try {
+    impl->store = connect_store(options.listen, true);
+    impl->store->set("mp/identity", to_bytes(encode_identity(impl->options.identity)));
+  } catch (const std::exception& e) {
+    return Status::error("cannot listen on " + options.listen.text() + ": " + one_line(e));
+  }
+  out->reset(new CollectorHub(std::move(impl)));
+  return {};
+}
+
+std::uint16_t CollectorHub::port() const {
+  return impl_->store->getPort();
+}
+
+Status CollectorHub::publish(std::int64_t version, const std::string& weights,
+                             std::int32_t episodes) {
+  Impl& m = *impl_;
+  try {
+    // The units this version needs, before the version is visible: collectors claim at most
+    // these (more only when gather() re-issues the unit of a collector that went silent).
+    const std::int64_t units = (episodes + m.options.unit_episodes - 1) / m.options.unit_episodes;
+    m.store->add(key("quota", version), units - m.store->add(key("quota", version), 0));
+    m.store->set(key("weights", version), to_bytes(weights));
+    m.store->set("mp/version", to_bytes(std::to_string(version)));
+    // Two versions back is safe to drop: no collector starts a unit on it any more.
+    if (m.published >= 1) m.store->deleteKey(key("weights", m.published - 1));
+    m.published = version;
+  } catch (const std::exception& e) {
+    return Status::error("cannot publish the policy: " + one_line(e));
+  }
+  return {};
+}
+
+Status CollectorHub::gather(std::int64_t version, std::int32_t episodes,
+                            std::vector<EpisodeRecord>* out, GatherStats* stats,
+                            const std::function<void(const std::string&)>& waiting) {
+  Impl& m = *impl_;
+  out->clear();
+  *stats = GatherStats();
+  const auto start = Clock::now();
+  auto last_delivery = start;
+  auto last_report = start;
+  try {
+    // Units of the previous version delivered after it closed: collected for nothing.
+    if (m.closed_version >= 0) {
+      const std::int64_t late = m.counter(key("delivered", m.closed_version)) - m.closed_consumed;
+      stats->records_dropped = late * m.options.unit_episodes;
+    }
+    std::map<std::int64_t, std::vector<EpisodeRecord>> units;  // by unit index
+    std::set<std::pair<std::int64_t, std::int64_t>> reissued;  // (unit, silent claimer)
+    std::int64_t taken = 0, consumed = 0;
+    auto last_check = start;
+    while (taken < episodes) {
+      const std::int64_t delivered = m.counter(key("delivered", version));
+      for (; consumed < delivered && taken < episodes; ++consumed) {
+        const std::int64_t unit =
+            std::stoll(to_text(m.store->get(key("delivered", version, consumed))));
+        const std::string name = key("records", version, unit);
+        std::vector<EpisodeRecord> records;
+        if (Status s =
+                decode_unit(to_text(m.store->get(name)), "unit " + std::to_string(unit), &records);
+            !s.ok()) {
+          return s;
+        }
+        m.store->deleteKey(name);
+        for (const EpisodeRecord& record : records) {
+          if (record.policy_version != version || record.design != m.options.identity["design"]) {
+            return Status::error("unit " + std::to_string(unit) +
+                                 " holds records of another version or design");
+          }
+        }
+        taken += static_cast<std::int64_t>(records.size());
+        units[unit] = std::move(records);
+        last_delivery = Clock::now();
+      }
+      if (taken >= episodes) break;
+      if (seconds_since(last_check) >= 0.2) {
+        // A unit claimed by a collector that went silent is offered again, under the same
+        // index (so the same seeds): the batch is the same as if nothing had failed.
+        last_check = Clock::now();
+        const std::int64_t claims = m.counter(key("claims", version));
+        const std::int64_t quota = m.counter(key("quota", version));
+        for (std::int64_t unit = 0; unit < std::min(claims, quota); ++unit) {
+          if (units.count(unit) != 0) continue;
+          const std::string claimer_key = key("claimed", version, unit);
+          if (!m.store->check({claimer_key})) continue;
+          const std::int64_t claimer = std::stoll(to_text(m.store->get(claimer_key)));
+          if (m.heard_from(claimer) || !reissued.insert({unit, claimer}).second) continue;
+          const std::int64_t slot = m.store->add(key("reissued", version), 1) - 1;
+          m.store->set(key("reissue", version, slot), to_bytes(std::to_string(unit)));
+        }
+      }
+      if (seconds_since(last_delivery) > m.options.gather_timeout_seconds) {
+        std::int32_t registered = 0;
+        const std::int32_t alive = m.alive(&registered);
+        return Status::error("no collector delivered for " +
+                             std::to_string(m.options.gather_timeout_seconds) + " s (" +
+                             std::to_string(registered) + " registered, " + std::to_string(alive) +
+                             " alive)");
+      }
+      if (waiting && seconds_since(last_report) >= 1) {
+        last_report = Clock::now();
+        std::int32_t registered = 0;
+        const std::int32_t alive = m.alive(&registered);
+        waiting("waiting for collectors: " + std::to_string(taken) + "/" +
+                std::to_string(episodes) + " episodes of version " + std::to_string(version) +
+                ", " + std::to_string(alive) + " of " + std::to_string(registered) +
+                " collectors alive");
+      }
+      std::this_thread::sleep_for(kPoll);
+    }
+    m.store->set(key("closed", version), to_bytes("1"));
+    m.closed_version = version;
+    m.closed_consumed = consumed;
+    std::set<std::int32_t> contributors;
+    for (auto& [unit, records] : units) {
+      for (EpisodeRecord& record : records) {
+        contributors.insert(record.collector);
+        if (static_cast<std::int32_t>(out->size()) < episodes) out->push_back(std::move(record));
+      }
+    }
+    stats->collectors = static_cast<std::int32_t>(contributors.size());
+    stats->collectors_alive = m.alive(&stats->collectors_registered);
+  } catch (const std::exception& e) {
+    return Status::error("collecting from the store failed: " + one_line(e));
+  }
+  stats->wait_seconds = seconds_since(start);
+  return {};
+}
+
+// ---- a collector ----
+
+namespace {
+
+// The collector's connection, re-made when the learner restarts.
+class Connection {
+ public:
+  Connection(Endpoint where, double timeout_seconds)
+      : where_(std::move(where)), timeout_seconds_(timeout_seconds) {}
+
+  c10d::TCPStore& store() { return *store_; }
+  bool connected() const { return store_.defined(); }
+  void drop() { store_.reset(); }
+
+  // Connects (again), retrying until the timeout; false with `error` set when it runs out.
+  bool connect(std::string* error) {
+    const auto start = Clock::now();
+    for (;;) {
+      try {
+        store_ = connect_store(where_, false);
+        store_->add("mp/ping", 0);
+        return true;
+      } catch (const std::exception& e) {
+        store_.reset();
+        if (seconds_since(start) > timeout_seconds_) {
+          *error = "cannot reach the learner at " + where_.text() + " for " +
+                   std::to_string(static_cast<int>(timeout_seconds_)) + " s: " + one_line(e);
+          return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    }
+  }
+
+ private:
+  Endpoint where_;
+  double timeout_seconds_;
+  c10::intrusive_ptr<c10d::TCPStore> store_;
+};
+
+// Why this collector cannot work for the learner, or empty.
+std::string mismatch(const RunManifest& learner, const RunManifest& mine) {
+  const auto value = [](const RunManifest& manifest, const std::string& name) {
+    const auto found = manifest.find(name);
+    return found == manifest.end() ? std::string("(none)") : found->second;
+  };
+  if (value(learner, "protocol") != kProtocol) {
+    return "the learner speaks protocol " + value(learner, "protocol") + ", this collector " +
+           kProtocol + " (use the same macroplace on both)";
+  }
+  std::string differences;
+  for (const auto& [name, own] : mine) {
+    if (name != "design" && name.compare(0, 4, "env.") != 0) continue;
+    if (value(learner, name) == own) continue;
+    differences += (differences.empty() ? "" : "; ") + name + ": learner '" + value(learner, name) +
+                   "', collector '" + own + "'";
+  }
+  return differences.empty()
+             ? ""
+             : "this collector's design or environment differs (" + differences + ")";
+}
+
+}  // namespace
+
+Status run_collector(const CollectOptions& options,
+                     const std::function<void(const CollectorProgress&)>& progress,
+                     CollectorProgress* final_progress) {
+  Connection connection(options.learner, options.connect_timeout_seconds);
+  std::string error;
+  if (!connection.connect(&error)) return Status::error(error);
+
+  // The run's identity: the design to load and what must match.
+  RunManifest identity;
+  try {
+    connection.store().wait({"mp/identity"});
+    identity = decode_identity(to_text(connection.store().get("mp/identity")));
+  } catch (const std::exception& e) {
+    return Status::error("the learner sent no run identity: " + one_line(e));
+  }
+  std::int64_t unit_episodes = 0;
+  std::uint64_t seed = 0;
+  if (!parse_whole(identity["unit_episodes"], &unit_episodes) || unit_episodes <= 0 ||
+      !parse_whole(identity["seed"], &seed)) {
+    if (identity["protocol"] != kProtocol) {
+      return Status::error("refused: " + mismatch(identity, {}));
+    }
+    return Status::error("the learner's run identity is incomplete");
+  }
+  const std::string netlist =
+      options.netlist_path.empty() ? identity["netlist"] : options.netlist_path;
+  const std::string plc = options.netlist_path.empty() ? identity["plc"] : options.plc_path;
+
+  CollectorProgress state;
+  PolicyNetwork network{nullptr};
+  std::shared_ptr<const env::EnvDesign> design;
+  std::unique_ptr<Collector> collector;
+  GraphTensors graph;
+  std::string design_id;
+  bool spatial = false;
+  const auto start = Clock::now();
+  int failures = 0;
+  torch::set_num_threads(options.torch_threads > 0 ? options.torch_threads
+                                                   : std::max(1, options.threads));
+  for (;;) {
+    try {
+      if (!connection.connected()) {
+        if (!connection.connect(&error)) return Status::error(error);
+        state.id = -1;  // a restarted learner: register again
+      }
+      c10d::TCPStore& store = connection.store();
+      if (state.id < 0) {
+        state.id = static_cast<std::int32_t>(store.add("mp/collector_ids", 1) - 1);
+      }
+      if (store.check({"mp/stop"})) break;
+      if (!store.check({"mp/version"})) {
+        std::this_thread::sleep_for(kPoll);
+        continue;
+      }
+      const std::int64_t version = std::stoll(to_text(store.get("mp/version")));
+      if (version != state.version) {
+        if (!store.check({key("weights", version)})) continue;  // replaced meanwhile
+        if (Status s = policy_from_bytes(to_text(store.get(key("weights", version))), &network);
+            !s.ok()) {
+          return s;
+        }
+        if (collector == nullptr || spatial != network->options().spatial_features) {
+          // The environment as the learner builds it: defaults, plus the policy's features.
+          spatial = network->options().spatial_features;
+          TrainerOptions reference;
+          env::EnvOptions env_options = reference.env;
+          env_options.observation.wire_mask = env_options.observation.density = spatial;
+          if (Status s = env::load_env_design(netlist, plc, env_options, &design); !s.ok()) {
+            return s;
+          }
+          design_id = placement::design_fingerprint(*design->netlist, design->settings);
+          const std::string why = mismatch(identity, training_manifest(reference, design_id));
+          if (!why.empty()) {
+            store.set(key("refused", state.id), to_bytes(why));
+            return Status::error("refused by the learner at " + options.learner.text() + ": " +
+                                 why);
+          }
+          graph = make_graph_tensors(design->graph);
+          collector = std::make_unique<Collector>(design, design_id,
+                                                  static_cast<std::int32_t>(unit_episodes),
+                                                  options.threads, spatial, 1.0);
+        }
+        state.version = version;
+      }
+      store.add(key("beat", state.id), 1);
+      if (store.check({key("closed", version)})) {
+        std::this_thread::sleep_for(kPoll);  // the learner is updating: wait for the next
+        continue;
+      }
+      // A unit to collect: one re-issued (its claimer went silent), else the next new one.
+      std::int64_t unit = -1;
+      if (store.add(key("reissue_taken", version), 0) < store.add(key("reissued", version), 0)) {
+        const std::int64_t slot = store.add(key("reissue_taken", version), 1) - 1;
+        if (slot < store.add(key("reissued", version), 0)) {
+          unit = std::stoll(to_text(store.get(key("reissue", version, slot))));
+        }
+      }
+      if (unit < 0 && store.add(key("claims", version), 0) < store.add(key("quota", version), 0)) {
+        const std::int64_t claim = store.add(key("claims", version), 1) - 1;
+        if (claim < store.add(key("quota", version), 0)) unit = claim;
+      }
+      if (unit < 0) {
+        std::this_thread::sleep_for(kPoll);  // every unit of this version is taken
+        continue;
+      }
+      store.set(key("claimed", version, unit), to_bytes(std::to_string(state.id)));
+      std::mt19937_64 sampler(unit_sampler_seed(seed, version, unit));
+      Rollout rollout = collector->collect(network, graph, unit_reset_seed(seed, version, unit),
+                                           &sampler, version, false);
+      for (EpisodeRecord& record : rollout.records) record.collector = state.id;
+      store.set(key("records", version, unit), to_bytes(encode_unit(rollout.records)));
+      const std::int64_t slot = store.add(key("delivered", version), 1) - 1;
+      store.set(key("delivered", version, slot), to_bytes(std::to_string(unit)));
+      store.add(key("beat", state.id), 1);
+      ++state.units;
+      state.episodes += unit_episodes;
+      state.episodes_per_second = static_cast<double>(state.episodes) / seconds_since(start);
+      if (progress) progress(state);
+      if (options.max_units >= 0 && state.units >= options.max_units) break;
+      failures = 0;
+    } catch (const std::exception& e) {
+      // The learner went away (or restarted): connect again, or give up after the timeout. The
+      // same failure again and again with the learner reachable is not a connection problem.
+      if (++failures >= 5) return Status::error("collecting failed: " + one_line(e));
+      connection.drop();
+    }
+  }
+  if (final_progress != nullptr) *final_progress = state;
+  return {};
+}
+
+}  // namespace macroplace::rl
