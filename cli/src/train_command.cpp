@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <ostream>
 #include <string>
@@ -74,6 +75,7 @@ class LocalCollectors {
             "macroplace", "collect", "--connect", "127.0.0.1:" + std::to_string(port),
             "--threads",  threads,   "--quiet"};
         std::vector<char*> argv;
+        argv.reserve(args.size() + 1);
         for (std::string& arg : args) argv.push_back(arg.data());
         argv.push_back(nullptr);
         execv("/proc/self/exe", argv.data());
@@ -102,6 +104,48 @@ class LocalCollectors {
  private:
   std::vector<pid_t> children_;
 };
+
+// A launcher's view of this process: torchrun (RANK, WORLD_SIZE), Slurm (SLURM_PROCID,
+// SLURM_NTASKS) or Open MPI (OMPI_COMM_WORLD_RANK, OMPI_COMM_WORLD_SIZE), with the learner at
+// MASTER_ADDR:MASTER_PORT (29500 by default). Only a world of two or more counts.
+struct LaunchRole {
+  bool launched = false;
+  std::int64_t rank = 0, size = 1;
+  std::string learner;  // HOST:PORT
+  std::string source;   // which launcher
+};
+
+bool launch_role(LaunchRole* role, std::ostream& err) {
+  const auto variable = [](const char* name) -> std::string {
+    const char* value = std::getenv(name);
+    return value == nullptr ? std::string() : std::string(value);
+  };
+  const std::pair<const char*, const char*> launchers[] = {
+      {"RANK", "WORLD_SIZE"},
+      {"SLURM_PROCID", "SLURM_NTASKS"},
+      {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"}};
+  for (const auto& [rank_name, size_name] : launchers) {
+    if (variable(rank_name).empty() || variable(size_name).empty()) continue;
+    if (!parse_count(variable(rank_name), 0, 1 << 20, &role->rank) ||
+        !parse_count(variable(size_name), 1, 1 << 20, &role->size) || role->rank >= role->size) {
+      err << "macroplace train: " << rank_name << "=" << variable(rank_name) << " and " << size_name
+          << "=" << variable(size_name) << " are not a rank in a world\n";
+      return false;
+    }
+    if (role->size < 2) return true;
+    if (variable("MASTER_ADDR").empty()) {
+      err << "macroplace train: " << size_name << "=" << role->size
+          << " but MASTER_ADDR is not set (the learner's host, rank 0)\n";
+      return false;
+    }
+    const std::string port = variable("MASTER_PORT").empty() ? "29500" : variable("MASTER_PORT");
+    role->launched = true;
+    role->learner = variable("MASTER_ADDR") + ":" + port;
+    role->source = std::string(rank_name) + "/" + size_name;
+    return true;
+  }
+  return true;
+}
 
 int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
   rl::TrainerOptions options;
@@ -157,6 +201,36 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     }
     options.gather_timeout_seconds =
         std::max(options.gather_timeout_seconds, options.collector_timeout_seconds);
+  }
+  LaunchRole role;
+  if (!launch_role(&role, err)) return kExitUsage;
+  if (role.launched && !args.has("--listen") && local_collectors == 0) {
+    if (role.rank > 0) {
+      // Every other rank collects for rank 0, on the same design.
+      rl::CollectOptions collect;
+      if (const Status s = rl::parse_endpoint(role.learner, &collect.learner); !s.ok()) {
+        err << "macroplace train: MASTER_ADDR/MASTER_PORT: " << s.message() << "\n";
+        return kExitUsage;
+      }
+      collect.netlist_path = options.netlist_path;
+      collect.plc_path = options.plc_path;
+      collect.threads = std::max(1, options.threads);
+      collect.torch_threads = options.torch_threads;
+      if (!args.has("--quiet")) {
+        out << "rank " << role.rank << " of " << role.size << " (" << role.source
+            << "): collecting for the learner at " << role.learner << "\n";
+      }
+      if (const Status s = rl::run_collector(collect, {}); !s.ok()) {
+        err << "macroplace train (rank " << role.rank << "): " << s.to_string() << "\n";
+        return kExitFailure;
+      }
+      return kExitSuccess;
+    }
+    options.listen = role.learner;
+    if (!args.has("--quiet")) {
+      out << "rank 0 of " << role.size << " (" << role.source << "): learning, collectors at "
+          << role.learner << "\n";
+    }
   }
   if (!options.listen.empty()) {
     rl::Endpoint endpoint;
@@ -242,7 +316,15 @@ const Command& train_command() {
        "the run is: the design's fingerprint, model, PPO options and seed. --resume continues\n"
        "the run bit for bit from its checkpoint, after a kill too (metrics past the checkpoint\n"
        "are cut); it may change --iterations, --time-limit and the thread counts, and refuses\n"
-       "anything else that differs from the manifest.",
+       "anything else that differs from the manifest.\n"
+       "\n"
+       "Distributed: --collectors N starts N local collector processes; --listen HOST:PORT\n"
+       "waits for collectors started elsewhere with `macroplace collect --connect HOST:PORT`.\n"
+       "Under a launcher (torchrun's RANK/WORLD_SIZE, Slurm's SLURM_PROCID/SLURM_NTASKS, Open\n"
+       "MPI's OMPI_COMM_WORLD_RANK/SIZE, with MASTER_ADDR and MASTER_PORT) rank 0 learns and\n"
+       "the other ranks collect. Episodes are collected in units seeded by (seed, iteration,\n"
+       "unit), so a run gives the same result with any number of collectors, and after a\n"
+       "collector dies.",
        {"NETLIST"},
        {{"--plc", "FILE", "placement and settings of the design", 1},
         {"--out", "RUN_DIR", "run folder (required; created when missing)", 1},

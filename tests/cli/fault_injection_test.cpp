@@ -3,14 +3,18 @@
 // no temporaries once it is rerun (none at all after SIGTERM), and a rerun or resume gives exactly
 // what an uninterrupted run gives. Kill points are spread evenly over an uninterrupted run's
 // duration, so they fall in loading, computing and writing alike.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -320,6 +324,102 @@ TEST(FaultInjection, TrainKilledAnywhereResumesExactly) {
   EXPECT_TRUE(leftovers(dir + "/full").empty());
   ASSERT_EQ(run_to_end(train("full", false, 5)), 0) << read_file(dir + "/log.txt");
   EXPECT_EQ(metrics("full"), reference);
+}
+
+// A port nobody listens on now (the learner must bind it again after a restart).
+std::uint16_t free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    close(fd);
+    return 0;
+  }
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+std::size_t lines_in(const std::string& path) {
+  if (!fs::exists(path)) return 0;
+  const std::string text = read_file(path);
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// Distributed training: the learner is killed mid-run and resumed on the same port; its remote
+// collectors reconnect, and the run ends with the metrics of an undisturbed run with local
+// collectors (the same units, the same seeds), then the collectors stop cleanly.
+TEST(FaultInjection, LearnerKilledAndResumedKeepsItsCollectors) {
+  if (!MACROPLACE_HAS_TRAIN) GTEST_SKIP() << "built without rl/ (LibTorch)";
+  const std::string dir = make_temp_dir("fault_learner");
+  const std::uint16_t port = free_port();
+  ASSERT_NE(port, 0);
+  const std::string where = "127.0.0.1:" + std::to_string(port);
+  const auto train = [&](const std::string& run, std::vector<std::string> extra) {
+    Launch launch{{"train",
+                   example_path("ct/sample_clustered/netlist.pb.txt"),
+                   "--plc",
+                   example_path("ct/sample_clustered/initial.plc"),
+                   "--out",
+                   dir + "/" + run,
+                   "--episodes-per-iter",
+                   "8",
+                   "--iterations",
+                   "6",
+                   "--minibatch",
+                   "8",
+                   "--torch-threads",
+                   "1",
+                   "--seed",
+                   "5",
+                   "--unit-episodes",
+                   "2",
+                   "--collector-timeout",
+                   "2",
+                   "--quiet"},
+                  dir + "/" + run + ".log"};
+    launch.args.insert(launch.args.end(), extra.begin(), extra.end());
+    return launch;
+  };
+  ASSERT_EQ(run_to_end(train("reference", {"--collectors", "2"})), 0)
+      << read_file(dir + "/reference.log");
+  // What the learning is, without timings and who collected.
+  const auto learning = [&](const std::string& run) {
+    auto lines = metrics_of(dir + "/" + run + "/metrics.jsonl");
+    for (auto& line : lines) {
+      for (const char* name : {"collectors", "collectors_alive", "records_dropped"}) {
+        line.erase(name);
+      }
+    }
+    return lines;
+  };
+  const auto reference = learning("reference");
+  ASSERT_EQ(reference.size(), 6u);
+
+  const pid_t learner = spawn(train("run", {"--listen", where}));
+  std::vector<pid_t> collectors;
+  collectors.reserve(2);
+  for (int i = 0; i < 2; ++i) {
+    collectors.push_back(spawn({{"collect", "--connect", where, "--connect-timeout", "60",
+                                 "--torch-threads", "1", "--quiet"},
+                                dir + "/collector" + std::to_string(i) + ".log"}));
+  }
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (lines_in(dir + "/run/metrics.jsonl") < 2 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(learner, SIGKILL);
+  EXPECT_EQ(wait_for(learner), 128 + SIGKILL);
+  ASSERT_GE(lines_in(dir + "/run/metrics.jsonl"), 2u);
+  ASSERT_EQ(run_to_end(train("run", {"--listen", where, "--resume"})), 0)
+      << read_file(dir + "/run.log");
+  for (std::size_t i = 0; i < collectors.size(); ++i) {
+    EXPECT_EQ(wait_for(collectors[i]), 0)
+        << read_file(dir + "/collector" + std::to_string(i) + ".log");
+  }
+  EXPECT_EQ(learning("run"), reference);
 }
 
 }  // namespace

@@ -1,0 +1,335 @@
+// Distributed collection on loopback: collectors deliver exactly the units an in-process
+// collector gives for the same seeds; a unit whose claimer goes silent is re-issued under the same
+// index; a collector of another design is refused; collector processes can die mid-run and the
+// run ends as an undisturbed one.
+#include "macroplace/rl/distributed.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <vector>
+
+#include "macroplace/placement/design_loader.h"
+#include "macroplace/rl/collector.h"
+#include "macroplace/rl/trainer.h"
+#include "testing/testing.h"
+
+namespace macroplace::rl {
+namespace {
+
+using macroplace::testing::example_path;
+
+const std::string kNetlist = "ct/sample_clustered/netlist.pb.txt";
+const std::string kPlc = "ct/sample_clustered/initial.plc";
+constexpr std::uint64_t kSeed = 9;
+
+struct HubSetup {
+  std::shared_ptr<const env::EnvDesign> design;
+  std::string design_id;
+  GraphTensors graph;
+  PolicyNetwork network{nullptr};
+  std::unique_ptr<CollectorHub> hub;
+};
+
+// A hub for the sample design, serving `unit_episodes` per unit, with a fresh policy.
+HubSetup make_setup(std::int32_t unit_episodes, double collector_timeout) {
+  HubSetup s;
+  EXPECT_TRUE(env::load_env_design(example_path(kNetlist), example_path(kPlc), {}, &s.design).ok());
+  s.design_id = placement::design_fingerprint(*s.design->netlist, s.design->settings);
+  s.graph = make_graph_tensors(s.design->graph);
+  PolicyOptions policy;
+  policy.action_side = s.design->action_space.side;
+  torch::manual_seed(4);
+  s.network = PolicyNetwork(policy);
+  TrainerOptions reference;
+  reference.seed = kSeed;
+  HubOptions hub;
+  hub.identity = training_manifest(reference, s.design_id);
+  hub.identity["netlist"] = example_path(kNetlist);
+  hub.identity["plc"] = example_path(kPlc);
+  hub.unit_episodes = unit_episodes;
+  hub.collector_timeout_seconds = collector_timeout;
+  hub.gather_timeout_seconds = 60;
+  const Status status = CollectorHub::start(hub, &s.hub);
+  EXPECT_TRUE(status.ok()) << status.to_string();
+  return s;
+}
+
+// What an in-process collector gives for unit `unit` of version `version`.
+std::vector<EpisodeRecord> unit_in_process(HubSetup& s, std::int64_t version, std::int64_t unit,
+                                           std::int32_t unit_episodes) {
+  Collector collector(s.design, s.design_id, unit_episodes, 1, false, 1.0);
+  std::mt19937_64 sampler(unit_sampler_seed(kSeed, version, unit));
+  return collector
+      .collect(s.network, s.graph, unit_reset_seed(kSeed, version, unit), &sampler, version, false)
+      .records;
+}
+
+// The records of units 0..units-1, as gathered, equal the in-process ones byte for byte (but
+// for who collected them).
+void expect_in_process_units(HubSetup& s, const std::vector<EpisodeRecord>& gathered,
+                             std::int64_t version, std::int64_t units, std::int32_t per_unit) {
+  ASSERT_EQ(gathered.size(), static_cast<std::size_t>(units * per_unit));
+  for (std::int64_t unit = 0; unit < units; ++unit) {
+    const std::vector<EpisodeRecord> expected = unit_in_process(s, version, unit, per_unit);
+    for (std::int32_t i = 0; i < per_unit; ++i) {
+      EpisodeRecord got = gathered[static_cast<std::size_t>(unit * per_unit + i)];
+      EXPECT_GE(got.collector, 0);
+      got.collector = expected[i].collector;
+      EXPECT_EQ(encode_record(got), encode_record(expected[i])) << "unit " << unit << " #" << i;
+    }
+  }
+}
+
+CollectOptions collect_options(const HubSetup& s) {
+  CollectOptions options;
+  options.learner.port = s.hub->port();
+  options.connect_timeout_seconds = 20;
+  return options;
+}
+
+TEST(Distributed, CollectorsDeliverTheUnitsAnInProcessCollectorGives) {
+  HubSetup s = make_setup(2, 30);
+  ASSERT_TRUE(s.hub->publish(0, policy_bytes(s.network), 6).ok());
+  Status first, second;
+  std::thread a([&] { first = run_collector(collect_options(s), {}); });
+  std::thread b([&] { second = run_collector(collect_options(s), {}); });
+  std::vector<EpisodeRecord> records;
+  GatherStats stats;
+  const Status gathered = s.hub->gather(0, 6, &records, &stats);
+  ASSERT_TRUE(gathered.ok()) << gathered.to_string();
+  expect_in_process_units(s, records, 0, 3, 2);
+  EXPECT_GE(stats.collectors, 1);
+  EXPECT_EQ(stats.collectors_registered, 2);
+
+  // The next version: the collectors pick up the new weights.
+  torch::manual_seed(5);
+  s.network = PolicyNetwork(s.network->options());
+  ASSERT_TRUE(s.hub->publish(1, policy_bytes(s.network), 4).ok());
+  ASSERT_TRUE(s.hub->gather(1, 4, &records, &stats).ok());
+  expect_in_process_units(s, records, 1, 2, 2);
+
+  s.hub.reset();  // stop
+  a.join();
+  b.join();
+  EXPECT_TRUE(first.ok()) << first.to_string();
+  EXPECT_TRUE(second.ok()) << second.to_string();
+}
+
+// A "collector" that claims unit 0 and goes silent: after the timeout unit 0 is collected by the
+// real collector, with unit 0's seeds, and the batch is the undisturbed one.
+TEST(Distributed, AUnitOfASilentCollectorIsReissuedUnderItsIndex) {
+  HubSetup s = make_setup(2, 0.5);
+  ASSERT_TRUE(s.hub->publish(0, policy_bytes(s.network), 4).ok());
+  c10d::TCPStoreOptions options;
+  options.port = s.hub->port();
+  options.isServer = false;
+  c10d::TCPStore silent("127.0.0.1", options);
+  const auto bytes = [](const std::string& text) {
+    return std::vector<std::uint8_t>(text.begin(), text.end());
+  };
+  const std::int64_t id = silent.add("mp/collector_ids", 1) - 1;
+  ASSERT_EQ(silent.add("mp/claims/0", 1) - 1, 0);
+  silent.set("mp/claimed/0/0", bytes(std::to_string(id)));
+  silent.add("mp/beat/" + std::to_string(id), 1);
+
+  Status collected;
+  std::thread real([&] { collected = run_collector(collect_options(s), {}); });
+  std::vector<EpisodeRecord> records;
+  GatherStats stats;
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(s.hub->gather(0, 4, &records, &stats).ok());
+  EXPECT_GE(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 0.5);
+  expect_in_process_units(s, records, 0, 2, 2);
+  EXPECT_EQ(stats.collectors, 1);
+  EXPECT_EQ(stats.collectors_registered, 2);
+  EXPECT_EQ(stats.collectors_alive, 1);
+  s.hub.reset();
+  real.join();
+  EXPECT_TRUE(collected.ok()) << collected.to_string();
+}
+
+TEST(Distributed, ACollectorOfAnotherDesignIsRefused) {
+  HubSetup s = make_setup(2, 30);
+  ASSERT_TRUE(s.hub->publish(0, policy_bytes(s.network), 4).ok());
+  CollectOptions options = collect_options(s);
+  options.netlist_path = example_path("ct/macro_tiles_10x10/netlist.pb.txt");
+  const Status status = run_collector(options, {});
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("refused"), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("design: learner '" + s.design_id + "'"), std::string::npos)
+      << status.message();
+}
+
+TEST(Distributed, EndpointsParse) {
+  Endpoint endpoint;
+  ASSERT_TRUE(parse_endpoint("10.0.0.7:29500", &endpoint).ok());
+  EXPECT_EQ(endpoint.host, "10.0.0.7");
+  EXPECT_EQ(endpoint.port, 29500);
+  ASSERT_TRUE(parse_endpoint("[::1]:0", &endpoint).ok());
+  EXPECT_EQ(endpoint.host, "[::1]");
+  for (const char* bad : {"", "host", ":80", "host:", "host:65536", "host:-1", "host:8x"}) {
+    EXPECT_FALSE(parse_endpoint(bad, &endpoint).ok()) << bad;
+  }
+}
+
+// Collector processes, one killed after the first iteration: the run ends as one with a single
+// collector thread, bit for bit (the same units, the same seeds).
+TEST(Distributed, TrainingOutlivesAKilledCollectorProcessAndEqualsAnUndisturbedRun) {
+  const auto options_for = [](const std::string& dir) {
+    TrainerOptions options;
+    options.netlist_path = example_path(kNetlist);
+    options.plc_path = example_path(kPlc);
+    options.run_dir = macroplace::testing::make_temp_dir(dir);
+    options.episodes_per_iteration = 8;
+    options.iterations = 3;
+    options.torch_threads = 1;
+    options.seed = kSeed;
+    options.ppo.minibatch_size = 8;
+    options.listen = "127.0.0.1:0";
+    options.unit_episodes = 2;
+    options.collector_timeout_seconds = 1;
+    return options;
+  };
+  // Reference: one collector in a thread.
+  std::unique_ptr<Trainer> reference;
+  ASSERT_TRUE(Trainer::create(options_for("rl_distributed_reference"), &reference).ok());
+  CollectOptions in_thread;
+  in_thread.learner.port = reference->collector_port();
+  std::thread collector([&] { (void)run_collector(in_thread, {}); });
+  std::vector<IterationMetrics> expected(3);
+  for (IterationMetrics& m : expected) ASSERT_TRUE(reference->run_iteration(&m).ok());
+  const std::vector<double> expected_parameters = reference->parameters();
+  reference.reset();
+  collector.join();
+
+  std::unique_ptr<Trainer> trainer;
+  ASSERT_TRUE(Trainer::create(options_for("rl_distributed_kill"), &trainer).ok());
+  std::vector<pid_t> children;
+  children.reserve(2);
+  for (int i = 0; i < 2; ++i) {
+    const pid_t child = fork();
+    if (child == 0) {
+      const std::string port = "127.0.0.1:" + std::to_string(trainer->collector_port());
+      execl(MACROPLACE_RL_EXECUTABLE, "macroplace-rl", "collect", "--connect", port.c_str(),
+            "--torch-threads", "1", "--quiet", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    children.push_back(child);
+  }
+  std::vector<IterationMetrics> got(3);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(trainer->run_iteration(&got[i]).ok());
+    if (i == 0) {
+      kill(children[0], SIGKILL);
+      waitpid(children[0], nullptr, 0);
+    }
+  }
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(got[i].proxy_mean, expected[i].proxy_mean) << i;
+    EXPECT_EQ(got[i].entropy, expected[i].entropy) << i;
+    EXPECT_EQ(got[i].total_loss, expected[i].total_loss) << i;
+  }
+  EXPECT_EQ(got[2].collectors, 1);
+  EXPECT_EQ(trainer->parameters(), expected_parameters);
+  trainer.reset();  // stop: the surviving collector exits 0
+  int status = 0;
+  ASSERT_EQ(waitpid(children[1], &status, 0), children[1]);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+// Started by a launcher (torchrun's variables here): rank 0 learns, ranks 1 and 2 collect, and
+// the run equals one with two local collectors.
+TEST(Distributed, LauncherRanksLearnAndCollect) {
+  const std::string dir = macroplace::testing::make_temp_dir("rl_launcher");
+  const auto start = [&](const std::string& run, int rank, int size, const std::string& port,
+                         const std::vector<std::string>& extra) {
+    const pid_t child = fork();
+    if (child != 0) return child;
+    if (size > 0) {
+      setenv("RANK", std::to_string(rank).c_str(), 1);
+      setenv("WORLD_SIZE", std::to_string(size).c_str(), 1);
+      setenv("MASTER_ADDR", "127.0.0.1", 1);
+      setenv("MASTER_PORT", port.c_str(), 1);
+    }
+    std::vector<std::string> args = {"macroplace-rl",
+                                     "train",
+                                     example_path(kNetlist),
+                                     "--plc",
+                                     example_path(kPlc),
+                                     "--out",
+                                     dir + "/" + run,
+                                     "--episodes-per-iter",
+                                     "8",
+                                     "--iterations",
+                                     "3",
+                                     "--minibatch",
+                                     "8",
+                                     "--torch-threads",
+                                     "1",
+                                     "--seed",
+                                     "5",
+                                     "--quiet"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    execv(MACROPLACE_RL_EXECUTABLE, argv.data());
+    _exit(127);
+  };
+  const auto exit_code = [](pid_t child) {
+    int status = 0;
+    waitpid(child, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  };
+  ASSERT_EQ(exit_code(start("reference", 0, 0, "", {"--collectors", "2"})), 0);
+  // A port that is free now: bind one, note it, let it go.
+  c10d::TCPStoreOptions probe;
+  probe.port = 0;
+  probe.isServer = true;
+  probe.waitWorkers = false;
+  std::string port;
+  {
+    c10d::TCPStore store("127.0.0.1", probe);
+    port = std::to_string(store.getPort());
+  }
+  std::vector<pid_t> ranks;
+  ranks.reserve(3);
+  for (int rank = 0; rank < 3; ++rank) ranks.push_back(start("launched", rank, 3, port, {}));
+  for (const pid_t rank : ranks) EXPECT_EQ(exit_code(rank), 0);
+  const auto metrics = [&](const std::string& run) {
+    std::vector<std::string> lines;
+    std::istringstream text(macroplace::testing::read_file(dir + "/" + run + "/metrics.jsonl"));
+    for (std::string line; std::getline(text, line);) {
+      lines.push_back(line.substr(0, line.find(", \"rollout_s\"")));  // timings last
+    }
+    return lines;
+  };
+  EXPECT_EQ(metrics("launched"), metrics("reference"));
+
+  // A world without the learner's address is a usage error.
+  const pid_t lost = fork();
+  if (lost == 0) {
+    unsetenv("MASTER_ADDR");
+    setenv("SLURM_PROCID", "1", 1);
+    setenv("SLURM_NTASKS", "4", 1);
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, 2);
+    execl(MACROPLACE_RL_EXECUTABLE, "macroplace-rl", "train", example_path(kNetlist).c_str(),
+          "--out", (dir + "/lost").c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  EXPECT_EQ(exit_code(lost), 2);
+}
+
+}  // namespace
+}  // namespace macroplace::rl
