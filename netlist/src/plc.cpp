@@ -173,7 +173,7 @@ Status parse_plc(std::string_view text, const std::string& file_label, Placement
   // A header-only file is Circuit Training's way of giving settings alone (its test designs have
   // them); a file with nothing at all is a mistake, such as an output cut short.
   if (blank) {
-    return error_at(file_label, 0, 0,
+    return error_at(file_label, 1, 1,
                     "the placement file is empty (expected '#' header lines and 'node_index x y "
                     "orientation fixed' lines)");
   }

@@ -145,8 +145,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadPlc{"index names a pin", "3 1 2 N 0\n", 1, 1, "is the pin 'm/a'"},
         BadPlc{"node listed twice", "0 1 2 - 0\n2 5 5 N 0\n# x\n2 6 6 N 0\n", 4, 1,
                "index 2 ('m') is listed twice; first at line 2"},
-        BadPlc{"empty file", "", 0, 0, "the placement file is empty"},
-        BadPlc{"blank lines only", "\n  \n\t\n", 0, 0, "the placement file is empty"}));
+        BadPlc{"empty file", "", 1, 1, "the placement file is empty"},
+        BadPlc{"blank lines only", "\n  \n\t\n", 1, 1, "the placement file is empty"}));
 
 // Circuit Training's tools keep the netlist's positions for nodes a .plc does not list; so do we,
 // and the coverage says how many so that a caller can warn.
