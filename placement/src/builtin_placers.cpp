@@ -45,14 +45,18 @@ Status legalize(ProxyCost* cost) {
 
 // --- hard macros ---
 
-// The flow has legalized already: nothing more.
-class NoHardMacroPlacer final : public Placer {
+// A stage that leaves the placement as it is (the flow has legalized already), saying so.
+class NothingMore final : public Placer {
  public:
+  explicit NothingMore(const char* summary) : summary_(summary) {}
   Status place(ProxyCost* /*cost*/, const PlacerContext& /*context*/,
                StageReport* report) override {
-    report->summary = "hard macros legalized only";
+    report->summary = summary_;
     return {};
   }
+
+ private:
+  const char* summary_;
 };
 
 // Hard macros at uniformly random centres with their footprint on the canvas, then legalized.
@@ -303,15 +307,6 @@ class AnalyticalSoftPlacer final : public Placer {
 
 // --- refinement ---
 
-class NoRefinement final : public Placer {
- public:
-  Status place(ProxyCost* /*cost*/, const PlacerContext& /*context*/,
-               StageReport* report) override {
-    report->summary = "no refinement";
-    return {};
-  }
-};
-
 class CoordinateDescentRefiner final : public Placer {
  public:
   Status place(ProxyCost* cost, const PlacerContext& context, StageReport* report) override {
@@ -338,6 +333,14 @@ std::function<Status(const PlacerParameters&, std::unique_ptr<Placer>*)> simple(
   };
 }
 
+std::function<Status(const PlacerParameters&, std::unique_ptr<Placer>*)> nothing_more(
+    const char* summary) {
+  return [summary](const PlacerParameters&, std::unique_ptr<Placer>* out) {
+    *out = std::make_unique<NothingMore>(summary);
+    return Status();
+  };
+}
+
 }  // namespace
 
 namespace internal {
@@ -353,7 +356,7 @@ void add_builtin_placers(PlacerRegistry* registry) {
                            "the legalizer's placement",
                            {},
                            0,
-                           simple<NoHardMacroPlacer>(),
+                           nothing_more("hard macros legalized only"),
                            {}});
   registry->add(PlacerInfo{"random",
                            Stage::kHardMacros,
@@ -410,8 +413,8 @@ void add_builtin_placers(PlacerRegistry* registry) {
                            20000,
                            &AnalyticalSoftPlacer::create,
                            {}});
-  registry->add(
-      PlacerInfo{"none", Stage::kRefine, "no refinement", {}, 0, simple<NoRefinement>(), {}});
+  registry->add(PlacerInfo{
+      "none", Stage::kRefine, "no refinement", {}, 0, nothing_more("no refinement"), {}});
   registry->add(PlacerInfo{"cd",
                            Stage::kRefine,
                            "Circuit Training's coordinate descent over nearby cells and mirrors",

@@ -16,36 +16,14 @@
 namespace macroplace::cli {
 namespace {
 
+using command_testing::lines_with;
+using command_testing::number_after;
 using command_testing::Result;
 using command_testing::run;
 using macroplace::testing::example_path;
 using macroplace::testing::make_temp_dir;
 
 const std::string kDesign = "ct/sample_clustered/netlist.pb.txt";
-
-// The lines of `text` that contain every one of `parts`.
-std::vector<std::string> lines_with(const std::string& text,
-                                    const std::vector<std::string>& parts) {
-  std::vector<std::string> lines;
-  std::size_t begin = 0;
-  while (begin < text.size()) {
-    std::size_t end = text.find('\n', begin);
-    if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(begin, end - begin);
-    bool all = true;
-    for (const std::string& part : parts) all = all && line.find(part) != std::string::npos;
-    if (all) lines.push_back(line);
-    begin = end + 1;
-  }
-  return lines;
-}
-
-// The number after `key` (e.g. "\"proxy\": ") in `text`; NaN when absent.
-double number_after(const std::string& text, const std::string& key) {
-  const std::size_t at = text.find(key);
-  if (at == std::string::npos) return std::nan("");
-  return std::stod(text.substr(at + key.size()));
-}
 
 TEST(EvalCommand, UnknownMethodIsAUsageErrorAndWritesNothing) {
   const std::string out = make_temp_dir("cli_eval_usage");
