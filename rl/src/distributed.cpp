@@ -278,14 +278,24 @@ Status CollectorHub::gather(std::int64_t version, std::int32_t episodes,
     }
     std::map<std::int64_t, std::vector<EpisodeRecord>> units;  // by unit index
     std::set<std::pair<std::int64_t, std::int64_t>> reissued;  // (unit, silent claimer)
-    std::int64_t taken = 0, consumed = 0;
+    std::int64_t taken = 0;
+    std::set<std::int64_t> slots_read;  // delivery slots taken or found a duplicate
+    std::map<std::int64_t, Clock::time_point> claimer_unknown;  // claimed units with no claimer
     auto last_check = start;
     while (taken < episodes) {
+      // Deliveries: a collector bumps the count, then names the unit in its slot; a slot whose
+      // name never comes (its collector died in between) is skipped, and its unit re-issued.
       const std::int64_t delivered = m.counter(key("delivered", version));
-      for (; consumed < delivered && taken < episodes; ++consumed) {
-        const std::int64_t unit =
-            std::stoll(to_text(m.store->get(key("delivered", version, consumed))));
+      for (std::int64_t slot = 0; slot < delivered && taken < episodes; ++slot) {
+        const std::string slot_key = key("delivered", version, slot);
+        if (slots_read.count(slot) != 0 || !m.store->check({slot_key})) continue;
+        slots_read.insert(slot);
+        const std::int64_t unit = std::stoll(to_text(m.store->get(slot_key)));
         const std::string name = key("records", version, unit);
+        if (units.count(unit) != 0 || !m.store->check({name})) {
+          stats->records_dropped += m.options.unit_episodes;  // a re-issued unit, twice
+          continue;
+        }
         std::vector<EpisodeRecord> records;
         if (Status s =
                 decode_unit(to_text(m.store->get(name)), "unit " + std::to_string(unit), &records);
@@ -305,17 +315,24 @@ Status CollectorHub::gather(std::int64_t version, std::int32_t episodes,
       }
       if (taken >= episodes) break;
       if (seconds_since(last_check) >= 0.2) {
-        // A unit claimed by a collector that went silent is offered again, under the same
-        // index (so the same seeds): the batch is the same as if nothing had failed.
+        // A unit claimed by a collector that went silent (or died before it could say who it
+        // is) is offered again, under the same index (so the same seeds): the batch is the
+        // same as if nothing had failed.
         last_check = Clock::now();
         const std::int64_t claims = m.counter(key("claims", version));
         const std::int64_t quota = m.counter(key("quota", version));
         for (std::int64_t unit = 0; unit < std::min(claims, quota); ++unit) {
           if (units.count(unit) != 0) continue;
           const std::string claimer_key = key("claimed", version, unit);
-          if (!m.store->check({claimer_key})) continue;
-          const std::int64_t claimer = std::stoll(to_text(m.store->get(claimer_key)));
-          if (m.heard_from(claimer) || !reissued.insert({unit, claimer}).second) continue;
+          std::int64_t claimer = -1;
+          if (m.store->check({claimer_key})) {
+            claimer = std::stoll(to_text(m.store->get(claimer_key)));
+            if (m.heard_from(claimer)) continue;
+          } else {
+            const auto since = claimer_unknown.emplace(unit, Clock::now()).first->second;
+            if (seconds_since(since) < m.options.collector_timeout_seconds) continue;
+          }
+          if (!reissued.insert({unit, claimer}).second) continue;
           const std::int64_t slot = m.store->add(key("reissued", version), 1) - 1;
           m.store->set(key("reissue", version, slot), to_bytes(std::to_string(unit)));
         }
@@ -341,7 +358,7 @@ Status CollectorHub::gather(std::int64_t version, std::int32_t episodes,
     }
     m.store->set(key("closed", version), to_bytes("1"));
     m.closed_version = version;
-    m.closed_consumed = consumed;
+    m.closed_consumed = static_cast<std::int64_t>(slots_read.size());
     std::set<std::int32_t> contributors;
     for (auto& [unit, records] : units) {
       for (EpisodeRecord& record : records) {

@@ -124,11 +124,12 @@ TEST(Distributed, CollectorsDeliverTheUnitsAnInProcessCollectorGives) {
   EXPECT_TRUE(second.ok()) << second.to_string();
 }
 
-// A "collector" that claims unit 0 and goes silent: after the timeout unit 0 is collected by the
-// real collector, with unit 0's seeds, and the batch is the undisturbed one.
-TEST(Distributed, AUnitOfASilentCollectorIsReissuedUnderItsIndex) {
+// A "collector" that claims unit 0 and goes silent, claims unit 1 and dies before saying who
+// it is, and counts a delivery it never names: after the timeout units 0 and 1 are collected by
+// the real collector, with their own seeds, and the batch is the undisturbed one.
+TEST(Distributed, UnitsOfASilentCollectorAreReissuedUnderTheirIndex) {
   HubSetup s = make_setup(2, 0.5);
-  ASSERT_TRUE(s.hub->publish(0, policy_bytes(s.network), 4).ok());
+  ASSERT_TRUE(s.hub->publish(0, policy_bytes(s.network), 6).ok());
   c10d::TCPStoreOptions options;
   options.port = s.hub->port();
   options.isServer = false;
@@ -140,15 +141,18 @@ TEST(Distributed, AUnitOfASilentCollectorIsReissuedUnderItsIndex) {
   ASSERT_EQ(silent.add("mp/claims/0", 1) - 1, 0);
   silent.set("mp/claimed/0/0", bytes(std::to_string(id)));
   silent.add("mp/beat/" + std::to_string(id), 1);
+  ASSERT_EQ(silent.add("mp/claims/0", 1) - 1, 1);  // no "claimed" key: died right after
+  silent.add("mp/delivered/0", 1);                 // a slot that is never named
 
   Status collected;
   std::thread real([&] { collected = run_collector(collect_options(s), {}); });
   std::vector<EpisodeRecord> records;
   GatherStats stats;
   const auto start = std::chrono::steady_clock::now();
-  ASSERT_TRUE(s.hub->gather(0, 4, &records, &stats).ok());
+  const Status gathered = s.hub->gather(0, 6, &records, &stats);
+  ASSERT_TRUE(gathered.ok()) << gathered.to_string();
   EXPECT_GE(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 0.5);
-  expect_in_process_units(s, records, 0, 2, 2);
+  expect_in_process_units(s, records, 0, 3, 2);
   EXPECT_EQ(stats.collectors, 1);
   EXPECT_EQ(stats.collectors_registered, 2);
   EXPECT_EQ(stats.collectors_alive, 1);
