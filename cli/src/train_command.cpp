@@ -345,7 +345,7 @@ const Command& train_command() {
         {"--collector-threads", "N", "environment threads of each local collector (default 1)", 1},
         {"--listen", "HOST:PORT", "wait for collectors here (macroplace collect --connect)", 1},
         {"--unit-episodes", "N", "episodes a collector runs per unit (default: up to 4)", 1},
-        {"--collector-timeout", "S", "a collector silent S seconds counts as gone (120)", 1},
+        {"--collector-timeout", "S", "a collector silent S seconds counts as gone (30)", 1},
         {"--quiet", "", "print nothing but errors", 0}}},
       run_train,
       {}};

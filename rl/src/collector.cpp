@@ -116,7 +116,8 @@ PpoBatch Collector::batch_of(const std::vector<EpisodeRecord>& records,
 
 Rollout Collector::collect(PolicyNetwork& network, const GraphTensors& graph,
                            std::uint64_t reset_seed, std::mt19937_64* random,
-                           std::int64_t policy_version, bool keep_inputs) {
+                           std::int64_t policy_version, bool keep_inputs,
+                           const std::function<void()>& after_step) {
   const auto start = std::chrono::steady_clock::now();
   batch_->reset(reset_seed, buffers_);
   Rollout out;
@@ -149,6 +150,7 @@ Rollout Collector::collect(PolicyNetwork& network, const GraphTensors& graph,
       record.log_probs.push_back(picked.data_ptr<float>()[k]);
       record.values.push_back(values.data_ptr<float>()[k]);
     }
+    if (after_step) after_step();
   };
   out.env_steps = run_episodes(choose, keep_inputs ? &step_inputs : nullptr, &out.records);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

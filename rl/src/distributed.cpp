@@ -546,8 +546,16 @@ Status run_collector(const CollectOptions& options,
       }
       store.set(key("claimed", version, unit), to_bytes(std::to_string(state.id)));
       std::mt19937_64 sampler(unit_sampler_seed(seed, version, unit));
+      // A beat at most every 0.2 s while collecting, so a unit may take longer than the
+      // learner's collector timeout without being taken for a dead collector's.
+      auto last_beat = Clock::now();
+      const auto beat = [&] {
+        if (seconds_since(last_beat) < 0.2) return;
+        last_beat = Clock::now();
+        store.add(key("beat", state.id), 1);
+      };
       Rollout rollout = collector->collect(network, graph, unit_reset_seed(seed, version, unit),
-                                           &sampler, version, false);
+                                           &sampler, version, false, beat);
       for (EpisodeRecord& record : rollout.records) record.collector = state.id;
       store.set(key("records", version, unit), to_bytes(encode_unit(rollout.records)));
       const std::int64_t slot = store.add(key("delivered", version), 1) - 1;

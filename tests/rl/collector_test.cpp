@@ -162,8 +162,11 @@ TEST(Collector, RecordsThatDoNotFitAreRefused) {
   Fixture f = make_fixture(false);
   Collector collector(f.design, "design-a", 4, 1, false, 1.0);
   std::mt19937_64 random(1);
-  const Rollout rollout = collector.collect(f.network, f.graph, 9, &random, 0, false);
+  int steps = 0;  // the heartbeat hook: once per step of the batch
+  const Rollout rollout =
+      collector.collect(f.network, f.graph, 9, &random, 0, false, [&steps] { ++steps; });
   EXPECT_EQ(rollout.batch.actions.defined(), false);  // no inputs kept
+  EXPECT_EQ(steps, rollout.records[0].steps());       // every episode has the same length here
   PpoBatch batch;
   Collector learner(f.design, "design-a", 4, 1, false, 1.0);
   ASSERT_TRUE(learner.replay(rollout.records, &batch).ok());

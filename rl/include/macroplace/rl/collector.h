@@ -41,8 +41,11 @@ class Collector {
 
   std::int32_t num_envs() const { return batch_->num_envs(); }
 
+  // `after_step` (optional) runs once per step of the batch, after the policy chose (a
+  // collector's heartbeat).
   Rollout collect(PolicyNetwork& network, const GraphTensors& graph, std::uint64_t reset_seed,
-                  std::mt19937_64* random, std::int64_t policy_version, bool keep_inputs);
+                  std::mt19937_64* random, std::int64_t policy_version, bool keep_inputs,
+                  const std::function<void()>& after_step = {});
   // An error when the records do not fit this collector (count, design, lengths, actions).
   Status replay(const std::vector<EpisodeRecord>& records, PpoBatch* batch);
 

@@ -64,8 +64,8 @@ struct HubOptions {
   // collector uses when given none of its own). The hub adds "protocol" and "unit_episodes".
   RunManifest identity;
   std::int32_t unit_episodes = 4;  // episodes per claimed unit; divides episodes per iteration
-  double collector_timeout_seconds = 120;  // a collector silent this long counts as gone
-  double gather_timeout_seconds = 600;     // no delivery at all for this long: an error
+  double collector_timeout_seconds = 30;  // a collector silent this long counts as gone
+  double gather_timeout_seconds = 600;    // no delivery at all for this long: an error
 };
 
 struct GatherStats {

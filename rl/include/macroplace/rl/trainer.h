@@ -63,10 +63,10 @@ struct TrainerOptions {
   // one), the trainer collects nothing itself and trains on the records of collector processes
   // (`macroplace collect --connect`); otherwise it collects in-process.
   std::string listen;
-  std::int32_t unit_episodes = 0;          // episodes per collector unit; 0: the largest divisor of
-                                           // episodes_per_iteration up to 4
-  double collector_timeout_seconds = 120;  // a collector silent this long counts as gone
-  double gather_timeout_seconds = 600;     // no delivery for this long ends the run
+  std::int32_t unit_episodes = 0;         // episodes per collector unit; 0: the largest divisor of
+                                          // episodes_per_iteration up to 4
+  double collector_timeout_seconds = 30;  // a collector silent this long counts as gone
+  double gather_timeout_seconds = 600;    // no delivery for this long ends the run
 
   Status validate() const;
 };
