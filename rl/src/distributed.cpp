@@ -446,26 +446,31 @@ Status run_collector(const CollectOptions& options,
   std::string error;
   if (!connection.connect(&error)) return Status::error(error);
 
-  // The run's identity: the design to load and what must match.
+  // The run's identity: the design to load and what must match. Read again after every
+  // reconnection: the learner on that port may be another run now.
   RunManifest identity;
-  try {
-    connection.store().wait({"mp/identity"});
-    identity = decode_identity(to_text(connection.store().get("mp/identity")));
-  } catch (const std::exception& e) {
-    return Status::error("the learner sent no run identity: " + one_line(e));
-  }
   std::int64_t unit_episodes = 0;
   std::uint64_t seed = 0;
-  if (!parse_whole(identity["unit_episodes"], &unit_episodes) || unit_episodes <= 0 ||
-      !parse_whole(identity["seed"], &seed)) {
-    if (identity["protocol"] != kProtocol) {
-      return Status::error("refused: " + mismatch(identity, {}));
+  std::string netlist, plc;
+  const auto read_identity = [&]() -> Status {
+    try {
+      connection.store().wait({"mp/identity"});
+      identity = decode_identity(to_text(connection.store().get("mp/identity")));
+    } catch (const std::exception& e) {
+      return Status::error("the learner sent no run identity: " + one_line(e));
     }
-    return Status::error("the learner's run identity is incomplete");
-  }
-  const std::string netlist =
-      options.netlist_path.empty() ? identity["netlist"] : options.netlist_path;
-  const std::string plc = options.netlist_path.empty() ? identity["plc"] : options.plc_path;
+    if (!parse_whole(identity["unit_episodes"], &unit_episodes) || unit_episodes <= 0 ||
+        !parse_whole(identity["seed"], &seed)) {
+      if (identity["protocol"] != kProtocol) {
+        return Status::error("refused: " + mismatch(identity, {}));
+      }
+      return Status::error("the learner's run identity is incomplete");
+    }
+    netlist = options.netlist_path.empty() ? identity["netlist"] : options.netlist_path;
+    plc = options.netlist_path.empty() ? identity["plc"] : options.plc_path;
+    return {};
+  };
+  if (Status s = read_identity(); !s.ok()) return s;
 
   CollectorProgress state;
   PolicyNetwork network{nullptr};
@@ -482,7 +487,11 @@ Status run_collector(const CollectOptions& options,
     try {
       if (!connection.connected()) {
         if (!connection.connect(&error)) return Status::error(error);
-        state.id = -1;  // a restarted learner: register again
+        // A restarted learner: register again, and check and load everything anew.
+        state.id = -1;
+        state.version = -1;
+        collector.reset();
+        if (Status s = read_identity(); !s.ok()) return s;
       }
       c10d::TCPStore& store = connection.store();
       if (state.id < 0) {
