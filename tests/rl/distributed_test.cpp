@@ -173,6 +173,24 @@ TEST(Distributed, ACollectorOfAnotherDesignIsRefused) {
       << status.message();
 }
 
+// A learner of another macroplace (another protocol) is refused before anything is loaded.
+TEST(Distributed, ALearnerOfAnotherProtocolIsRefused) {
+  c10d::TCPStoreOptions options;
+  options.port = 0;
+  options.isServer = true;
+  options.waitWorkers = false;
+  c10d::TCPStore learner("127.0.0.1", options);
+  const std::string identity = "protocol=macroplace-collect-0\nseed=1\n";
+  learner.set("mp/identity", std::vector<std::uint8_t>(identity.begin(), identity.end()));
+  CollectOptions collect;
+  collect.learner.port = learner.getPort();
+  collect.connect_timeout_seconds = 5;
+  const Status status = run_collector(collect, {});
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("protocol macroplace-collect-0"), std::string::npos)
+      << status.message();
+}
+
 TEST(Distributed, EndpointsParse) {
   Endpoint endpoint;
   ASSERT_TRUE(parse_endpoint("10.0.0.7:29500", &endpoint).ok());
