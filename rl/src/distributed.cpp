@@ -249,7 +249,7 @@ Status CollectorHub::publish(std::int64_t version, const std::string& weights,
     // The units this version needs, before the version is visible: collectors claim at most
     // these (more only when gather() re-issues the unit of a collector that went silent).
     const std::int64_t units = (episodes + m.options.unit_episodes - 1) / m.options.unit_episodes;
-    m.store->add(key("quota", version), units - m.store->add(key("quota", version), 0));
+    m.store->add(key("quota", version), units);  // each version is published once per store
     m.store->set(key("weights", version), to_bytes(weights));
     m.store->set("mp/version", to_bytes(std::to_string(version)));
     // Two versions back is safe to drop: no collector starts a unit on it any more.
