@@ -193,6 +193,14 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     }
     options.unit_episodes = static_cast<std::int32_t>(value);
   }
+  if (const auto staleness = args.value("--max-staleness")) {
+    std::int64_t value = 0;
+    if (!parse_count(*staleness, 0, 1000, &value)) {
+      err << "macroplace train: --max-staleness expects a count 0-1000\n";
+      return kExitUsage;
+    }
+    options.max_staleness = static_cast<std::int32_t>(value);
+  }
   if (const auto timeout = args.value("--collector-timeout")) {
     if (!parse_number(*timeout, &options.collector_timeout_seconds) ||
         !(options.collector_timeout_seconds > 0)) {
@@ -346,6 +354,10 @@ const Command& train_command() {
         {"--listen", "HOST:PORT", "wait for collectors here (macroplace collect --connect)", 1},
         {"--unit-episodes", "N", "episodes a collector runs per unit (default: up to 4)", 1},
         {"--collector-timeout", "S", "a collector silent S seconds counts as gone (30)", 1},
+        {"--max-staleness", "K",
+         "use records up to K policy versions old, so collectors go on during the update "
+         "(0: strictly on-policy, repeatable)",
+         1},
         {"--quiet", "", "print nothing but errors", 0}}},
       run_train,
       {}};

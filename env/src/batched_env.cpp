@@ -188,7 +188,8 @@ void BatchedEnv::after_reset(std::int32_t i, const BatchBuffers& out) {
 void BatchedEnv::step(const std::int32_t* actions, const BatchBuffers& out) {
   run([&](std::int32_t i) {
     PlacementEnv& env = *envs_[i];
-    if (env.done()) return;  // without auto_reset: finished, waiting for reset()
+    // Without auto_reset: finished, waiting for reset(); or not in this batch.
+    if (env.done() || actions[i] == kSitOut) return;
     const StepResult result = env.step(actions[i]);
     infos_[i] = result.info;
     if (out.reward != nullptr) out.reward[i] = static_cast<float>(result.reward);

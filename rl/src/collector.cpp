@@ -41,11 +41,13 @@ Collector::Collector(std::shared_ptr<const env::EnvDesign> design, std::string d
 }
 
 std::int64_t Collector::run_episodes(const Choose& choose, std::vector<PolicyInputs>* step_inputs,
-                                     std::vector<EpisodeRecord>* records) {
+                                     std::vector<EpisodeRecord>* records, std::int64_t count) {
   const std::int64_t n = num_envs();
   const env::ObservationConfig& config = design_->options.observation;
+  // Environments from `count` on sit this batch out.
   std::vector<std::uint8_t> finished(static_cast<std::size_t>(n), 0);
-  std::vector<std::int32_t> actions(static_cast<std::size_t>(n), 0);
+  for (std::int64_t i = count; i < n; ++i) finished[i] = 1;
+  std::vector<std::int32_t> actions(static_cast<std::size_t>(n), env::BatchedEnv::kSitOut);
   std::int64_t env_steps = 0;
   for (std::int64_t step = 0;; ++step) {
     std::vector<std::int64_t> active;
@@ -152,63 +154,107 @@ Rollout Collector::collect(PolicyNetwork& network, const GraphTensors& graph,
     }
     if (after_step) after_step();
   };
-  out.env_steps = run_episodes(choose, keep_inputs ? &step_inputs : nullptr, &out.records);
+  out.env_steps =
+      run_episodes(choose, keep_inputs ? &step_inputs : nullptr, &out.records, num_envs());
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (keep_inputs) out.batch = batch_of(out.records, step_inputs);
   return out;
 }
 
 Status Collector::replay(const std::vector<EpisodeRecord>& records, PpoBatch* batch) {
-  const std::size_t n = static_cast<std::size_t>(num_envs());
-  if (records.size() != n) {
-    return Status::error("replay: " + std::to_string(records.size()) + " records for " +
-                         std::to_string(n) + " environments");
-  }
-  std::vector<std::uint64_t> seeds(n);
-  for (std::size_t i = 0; i < n; ++i) {
+  if (records.empty()) return Status::error("replay: no records");
+  for (std::size_t i = 0; i < records.size(); ++i) {
     if (records[i].design != design_id_) {
       return Status::error("replay: record " + std::to_string(i) + " is of design " +
                            records[i].design + ", not " + design_id_);
     }
     if (records[i].steps() == 0) return Status::error("replay: empty record");
-    seeds[i] = records[i].env_seed;
   }
+  // Chunks of at most one record per environment, each replayed as collect() ran it.
+  const auto n = static_cast<std::size_t>(num_envs());
+  std::vector<PpoBatch> chunks;
+  for (std::size_t first = 0; first < records.size(); first += n) {
+    const std::vector<EpisodeRecord> chunk(
+        records.begin() + static_cast<std::ptrdiff_t>(first),
+        records.begin() + static_cast<std::ptrdiff_t>(std::min(records.size(), first + n)));
+    PpoBatch part;
+    if (Status s = replay_chunk(chunk, first, &part); !s.ok()) return s;
+    chunks.push_back(std::move(part));
+  }
+  *batch = chunks.size() == 1 ? std::move(chunks.front()) : PpoBatch::cat(chunks);
+  return {};
+}
+
+Status Collector::replay_chunk(const std::vector<EpisodeRecord>& records, std::size_t first,
+                               PpoBatch* batch) {
+  const std::size_t count = records.size();
+  // Environments past `count` are reset too (with the first seed) but take no step.
+  std::vector<std::uint64_t> seeds(static_cast<std::size_t>(num_envs()), records.front().env_seed);
+  for (std::size_t i = 0; i < count; ++i) seeds[i] = records[i].env_seed;
   batch_->reset_episodes(seeds, buffers_);
-  std::vector<EpisodeRecord> observed(n);
+  std::vector<EpisodeRecord> observed(seeds.size());
   std::vector<PolicyInputs> step_inputs;
   const std::int64_t side = design_->options.observation.side;
+  const auto name = [first](std::int64_t i) {
+    return "record " + std::to_string(first + static_cast<std::size_t>(i));
+  };
   const auto choose = [&](const PolicyInputs& inputs, const std::vector<std::int64_t>& active,
                           std::int64_t step, std::vector<std::int32_t>* actions) {
     const torch::Tensor mask = inputs.mask.contiguous();
     for (std::size_t k = 0; k < active.size(); ++k) {
       const EpisodeRecord& record = records[active[k]];
       if (step >= record.steps()) {
-        throw ReplayMismatch("record " + std::to_string(active[k]) + " ends at step " +
-                             std::to_string(step) + " but its episode goes on");
+        throw ReplayMismatch(name(active[k]) + " ends at step " + std::to_string(step) +
+                             " but its episode goes on");
       }
       const std::int32_t action = record.actions[step];
       if (action < 0 || action >= side * side ||
           !mask.data_ptr<bool>()[static_cast<std::int64_t>(k) * side * side + action]) {
-        throw ReplayMismatch("record " + std::to_string(active[k]) + " takes action " +
-                             std::to_string(action) + " at step " + std::to_string(step) +
+        throw ReplayMismatch(name(active[k]) + " takes action " + std::to_string(action) +
+                             " at step " + std::to_string(step) +
                              ", which the environment does not allow");
       }
       (*actions)[active[k]] = action;
     }
   };
   try {
-    run_episodes(choose, &step_inputs, &observed);
+    run_episodes(choose, &step_inputs, &observed, static_cast<std::int64_t>(count));
   } catch (const ReplayMismatch& e) {
     return Status::error(std::string("replay diverged (another environment?): ") + e.what());
   }
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
     if (observed[i].steps() != records[i].steps() || observed[i].rewards != records[i].rewards ||
         observed[i].infeasible != records[i].infeasible) {
-      return Status::error("replay diverged (another environment?): record " + std::to_string(i) +
-                           " gives other rewards here");
+      return Status::error("replay diverged (another environment?): " +
+                           name(static_cast<std::int64_t>(i)) + " gives other rewards here");
     }
   }
   *batch = batch_of(records, step_inputs);
+  return {};
+}
+
+Status replay_designs(const std::map<std::string, ReplayDesign>& designs,
+                      const std::vector<EpisodeRecord>& records, std::vector<DesignBatch>* out) {
+  // Records by design, designs in order of first appearance, records in their order.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<EpisodeRecord>> by_design;
+  for (const EpisodeRecord& record : records) {
+    if (designs.count(record.design) == 0) {
+      return Status::error("replay: a record of design " + record.design +
+                           ", which this learner does not train on");
+    }
+    std::vector<EpisodeRecord>& list = by_design[record.design];
+    if (list.empty()) order.push_back(record.design);
+    list.push_back(record);
+  }
+  out->clear();
+  for (const std::string& design : order) {
+    const ReplayDesign& target = designs.at(design);
+    DesignBatch part;
+    part.graph = target.graph;
+    if (Status s = target.collector->replay(by_design[design], &part.batch); !s.ok()) return s;
+    out->push_back(std::move(part));
+  }
   return {};
 }
 

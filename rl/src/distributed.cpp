@@ -193,6 +193,8 @@ struct CollectorHub::Impl {
   std::map<std::int64_t, std::pair<std::int64_t, Clock::time_point>> beats;
   // Units of the last closed version that were consumed, for counting late ones.
   std::int64_t closed_version = -1, closed_consumed = 0;
+  // With max_staleness: per version still in the window, the delivery slots already read.
+  std::map<std::int64_t, std::set<std::int64_t>> window_slots;
 
   std::int64_t counter(const std::string& name) { return store->add(name, 0); }
   // Whether collector `id` has beaten within the timeout (updates what is known of it).
@@ -249,7 +251,9 @@ Status CollectorHub::publish(std::int64_t version, const std::string& weights,
     // The units this version needs, before the version is visible: collectors claim at most
     // these (more only when gather() re-issues the unit of a collector that went silent).
     const std::int64_t units = (episodes + m.options.unit_episodes - 1) / m.options.unit_episodes;
-    m.store->add(key("quota", version), units);  // each version is published once per store
+    // Collecting ahead (max_staleness): also the next iteration's units, collected during the
+    // update with these weights unless newer ones come first.
+    m.store->add(key("quota", version), m.options.max_staleness > 0 ? 2 * units : units);
     m.store->set(key("weights", version), to_bytes(weights));
     m.store->set("mp/version", to_bytes(std::to_string(version)));
     // Two versions back is safe to drop: no collector starts a unit on it any more.
@@ -264,6 +268,9 @@ Status CollectorHub::publish(std::int64_t version, const std::string& weights,
 Status CollectorHub::gather(std::int64_t version, std::int32_t episodes,
                             std::vector<EpisodeRecord>* out, GatherStats* stats,
                             const std::function<void(const std::string&)>& waiting) {
+  if (impl_->options.max_staleness > 0) {
+    return gather_recent(version, episodes, out, stats, waiting);
+  }
   Impl& m = *impl_;
   out->clear();
   *stats = GatherStats();
@@ -364,6 +371,117 @@ Status CollectorHub::gather(std::int64_t version, std::int32_t episodes,
       for (EpisodeRecord& record : records) {
         contributors.insert(record.collector);
         if (static_cast<std::int32_t>(out->size()) < episodes) out->push_back(std::move(record));
+      }
+    }
+    stats->collectors = static_cast<std::int32_t>(contributors.size());
+    stats->collectors_alive = m.alive(&stats->collectors_registered);
+  } catch (const std::exception& e) {
+    return Status::error("collecting from the store failed: " + one_line(e));
+  }
+  stats->wait_seconds = seconds_since(start);
+  return {};
+}
+
+Status CollectorHub::gather_recent(std::int64_t version, std::int32_t episodes,
+                                   std::vector<EpisodeRecord>* out, GatherStats* stats,
+                                   const std::function<void(const std::string&)>& waiting) {
+  Impl& m = *impl_;
+  out->clear();
+  *stats = GatherStats();
+  const auto start = Clock::now();
+  auto last_delivery = start;
+  auto last_report = start;
+  const std::int64_t oldest = std::max<std::int64_t>(0, version - m.options.max_staleness);
+  try {
+    // Versions leaving the window: what was delivered and never taken is dropped.
+    for (auto it = m.window_slots.begin(); it != m.window_slots.end() && it->first < oldest;) {
+      const std::int64_t delivered = m.counter(key("delivered", it->first));
+      stats->records_dropped +=
+          (delivered - static_cast<std::int64_t>(it->second.size())) * m.options.unit_episodes;
+      for (std::int64_t slot = 0; slot < delivered; ++slot) {
+        if (it->second.count(slot) != 0) continue;
+        const std::string slot_key = key("delivered", it->first, slot);
+        if (!m.store->check({slot_key})) continue;
+        m.store->deleteKey(key("records", it->first, std::stoll(to_text(m.store->get(slot_key)))));
+      }
+      it = m.window_slots.erase(it);
+    }
+    // Delivered units not yet taken, by (version, slot), until they hold enough episodes.
+    std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> ready;  // -> unit
+    for (;;) {
+      for (std::int64_t v = oldest; v <= version; ++v) {
+        std::set<std::int64_t>& read = m.window_slots[v];
+        const std::int64_t delivered = m.counter(key("delivered", v));
+        for (std::int64_t slot = 0; slot < delivered; ++slot) {
+          if (read.count(slot) != 0 || ready.count({v, slot}) != 0) continue;
+          const std::string slot_key = key("delivered", v, slot);
+          if (!m.store->check({slot_key})) continue;
+          ready[{v, slot}] = std::stoll(to_text(m.store->get(slot_key)));
+          last_delivery = Clock::now();
+        }
+      }
+      if (static_cast<std::int64_t>(ready.size()) * m.options.unit_episodes >= episodes) break;
+      if (seconds_since(last_delivery) > m.options.gather_timeout_seconds) {
+        std::int32_t registered = 0;
+        const std::int32_t alive = m.alive(&registered);
+        return Status::error("no collector delivered for " +
+                             std::to_string(m.options.gather_timeout_seconds) + " s (" +
+                             std::to_string(registered) + " registered, " + std::to_string(alive) +
+                             " alive)");
+      }
+      if (waiting && seconds_since(last_report) >= 1) {
+        last_report = Clock::now();
+        std::int32_t registered = 0;
+        const std::int32_t alive = m.alive(&registered);
+        waiting("waiting for collectors: " +
+                std::to_string(static_cast<std::int64_t>(ready.size()) * m.options.unit_episodes) +
+                "/" + std::to_string(episodes) + " episodes of versions " +
+                std::to_string(oldest) + "-" + std::to_string(version) + ", " +
+                std::to_string(alive) + " of " + std::to_string(registered) + " collectors alive");
+      }
+      std::this_thread::sleep_for(kPoll);
+    }
+    // The newest version first, in delivery order within a version; the rest wait for the next
+    // gather (or age out of the window).
+    std::vector<std::pair<std::int64_t, std::int64_t>> order;  // (version, slot)
+    for (const auto& entry : ready) order.push_back(entry.first);
+    std::stable_sort(order.begin(), order.end(),
+                     [](const auto& x, const auto& y) { return x.first > y.first; });
+    std::map<std::pair<std::int64_t, std::int64_t>, std::vector<EpisodeRecord>> taken;
+    std::int64_t count = 0;
+    for (auto it = order.begin(); it != order.end() && count < episodes; ++it) {
+      const auto [v, slot] = *it;
+      const std::int64_t unit = ready.at(*it);
+      m.window_slots[v].insert(slot);
+      const std::string name = key("records", v, unit);
+      std::vector<EpisodeRecord> records;
+      if (Status s = decode_unit(to_text(m.store->get(name)),
+                                 "unit " + std::to_string(unit) + " of version " +
+                                     std::to_string(v),
+                                 &records);
+          !s.ok()) {
+        return s;
+      }
+      m.store->deleteKey(name);
+      for (const EpisodeRecord& record : records) {
+        if (record.policy_version != v || record.design != m.options.identity["design"]) {
+          return Status::error("unit " + std::to_string(unit) +
+                               " holds records of another version or design");
+        }
+      }
+      count += static_cast<std::int64_t>(records.size());
+      taken[{v, unit}] = std::move(records);
+    }
+    std::set<std::int32_t> contributors;
+    for (auto& [where, records] : taken) {
+      for (EpisodeRecord& record : records) {
+        if (static_cast<std::int32_t>(out->size()) >= episodes) {
+          ++stats->records_dropped;  // a unit larger than what was missing
+          continue;
+        }
+        contributors.insert(record.collector);
+        if (record.policy_version != version) ++stats->records_stale;
+        out->push_back(std::move(record));
       }
     }
     stats->collectors = static_cast<std::int32_t>(contributors.size());

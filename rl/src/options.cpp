@@ -75,6 +75,7 @@ Status TrainerOptions::validate() const {
   if (unit_episodes < 0 || (unit_episodes > 0 && episodes_per_iteration % unit_episodes != 0)) {
     return Status::error("train: episodes per unit must divide episodes per iteration");
   }
+  if (max_staleness < 0) return Status::error("train: max staleness must be >= 0");
   if (!(collector_timeout_seconds > 0) || !(gather_timeout_seconds > 0)) {
     return Status::error("train: collector timeouts must be > 0");
   }

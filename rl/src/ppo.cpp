@@ -17,6 +17,25 @@ PpoBatch PpoBatch::index(const torch::Tensor& rows) const {
   return out;
 }
 
+PpoBatch PpoBatch::cat(const std::vector<PpoBatch>& parts) {
+  std::vector<PolicyInputs> inputs;
+  std::vector<torch::Tensor> actions, old_log_probs, old_values, returns;
+  for (const PpoBatch& part : parts) {
+    inputs.push_back(part.inputs);
+    actions.push_back(part.actions);
+    old_log_probs.push_back(part.old_log_probs);
+    old_values.push_back(part.old_values);
+    returns.push_back(part.returns);
+  }
+  PpoBatch out;
+  out.inputs = PolicyInputs::cat(inputs);
+  out.actions = torch::cat(actions);
+  out.old_log_probs = torch::cat(old_log_probs);
+  out.old_values = torch::cat(old_values);
+  out.returns = torch::cat(returns);
+  return out;
+}
+
 namespace {
 
 // The loss terms that are means over the rows (everything but the KL cutoff), given the rows'
@@ -44,12 +63,17 @@ PpoLoss mean_terms(const PpoOptions& options, const torch::Tensor& logits,
   return loss;
 }
 
-torch::Tensor advantages_of(const PpoOptions& options, const PpoBatch& batch) {
-  torch::Tensor advantages = batch.returns - batch.old_values;
+torch::Tensor advantages_of(const PpoOptions& options, const torch::Tensor& returns,
+                            const torch::Tensor& old_values) {
+  torch::Tensor advantages = returns - old_values;
   if (options.normalize_advantages && advantages.size(0) > 1) {
     advantages = (advantages - advantages.mean()) / (advantages.std(/*unbiased=*/false) + 1e-8);
   }
   return advantages;
+}
+
+torch::Tensor advantages_of(const PpoOptions& options, const PpoBatch& batch) {
+  return advantages_of(options, batch.returns, batch.old_values);
 }
 
 // The KL cutoff's threshold: the cutoff term is coefficient x max(KL - threshold, 0)^2.
@@ -76,22 +100,30 @@ struct MinibatchLoss {
   double policy = 0, value = 0, entropy = 0, kl = 0, clip_fraction = 0, total = 0;
 };
 
-// Accumulates the gradient of ppo_loss() on `minibatch` into the parameters' .grad, running the
-// network on parts of at most `microbatch` rows: the same gradient as one pass (up to rounding)
-// with a fraction of the memory, which on CPU is also faster (the activations of 128 Ariane
-// observations do not fit in cache; 16 do far better). Every term but the KL cutoff is a mean
-// over rows and adds up part by part; the cutoff, coefficient x max(KL - t, 0)^2, has the
-// gradient 2 coefficient max(KL - t, 0) x dKL, so once KL is known (after the first pass) a
-// second pass adds that multiple of each part's dKL, only when the cutoff is active.
-MinibatchLoss accumulate_gradient(PolicyNetwork& network, const GraphTensors& graph,
-                                  const PpoBatch& minibatch, const PpoOptions& options,
-                                  double kl_beta) {
-  const std::int64_t size = minibatch.size();
+// A minibatch's rows of one design.
+struct Piece {
+  const GraphTensors* graph = nullptr;
+  PpoBatch batch;
+};
+
+// Accumulates the gradient of ppo_loss() on the minibatch made of `pieces` into the parameters'
+// .grad, running the network on parts of at most `microbatch` rows of one design each: the same
+// gradient as one pass (up to rounding) with a fraction of the memory, which on CPU is also
+// faster (the activations of 128 Ariane observations do not fit in cache; 16 do far better).
+// Every term but the KL cutoff is a mean over rows and adds up part by part; the cutoff,
+// coefficient x max(KL - t, 0)^2, has the gradient 2 coefficient max(KL - t, 0) x dKL, so once KL
+// is known (after the first pass) a second pass adds that multiple of each part's dKL, only when
+// the cutoff is active.
+MinibatchLoss accumulate_gradient(PolicyNetwork& network, const std::vector<Piece>& pieces,
+                                  const PpoOptions& options, double kl_beta) {
+  std::int64_t size = 0;
+  for (const Piece& piece : pieces) size += piece.batch.size();
   const std::int64_t part_size =
       options.microbatch_size > 0 ? std::min<std::int64_t>(options.microbatch_size, size) : size;
   MinibatchLoss out;
-  if (part_size == size) {
-    const PolicyOutputs outputs = network->forward(graph, minibatch.inputs);
+  if (pieces.size() == 1 && part_size == size) {
+    const PpoBatch& minibatch = pieces.front().batch;
+    const PolicyOutputs outputs = network->forward(*pieces.front().graph, minibatch.inputs);
     const PpoLoss loss = ppo_loss(options, kl_beta, outputs.logits, outputs.values, minibatch);
     loss.total.backward();
     out.policy = loss.policy.item<double>();
@@ -102,20 +134,41 @@ MinibatchLoss accumulate_gradient(PolicyNetwork& network, const GraphTensors& gr
     out.total = loss.total.item<double>();
     return out;
   }
-  const torch::Tensor advantages = advantages_of(options, minibatch);
-  std::vector<torch::Tensor> parts;
-  for (std::int64_t begin = 0; begin < size; begin += part_size) {
-    parts.push_back(torch::arange(begin, std::min(size, begin + part_size), torch::kInt64));
+  // Advantages are normalised over the whole minibatch, whatever design a row is of.
+  torch::Tensor advantages;
+  if (pieces.size() == 1) {
+    advantages = advantages_of(options, pieces.front().batch);
+  } else {
+    std::vector<torch::Tensor> returns, old_values;
+    for (const Piece& piece : pieces) {
+      returns.push_back(piece.batch.returns);
+      old_values.push_back(piece.batch.old_values);
+    }
+    advantages = advantages_of(options, torch::cat(returns), torch::cat(old_values));
   }
-  const auto part_terms = [&](const torch::Tensor& rows) {
-    const PpoBatch part = minibatch.index(rows);
-    const PolicyOutputs outputs = network->forward(graph, part.inputs);
-    return mean_terms(options, outputs.logits, outputs.values, part,
-                      advantages.index_select(0, rows));
+  struct Part {
+    const Piece* piece;
+    torch::Tensor rows, advantages;
   };
-  for (const torch::Tensor& rows : parts) {
-    const double share = static_cast<double>(rows.size(0)) / static_cast<double>(size);
-    const PpoLoss terms = part_terms(rows);
+  std::vector<Part> parts;
+  std::int64_t offset = 0;
+  for (const Piece& piece : pieces) {
+    const std::int64_t rows = piece.batch.size();
+    for (std::int64_t begin = 0; begin < rows; begin += part_size) {
+      const std::int64_t end = std::min(rows, begin + part_size);
+      parts.push_back({&piece, torch::arange(begin, end, torch::kInt64),
+                       advantages.slice(0, offset + begin, offset + end)});
+    }
+    offset += rows;
+  }
+  const auto part_terms = [&](const Part& part) {
+    const PpoBatch rows = part.piece->batch.index(part.rows);
+    const PolicyOutputs outputs = network->forward(*part.piece->graph, rows.inputs);
+    return mean_terms(options, outputs.logits, outputs.values, rows, part.advantages);
+  };
+  for (const Part& part : parts) {
+    const double share = static_cast<double>(part.rows.size(0)) / static_cast<double>(size);
+    const PpoLoss terms = part_terms(part);
     const torch::Tensor partial = terms.policy + terms.value -
                                   options.entropy_coefficient * terms.entropy + kl_beta * terms.kl;
     (share * partial).backward();
@@ -127,9 +180,9 @@ MinibatchLoss accumulate_gradient(PolicyNetwork& network, const GraphTensors& gr
   }
   const double excess = std::max(0.0, out.kl - kl_threshold(options));
   if (excess > 0 && options.kl_cutoff_coefficient > 0) {
-    for (const torch::Tensor& rows : parts) {
-      const double share = static_cast<double>(rows.size(0)) / static_cast<double>(size);
-      (share * 2.0 * options.kl_cutoff_coefficient * excess * part_terms(rows).kl).backward();
+    for (const Part& part : parts) {
+      const double share = static_cast<double>(part.rows.size(0)) / static_cast<double>(size);
+      (share * 2.0 * options.kl_cutoff_coefficient * excess * part_terms(part).kl).backward();
     }
   }
   out.total = out.policy + out.value - options.entropy_coefficient * out.entropy +
@@ -142,8 +195,18 @@ MinibatchLoss accumulate_gradient(PolicyNetwork& network, const GraphTensors& gr
 PpoUpdateStats ppo_update(PolicyNetwork& network, torch::optim::Adam& optimizer,
                           const GraphTensors& graph, const PpoBatch& batch,
                           const PpoOptions& options, double* kl_beta, std::mt19937_64* random) {
+  return ppo_update(network, optimizer, std::vector<DesignBatch>{{&graph, batch}}, options, kl_beta,
+                    random);
+}
+
+PpoUpdateStats ppo_update(PolicyNetwork& network, torch::optim::Adam& optimizer,
+                          const std::vector<DesignBatch>& parts, const PpoOptions& options,
+                          double* kl_beta, std::mt19937_64* random) {
   PpoUpdateStats stats;
-  const std::int64_t size = batch.size();
+  // Row r of the update is row r - begins[p] of the part p with begins[p] <= r < begins[p + 1].
+  std::vector<std::int64_t> begins = {0};
+  for (const DesignBatch& part : parts) begins.push_back(begins.back() + part.batch.size());
+  const std::int64_t size = begins.back();
   std::vector<std::int64_t> order(static_cast<std::size_t>(size));
   double kl_sum = 0;
   std::int32_t kl_count = 0;
@@ -158,11 +221,22 @@ PpoUpdateStats ppo_update(PolicyNetwork& network, torch::optim::Adam& optimizer,
     std::int32_t epoch_minibatches = 0;
     for (std::int64_t begin = 0; begin < size; begin += options.minibatch_size) {
       const std::int64_t end = std::min<std::int64_t>(size, begin + options.minibatch_size);
-      const torch::Tensor rows = torch::tensor(
-          std::vector<std::int64_t>(order.begin() + begin, order.begin() + end), torch::kInt64);
-      const PpoBatch minibatch = batch.index(rows);
+      // The minibatch's rows by design (in shuffled order within each).
+      std::vector<std::vector<std::int64_t>> rows(parts.size());
+      for (std::int64_t k = begin; k < end; ++k) {
+        const std::int64_t row = order[k];
+        const auto p = static_cast<std::size_t>(
+            std::upper_bound(begins.begin(), begins.end(), row) - begins.begin() - 1);
+        rows[p].push_back(row - begins[p]);
+      }
+      std::vector<Piece> pieces;
+      for (std::size_t p = 0; p < parts.size(); ++p) {
+        if (rows[p].empty()) continue;
+        pieces.push_back(
+            {parts[p].graph, parts[p].batch.index(torch::tensor(rows[p], torch::kInt64))});
+      }
       optimizer.zero_grad();
-      const MinibatchLoss loss = accumulate_gradient(network, graph, minibatch, options, *kl_beta);
+      const MinibatchLoss loss = accumulate_gradient(network, pieces, options, *kl_beta);
       if (options.max_grad_norm > 0) {
         torch::nn::utils::clip_grad_norm_(parameters, options.max_grad_norm);
       }

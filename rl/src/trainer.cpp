@@ -464,6 +464,7 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
       }
     }
     hub.collector_timeout_seconds = options.collector_timeout_seconds;
+    hub.max_staleness = options.max_staleness;
     hub.gather_timeout_seconds = options.gather_timeout_seconds;
     if (Status s = CollectorHub::start(hub, &impl->hub); !s.ok()) return s;
   }
@@ -533,6 +534,7 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
     out.collectors = gathered.collectors;
     out.collectors_alive = gathered.collectors_alive;
     out.records_dropped = gathered.records_dropped;
+    out.records_stale = gathered.records_stale;
   }
   const std::vector<EpisodeRecord>& records = rollout.records;
   const auto num_envs = static_cast<std::int64_t>(records.size());
@@ -647,6 +649,7 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   line.key("collectors").value(out.collectors);
   line.key("collectors_alive").value(out.collectors_alive);
   line.key("records_dropped").value(out.records_dropped);
+  line.key("records_stale").value(out.records_stale);
   line.key("replay_s").value(out.replay_seconds);
   line.key("episodes_per_s").value(out.episodes_per_second);
   line.key("env_steps_per_s").value(out.env_steps_per_second);

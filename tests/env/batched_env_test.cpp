@@ -165,6 +165,15 @@ TEST(BatchedEnv, WithoutAutoResetFinishedEnvironmentsWaitAndErrorsReachTheCaller
   EXPECT_THROW(batch.step(actions.data(), storage.buffers()), std::invalid_argument);
   EXPECT_EQ(batch.env(1).steps_taken(), 1);  // the other environment still stepped
 
+  batch.reset(3, storage.buffers());
+  actions = {BatchedEnv::kSitOut, 8255};  // env 0 sits this step out: nothing of it changes
+  const BatchStorage before = storage;
+  batch.step(actions.data(), storage.buffers());
+  EXPECT_EQ(batch.env(0).steps_taken(), 0);
+  EXPECT_EQ(batch.env(1).steps_taken(), 1);
+  EXPECT_EQ(storage.current_node, (std::vector<std::int32_t>{0, 1}));
+  EXPECT_EQ(std::memcmp(storage.mask.data(), before.mask.data(), storage.mask.size() / 2), 0);
+
   BatchOptions bad;
   bad.num_envs = 0;
   EXPECT_THROW(BatchedEnv(design, bad), std::invalid_argument);

@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <algorithm>
 #include <limits>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -86,13 +88,14 @@ struct Fixture {
   PolicyNetwork network{nullptr};
 };
 
-Fixture make_fixture(bool spatial) {
+Fixture make_fixture(bool spatial, const std::string& name = "sample_clustered") {
   Fixture f;
   env::EnvOptions options;
   options.observation.wire_mask = options.observation.density = spatial;
-  const Status status = env::load_env_design(
-      macroplace::testing::example_path("ct/sample_clustered/netlist.pb.txt"),
-      macroplace::testing::example_path("ct/sample_clustered/initial.plc"), options, &f.design);
+  const Status status =
+      env::load_env_design(macroplace::testing::example_path("ct/" + name + "/netlist.pb.txt"),
+                           macroplace::testing::example_path("ct/" + name + "/initial.plc"),
+                           options, &f.design);
   EXPECT_TRUE(status.ok()) << status.to_string();
   f.graph = make_graph_tensors(f.design->graph);
   PolicyOptions policy;
@@ -171,11 +174,9 @@ TEST(Collector, RecordsThatDoNotFitAreRefused) {
   Collector learner(f.design, "design-a", 4, 1, false, 1.0);
   ASSERT_TRUE(learner.replay(rollout.records, &batch).ok());
 
-  std::vector<EpisodeRecord> records = rollout.records;
-  records.pop_back();
-  EXPECT_FALSE(learner.replay(records, &batch).ok());  // one short
+  EXPECT_FALSE(learner.replay({}, &batch).ok());
 
-  records = rollout.records;
+  std::vector<EpisodeRecord> records = rollout.records;
   records[1].design = "design-b";
   Status status = learner.replay(records, &batch);
   ASSERT_FALSE(status.ok());
@@ -197,6 +198,96 @@ TEST(Collector, RecordsThatDoNotFitAreRefused) {
   records[3].values.push_back(0);
   records[3].rewards.push_back(0);
   EXPECT_FALSE(learner.replay(records, &batch).ok());
+}
+
+// The rows of record i in a batch laid out as the contract says: chunks of `chunk` records one
+// after the other, each step-major (for each step, the chunk's records still running, by index).
+std::vector<std::int64_t> rows_of(const std::vector<EpisodeRecord>& records, std::size_t chunk,
+                                  std::size_t i) {
+  std::vector<std::int64_t> rows;
+  std::int64_t row = 0;
+  for (std::size_t first = 0; first < records.size(); first += chunk) {
+    const std::size_t last = std::min(records.size(), first + chunk);
+    std::int64_t longest = 0;
+    for (std::size_t k = first; k < last; ++k) longest = std::max(longest, records[k].steps());
+    for (std::int64_t t = 0; t < longest; ++t) {
+      for (std::size_t k = first; k < last; ++k) {
+        if (t >= records[k].steps()) continue;
+        if (k == i) rows.push_back(row);
+        ++row;
+      }
+    }
+  }
+  return rows;
+}
+
+void expect_same_rows(const PpoBatch& a, const std::vector<std::int64_t>& rows_a,
+                      const PpoBatch& b, const std::vector<std::int64_t>& rows_b) {
+  const torch::Tensor ia = torch::tensor(rows_a, torch::kInt64);
+  const torch::Tensor ib = torch::tensor(rows_b, torch::kInt64);
+  expect_equal(a.index(ia), b.index(ib));
+}
+
+// A learner's collector need not have one environment per record: 8 records collected by 4
+// environments replay through 3 (chunks of 3, 3 and 2), each record's rows equal to those the
+// collector built from its observations.
+TEST(Collector, ReplayTakesAnyNumberOfRecords) {
+  Fixture f = make_fixture(false);
+  Collector collector(f.design, "design-a", 4, 1, false, 0.95);
+  std::mt19937_64 random(2);
+  const Rollout first = collector.collect(f.network, f.graph, 31, &random, 0, true);
+  const Rollout second = collector.collect(f.network, f.graph, 32, &random, 0, true);
+  std::vector<EpisodeRecord> records = first.records;
+  records.insert(records.end(), second.records.begin(), second.records.end());
+  const PpoBatch collected = PpoBatch::cat({first.batch, second.batch});
+
+  Collector learner(f.design, "design-a", 3, 2, false, 0.95);
+  PpoBatch replayed;
+  const Status status = learner.replay(records, &replayed);
+  ASSERT_TRUE(status.ok()) << status.to_string();
+  ASSERT_EQ(replayed.size(), collected.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    expect_same_rows(collected, rows_of(records, 4, i), replayed, rows_of(records, 3, i));
+  }
+}
+
+// Records of two designs of different sizes and episode lengths, interleaved, become one batch
+// per design (in order of first appearance), each equal to what that design's collector saw,
+// with its own graph; a record of a design the learner does not know is refused.
+TEST(Collector, RecordsOfSeveralDesignsReplayIntoOneBatchEach) {
+  Fixture a = make_fixture(false);
+  Fixture b = make_fixture(false, "macro_tiles_10x10");
+  ASSERT_NE(a.design->graph.num_nodes(), b.design->graph.num_nodes());
+  Collector collect_a(a.design, "design-a", 3, 1, false, 1.0);
+  Collector collect_b(b.design, "design-b", 2, 1, false, 1.0);
+  std::mt19937_64 random(4);
+  const Rollout ra = collect_a.collect(a.network, a.graph, 5, &random, 1, true);
+  const Rollout rb = collect_b.collect(a.network, b.graph, 6, &random, 1, true);
+  ASSERT_NE(ra.records[0].steps(), rb.records[0].steps());
+  const std::vector<EpisodeRecord> records = {rb.records[0], ra.records[0], ra.records[1],
+                                              rb.records[1], ra.records[2]};
+
+  Collector learner_a(a.design, "design-a", 2, 1, false, 1.0);
+  Collector learner_b(b.design, "design-b", 2, 1, false, 1.0);
+  const std::map<std::string, ReplayDesign> designs = {{"design-a", {&learner_a, &a.graph}},
+                                                       {"design-b", {&learner_b, &b.graph}}};
+  std::vector<DesignBatch> parts;
+  const Status status = replay_designs(designs, records, &parts);
+  ASSERT_TRUE(status.ok()) << status.to_string();
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].graph, &b.graph);  // design-b's record comes first
+  EXPECT_EQ(parts[1].graph, &a.graph);
+  expect_equal(parts[0].batch, rb.batch);
+  for (std::size_t i = 0; i < ra.records.size(); ++i) {
+    expect_same_rows(ra.batch, rows_of(ra.records, 3, i), parts[1].batch,
+                     rows_of(ra.records, 2, i));
+  }
+
+  std::vector<EpisodeRecord> stranger = records;
+  stranger[3].design = "design-c";
+  const Status refused = replay_designs(designs, stranger, &parts);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("design-c"), std::string::npos) << refused.message();
 }
 
 }  // namespace

@@ -40,7 +40,8 @@ struct HubSetup {
 };
 
 // A hub for the sample design, serving `unit_episodes` per unit, with a fresh policy.
-HubSetup make_setup(std::int32_t unit_episodes, double collector_timeout) {
+HubSetup make_setup(std::int32_t unit_episodes, double collector_timeout,
+                    std::int32_t max_staleness = 0) {
   HubSetup s;
   EXPECT_TRUE(env::load_env_design(example_path(kNetlist), example_path(kPlc), {}, &s.design).ok());
   s.design_id = placement::design_fingerprint(*s.design->netlist, s.design->settings);
@@ -58,6 +59,7 @@ HubSetup make_setup(std::int32_t unit_episodes, double collector_timeout) {
   hub.unit_episodes = unit_episodes;
   hub.collector_timeout_seconds = collector_timeout;
   hub.gather_timeout_seconds = 60;
+  hub.max_staleness = max_staleness;
   const Status status = CollectorHub::start(hub, &s.hub);
   EXPECT_TRUE(status.ok()) << status.to_string();
   return s;
@@ -122,6 +124,63 @@ TEST(Distributed, CollectorsDeliverTheUnitsAnInProcessCollectorGives) {
   b.join();
   EXPECT_TRUE(first.ok()) << first.to_string();
   EXPECT_TRUE(second.ok()) << second.to_string();
+}
+
+// With max_staleness 1 collectors go on while the learner "updates": the next gather takes the
+// units collected meanwhile with the previous weights (byte for byte the in-process units of
+// that version, counted stale), the newest first; units older than the window are dropped and
+// counted. Collectors run a fixed number of units here, so what is delivered when is known.
+TEST(Distributed, WithStalenessCollectorsWorkAheadAndOldUnitsAreDropped) {
+  HubSetup s = make_setup(2, 30, /*max_staleness=*/1);
+  const auto collect_units = [&s](std::int64_t units) {
+    CollectOptions options = collect_options(s);
+    options.max_units = units;
+    const Status status = run_collector(options, {});
+    EXPECT_TRUE(status.ok()) << status.to_string();
+  };
+  const auto next_policy = [&s](std::uint64_t seed) {
+    torch::manual_seed(seed);
+    s.network = PolicyNetwork(s.network->options());
+  };
+  std::vector<EpisodeRecord> records;
+  GatherStats stats;
+  ASSERT_TRUE(s.hub->publish(0, policy_bytes(s.network), 4).ok());
+  collect_units(4);  // the quota of version 0 holds two iterations' units
+  ASSERT_TRUE(s.hub->gather(0, 4, &records, &stats).ok());
+  EXPECT_EQ(stats.records_stale, 0);
+  for (const EpisodeRecord& record : records) EXPECT_EQ(record.policy_version, 0);
+
+  // Version 1's gather takes version 0's other two units: stale, collected ahead.
+  std::vector<EpisodeRecord> ahead = unit_in_process(s, 0, 2, 2);
+  const std::vector<EpisodeRecord> ahead_3 = unit_in_process(s, 0, 3, 2);
+  ahead.insert(ahead.end(), ahead_3.begin(), ahead_3.end());
+  next_policy(5);
+  ASSERT_TRUE(s.hub->publish(1, policy_bytes(s.network), 4).ok());
+  ASSERT_TRUE(s.hub->gather(1, 4, &records, &stats).ok());
+  EXPECT_EQ(stats.records_stale, 4);
+  EXPECT_EQ(stats.records_dropped, 0);
+  ASSERT_EQ(records.size(), 4u);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    EpisodeRecord got = records[i];
+    got.collector = -1;
+    EXPECT_EQ(encode_record(got), encode_record(ahead[i])) << i;
+  }
+
+  // Four units of version 1: two go into version 2's batch; at version 3 the other two are out
+  // of the window and dropped.
+  collect_units(4);
+  next_policy(6);
+  ASSERT_TRUE(s.hub->publish(2, policy_bytes(s.network), 4).ok());
+  ASSERT_TRUE(s.hub->gather(2, 4, &records, &stats).ok());
+  EXPECT_EQ(stats.records_stale, 4);
+  for (const EpisodeRecord& record : records) EXPECT_EQ(record.policy_version, 1);
+  collect_units(2);
+  next_policy(7);
+  ASSERT_TRUE(s.hub->publish(3, policy_bytes(s.network), 4).ok());
+  ASSERT_TRUE(s.hub->gather(3, 4, &records, &stats).ok());
+  EXPECT_EQ(stats.records_dropped, 4);
+  EXPECT_EQ(stats.records_stale, 4);
+  for (const EpisodeRecord& record : records) EXPECT_EQ(record.policy_version, 2);
 }
 
 // A "collector" that claims unit 0 and goes silent, claims unit 1 and dies before saying who

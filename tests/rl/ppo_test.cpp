@@ -163,6 +163,88 @@ TEST(PpoUpdateTest, MicrobatchesGiveTheSameUpdate) {
   }
 }
 
+PpoBatch random_batch(std::int64_t rows, std::int64_t nodes) {
+  PpoBatch batch;
+  batch.inputs.metadata = torch::rand({rows, 12}, torch::kFloat64);
+  batch.inputs.node_features = torch::rand({rows, nodes, 6}, torch::kFloat64);
+  batch.inputs.current_node = torch::randint(0, nodes, {rows}, torch::kInt64);
+  batch.inputs.mask = torch::rand({rows, 16}) > 0.3;
+  batch.inputs.mask.select(1, 0).fill_(true);
+  batch.actions = torch::zeros({rows}, torch::kInt64);  // action 0 is legal everywhere
+  batch.old_log_probs = -2.0 - torch::rand({rows}, torch::kFloat64);
+  batch.old_values = torch::randn({rows}, torch::kFloat64);
+  batch.returns = torch::randn({rows}, torch::kFloat64);
+  return batch;
+}
+
+// Rows of two designs (graphs of 4 and 6 nodes, 7 and 5 rows) in one update: the step is the one
+// Adam takes on CT's loss over all 12 rows, computed here independently by running each design's
+// rows through the network with its own graph and evaluating ppo_loss() on the concatenated
+// logits and values (advantages normalised over all rows); whole minibatches and microbatches
+// of 3, KL cutoff inactive and active.
+TEST(PpoUpdateTest, RowsOfSeveralDesignsShareOneUpdate) {
+  const PolicyOptions shape = tiny_options();
+  const GraphTensors small = tiny_graph().to(torch::kFloat64);
+  const GraphTensors large =
+      make_graph_tensors(6, {0, 1, 2, 3, 4, 0}, {1, 2, 3, 4, 5, 5}, {1.0, 0.5, 2.0, 1.0, 0.25, 3.0})
+          .to(torch::kFloat64);
+  torch::manual_seed(13);
+  const PpoBatch a = random_batch(7, 4);
+  const PpoBatch b = random_batch(5, 6);
+  const auto flat_parameters = [](const PolicyNetwork& network) {
+    std::vector<torch::Tensor> flat;
+    for (const torch::Tensor& p : network->parameters()) flat.push_back(p.detach().view({-1}));
+    return torch::cat(flat);
+  };
+  const auto fresh = [&shape] {
+    torch::manual_seed(5);
+    PolicyNetwork network(shape);
+    network->to(torch::kFloat64);
+    return network;
+  };
+  for (const bool cutoff : {false, true}) {
+    PpoOptions options;
+    options.minibatch_size = 12;
+    options.epochs = 1;
+    options.kl_target = cutoff ? 1e-4 : 10.0;
+
+    // By hand: one pass per design, one loss over the rows of both.
+    PolicyNetwork reference = fresh();
+    const torch::Tensor initial = flat_parameters(reference);
+    torch::optim::Adam reference_adam(reference->parameters(), torch::optim::AdamOptions(4e-3));
+    const PolicyOutputs out_a = reference->forward(small, a.inputs);
+    const PolicyOutputs out_b = reference->forward(large, b.inputs);
+    PpoBatch both;
+    both.actions = torch::cat({a.actions, b.actions});
+    both.old_log_probs = torch::cat({a.old_log_probs, b.old_log_probs});
+    both.old_values = torch::cat({a.old_values, b.old_values});
+    both.returns = torch::cat({a.returns, b.returns});
+    const PpoLoss loss = ppo_loss(options, 1.0, torch::cat({out_a.logits, out_b.logits}),
+                                  torch::cat({out_a.values, out_b.values}), both);
+    loss.total.backward();
+    torch::nn::utils::clip_grad_norm_(reference->parameters(), options.max_grad_norm);
+    reference_adam.step();
+    const torch::Tensor expected = flat_parameters(reference);
+    EXPECT_EQ(cutoff, loss.kl.item<double>() > 2 * options.kl_target);
+    EXPECT_GT((expected - initial).abs().max().item<double>(), 1e-4);
+
+    for (const std::int32_t microbatch : {0, 3}) {
+      PolicyNetwork network = fresh();
+      torch::optim::Adam adam(network->parameters(), torch::optim::AdamOptions(4e-3));
+      options.microbatch_size = microbatch;
+      double kl_beta = 1.0;
+      std::mt19937_64 random(3);
+      const PpoUpdateStats stats =
+          ppo_update(network, adam, {{&small, a}, {&large, b}}, options, &kl_beta, &random);
+      EXPECT_EQ(stats.minibatches, 1);
+      EXPECT_NEAR(stats.total_loss, loss.total.item<double>(), 1e-9) << microbatch;
+      EXPECT_NEAR(stats.kl, loss.kl.item<double>(), 1e-9) << microbatch;
+      EXPECT_LT((flat_parameters(network) - expected).abs().max().item<double>(), 1e-7)
+          << "cutoff " << cutoff << " microbatch " << microbatch;
+    }
+  }
+}
+
 TEST(PpoOptionsTest, Validates) {
   PpoOptions options;
   EXPECT_TRUE(options.validate().ok());

@@ -97,7 +97,10 @@ class BatchedEnv {
   // episodes follow from that seed as after reset().
   void reset_episodes(const std::vector<std::uint64_t>& episode_seeds, const BatchBuffers& out);
   // actions[i] for environment i. Without auto_reset, finished environments must not be
-  // stepped again before reset(); their action is ignored and their slot left as it was.
+  // stepped again before reset(); their action is ignored and their slot left as it was. So is
+  // an environment's whose action is kSitOut (a batch that runs fewer episodes than it has
+  // environments).
+  static constexpr std::int32_t kSitOut = -1;
   void step(const std::int32_t* actions, const BatchBuffers& out);
 
  private:

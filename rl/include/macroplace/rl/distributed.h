@@ -18,6 +18,12 @@
 // v, and sorts them by unit before the update: without failures the batch is units 0..k-1
 // whoever collected them, so a run does not depend on the number of collectors. Records of
 // another version are never mixed in (strictly on-policy); late units are counted as dropped.
+// With max_staleness K > 0 collection goes on while the learner updates: a version is never
+// closed, its quota holds two iterations' units, and gather(v) takes delivered units of versions
+// v-K..v, the newest first. PPO's ratio is taken against the acting policy's log-probabilities
+// that each record carries (the importance correction for an older policy, clipped as any
+// ratio); units older than v-K are dropped and counted. Which units arrive first decides the
+// batch, so such runs are not repeatable.
 // A collector that dies or hangs stops beating; its unit goes to another one, with the same
 // seeds, so the batch is the one an undisturbed run would have had. A collector whose design,
 // environment or protocol differs from the learner's is refused before it collects anything.
@@ -66,6 +72,7 @@ struct HubOptions {
   std::int32_t unit_episodes = 4;  // episodes per claimed unit; divides episodes per iteration
   double collector_timeout_seconds = 30;  // a collector silent this long counts as gone
   double gather_timeout_seconds = 600;    // no delivery at all for this long: an error
+  std::int32_t max_staleness = 0;  // 0: strictly on-policy; K: records up to K versions old
 };
 
 struct GatherStats {
@@ -73,6 +80,7 @@ struct GatherStats {
   std::int32_t collectors_alive = 0;  // heard from within collector_timeout_seconds
   std::int32_t collectors_registered = 0;
   std::int64_t records_dropped = 0;  // delivered for an earlier version after it closed
+  std::int64_t records_stale = 0;    // taken from an older version (max_staleness > 0)
   double wait_seconds = 0;
 };
 
@@ -87,7 +95,8 @@ class CollectorHub {
   // Makes `weights` (policy_bytes()) the current version, for which `episodes` will be
   // gathered.
   Status publish(std::int64_t version, const std::string& weights, std::int32_t episodes);
-  // Waits for `episodes` records of `version` and returns them by unit, then closes the version.
+  // Waits for `episodes` records of `version` (or, with max_staleness, of recent versions) and
+  // returns them by version and unit, then closes the version (strictly on-policy only).
   // `waiting` (optional) is called about once a second while waiting, with a short status.
   Status gather(std::int64_t version, std::int32_t episodes, std::vector<EpisodeRecord>* out,
                 GatherStats* stats, const std::function<void(const std::string&)>& waiting = {});
@@ -95,6 +104,10 @@ class CollectorHub {
  private:
   struct Impl;
   explicit CollectorHub(std::unique_ptr<Impl> impl);
+  // gather() with max_staleness > 0.
+  Status gather_recent(std::int64_t version, std::int32_t episodes,
+                       std::vector<EpisodeRecord>* out, GatherStats* stats,
+                       const std::function<void(const std::string&)>& waiting);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -129,6 +129,14 @@ struct PpoBatch {
 
   std::int64_t size() const { return actions.size(0); }
   PpoBatch index(const torch::Tensor& rows) const;
+  static PpoBatch cat(const std::vector<PpoBatch>& parts);  // batches stacked in order
+};
+
+// One design's rows of a PPO update over several designs: the design's graph (not owned) and
+// its batch. Designs differ in node count and episode length; the action grid is the policy's.
+struct DesignBatch {
+  const GraphTensors* graph = nullptr;
+  PpoBatch batch;
 };
 
 struct PpoLoss {
@@ -154,6 +162,13 @@ struct PpoUpdateStats {
 PpoUpdateStats ppo_update(PolicyNetwork& network, torch::optim::Adam& optimizer,
                           const GraphTensors& graph, const PpoBatch& batch,
                           const PpoOptions& options, double* kl_beta, std::mt19937_64* random);
+// The same over the rows of several designs as one batch (parts in order, then rows in order):
+// minibatches are shuffled across designs, advantages normalised over each whole minibatch, and
+// each design's rows run through the network with that design's graph. With one part it is the
+// update above, bit for bit.
+PpoUpdateStats ppo_update(PolicyNetwork& network, torch::optim::Adam& optimizer,
+                          const std::vector<DesignBatch>& parts, const PpoOptions& options,
+                          double* kl_beta, std::mt19937_64* random);
 
 // Masked-categorical helpers on one row of logits: a sample (inverse CDF with `random`) and the
 // argmax. Both return legal actions only.

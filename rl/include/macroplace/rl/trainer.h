@@ -67,6 +67,10 @@ struct TrainerOptions {
                                           // episodes_per_iteration up to 4
   double collector_timeout_seconds = 30;  // a collector silent this long counts as gone
   double gather_timeout_seconds = 600;    // no delivery for this long ends the run
+  // 0: strictly on-policy (repeatable). K > 0: collectors go on during the update and records
+  // up to K versions old are used, corrected by PPO's ratio to the acting policy (not
+  // repeatable: arrival order decides the batch).
+  std::int32_t max_staleness = 0;
 
   Status validate() const;
 };
@@ -106,7 +110,8 @@ struct IterationMetrics {
   // Distributed collection (0 when collecting in-process).
   std::int32_t collectors = 0;        // distinct collectors whose episodes were used
   std::int32_t collectors_alive = 0;  // heard from recently
-  std::int64_t records_dropped = 0;   // delivered for a closed version
+  std::int64_t records_dropped = 0;   // delivered for a closed version (or too old)
+  std::int64_t records_stale = 0;     // used although of an older version (max_staleness)
   double replay_seconds = 0;          // rebuilding the batch from records
 };
 
