@@ -73,7 +73,7 @@ int run_eval(const ParsedArguments& args, std::ostream& out, std::ostream& err) 
   }
   for (eval::EvalMethod& method : options.methods) {
     method.flow.soft_macros = args.value("--soft-macros").value_or("");
-    if (args.has("--refine")) method.flow.refine = "cd";
+    method.flow.refine = args.value("--refine").value_or("");
     if (method.flow.method == "reference") continue;
     if (const auto provider = placement::provider(method.flow)) {
       return hand_over("eval", *provider, err);
@@ -226,7 +226,7 @@ const Command& eval_command() {
              "gives a method its argument (rl:CKPT)",
              1},
             {"--soft-macros", "NAME", "soft-macro placer instead of each method's", 1},
-            {"--refine", "", "finish every method with coordinate descent", 0},
+            {"--refine", "NAME", "refiner instead of each method's (none, sa, cd)", 1},
             {"--seeds", "K", "seeds per method (default 3)", 1},
             {"--time-limit", "S", "time budget per run in seconds (default 60)", 1},
             {"--max-moves", "N", "annealing moves per chain instead of a time budget", 1},

@@ -112,7 +112,7 @@ bool flow_options(const std::string& command, const ParsedArguments& args,
     return false;
   }
   flow->soft_macros = args.value("--soft-macros").value_or("");
-  if (args.has("--refine")) flow->refine = "cd";
+  flow->refine = args.value("--refine").value_or("");
   placement::PlacerBudget& budget = flow->budget;
   budget.time_limit_seconds = 60;
   if (args.has("--time-limit") &&
@@ -228,7 +228,7 @@ const Command& place_command() {
                  " (default sa); NAME:ARG gives the method its argument (a policy checkpoint)",
              1},
             {"--soft-macros", "NAME", "soft-macro placer instead of the method's", 1},
-            {"--refine", "", "finish with coordinate descent", 0},
+            {"--refine", "NAME", "refiner instead of the method's (none, sa, cd)", 1},
             {"-o", "OUT.plc", "where to write the placement (required)", 1},
             {"--report", "OUT.json", "write a JSON report", 1},
             {"--time-limit", "S", "the method's time budget in seconds (default 60)", 1},

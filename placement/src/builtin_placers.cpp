@@ -112,6 +112,23 @@ class AnnealingPlacer final : public Placer {
     return {};
   }
 
+  // The refinement stage: the cold end of the schedule from the placement the stages before
+  // left, soft macros shifting along from the start (the method's soft-macro placer has run).
+  static Status create_finishing(const PlacerParameters& parameters, std::unique_ptr<Placer>* out) {
+    std::unique_ptr<Placer> placer;
+    if (Status s = create(parameters, &placer); !s.ok()) return s;
+    auto& annealing = static_cast<AnnealingPlacer&>(*placer);
+    annealing.finishing_ = true;
+    annealing.options_.schedule_start = kFinishingStart;
+    if (Status s = number_parameter(parameters, "--schedule-start", 0, 0.999,
+                                    &annealing.options_.schedule_start);
+        !s.ok()) {
+      return s;
+    }
+    *out = std::move(placer);
+    return {};
+  }
+
   Status place(ProxyCost* cost, const PlacerContext& context, StageReport* report) override {
     if (greedy_start_) {
       if (Status s = GreedyMacroPlacer().place(cost, context, report); !s.ok()) return s;
@@ -121,7 +138,7 @@ class AnnealingPlacer final : public Placer {
     annealing.time_limit_seconds = context.budget.time_limit_seconds;
     annealing.max_moves = context.budget.max_moves;
     annealing.threads = context.budget.threads;
-    if (context.place_soft_macros) {
+    if (context.place_soft_macros && !finishing_) {
       // The method's soft-macro placer now and then; soft macros do not anneal along.
       annealing.replace_soft_macros = [&context](ProxyCost* chain) {
         (void)context.place_soft_macros(chain);
@@ -148,15 +165,20 @@ class AnnealingPlacer final : public Placer {
                        {"accepted", static_cast<double>(result.accepted)},
                        {"best_chain", result.best_chain},
                        {"chains", annealing.chains}};
-    report->summary = "annealing: " + std::to_string(result.moves) + " moves (" +
+    report->summary = std::string(finishing_ ? "finishing " : "") +
+                      "annealing: " + std::to_string(result.moves) + " moves (" +
                       std::to_string(result.accepted) + " accepted), best chain " +
                       std::to_string(result.best_chain);
     return {};
   }
 
  private:
+  // Where a whole run lets soft macros start shifting (cooling span 1e-3, soft shifts below
+  // 1e-2 T0): 2/3 of the schedule.
+  static constexpr double kFinishingStart = 2.0 / 3.0;
   AnnealingOptions options_;
   bool greedy_start_ = false;
+  bool finishing_ = false;
   double soft_shift_weight_ = 1.0;
 };
 
@@ -415,6 +437,16 @@ void add_builtin_placers(PlacerRegistry* registry) {
                            {}});
   registry->add(PlacerInfo{
       "none", Stage::kRefine, "no refinement", {}, 0, nothing_more("no refinement"), {}});
+  registry->add(PlacerInfo{
+      "sa",
+      Stage::kRefine,
+      "the cold end of annealing from the placement so far, soft macros shifting along",
+      {{"--schedule-start", "F",
+        "sa refinement: start this far into the cooling schedule (default 0.667, where a whole "
+        "run starts shifting soft macros)"}},
+      0,
+      &AnnealingPlacer::create_finishing,
+      {}});
   registry->add(PlacerInfo{"cd",
                            Stage::kRefine,
                            "Circuit Training's coordinate descent over nearby cells and mirrors",

@@ -120,7 +120,7 @@ class Chain {
     take_snapshot(*cost_, current, &result_.best);
     if (movable_.empty()) return std::move(result_);
     initial_temperature_ = pick_initial_temperature(current.proxy);
-    temperature_ = initial_temperature_;
+    temperature_ = initial_temperature_ * std::pow(options.cooling_span, options.schedule_start);
     const double weights[] = {options.shift_weight,   options.swap_weight,
                               options.mirror_weight,  options.jump_weight,
                               options.shuffle_weight, options.soft_shift_weight};
@@ -191,7 +191,8 @@ class Chain {
       progress = std::max(progress, own_seconds / shared_.chain_seconds);
     }
     if (progress >= 1.0) return false;
-    temperature_ = initial_temperature_ * std::pow(options.cooling_span, progress);
+    const double schedule = options.schedule_start + (1 - options.schedule_start) * progress;
+    temperature_ = initial_temperature_ * std::pow(options.cooling_span, schedule);
     if (result_.moves > 0) shared_.moves.fetch_add(256, std::memory_order_relaxed);
     // The first chain of each wave reports, so progress keeps coming through later waves.
     const bool reporter = index_ % shared_.threads == 0;
@@ -338,6 +339,9 @@ Status AnnealingOptions::validate() const {
   }
   if (!(cooling_span > 0 && cooling_span <= 1))
     return Status::error("cooling span must be in (0, 1]");
+  if (!(schedule_start >= 0 && schedule_start < 1)) {
+    return Status::error("schedule start must be a fraction in [0, 1)");
+  }
   if (!(initial_acceptance > 0 && initial_acceptance < 1)) {
     return Status::error("initial acceptance must be in (0, 1)");
   }

@@ -21,7 +21,7 @@ placement::MethodInfo policy_method_info() {
   method.summary = "a trained policy places the hard macros (rl:CKPT)";
   method.hard_macros = "rl";
   method.soft_macros = "analytical";
-  method.refine = "cd";
+  method.refine = "sa";
   method.argument_option = "--policy";
   return method;
 }

@@ -264,8 +264,8 @@ TEST(PlaceCommand, GreedyWithRefinementIsLegal) {
   const std::string dir = make_temp_dir("place");
   const Result result =
       run({"place", example_path("ariane133-ng45/netlist.pb.txt.gz"), "--plc",
-           example_path("ariane133-ng45/legalized.plc"), "--method", "greedy", "--refine", "-o",
-           dir + "/greedy.plc", "--report", dir + "/greedy.json"});
+           example_path("ariane133-ng45/legalized.plc"), "--method", "greedy", "--refine", "cd",
+           "-o", dir + "/greedy.plc", "--report", dir + "/greedy.json"});
   ASSERT_EQ(result.status, kExitSuccess) << result.err;
   EXPECT_NE(result.out.find("legality: legal"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("coordinate descent:"), std::string::npos) << result.out;

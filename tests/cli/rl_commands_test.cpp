@@ -79,7 +79,8 @@ TEST(RlCommands, TrainedPolicyIsEvaluatedWithItsTrainingCurve) {
   const std::string out = dir + "/eval";
   const Result eval =
       run({"eval", "--designs", netlist, "--methods", "greedy,rl:" + run_dir + "/checkpoint.pt",
-           "--seeds", "1", "--samples", "2", "--scaling-samples", "4", "--out", out, "--quiet"});
+           "--seeds", "1", "--samples", "2", "--scaling-samples", "4", "--max-moves", "2000",
+           "--out", out, "--quiet"});
   ASSERT_EQ(eval.status, kExitSuccess) << eval.err;
   const std::string json = macroplace::testing::read_file(out + "/results.json");
 
@@ -122,8 +123,8 @@ TEST(RlCommands, TrainedPolicyIsEvaluatedWithItsTrainingCurve) {
   // start of a new training run.
   const Result tuned =
       run({"place", netlist, "--plc", example_path("ct/sample_clustered/initial.plc"), "--method",
-           "rl", "--policy", run_dir + "/checkpoint.pt", "--finetune-minutes", "0.000001", "-o",
-           dir + "/tuned.plc"});
+           "rl", "--policy", run_dir + "/checkpoint.pt", "--finetune-minutes", "0.000001",
+           "--max-moves", "2000", "-o", dir + "/tuned.plc"});
   ASSERT_EQ(tuned.status, kExitSuccess) << tuned.err;
   EXPECT_NE(tuned.out.find("fine-tuned 1 iterations; policy: greedy best of 1 episodes"),
             std::string::npos)

@@ -123,6 +123,30 @@ TEST(PlacementFlow, StageOverridesReplaceTheRecipe) {
   EXPECT_LE(result.final.proxy, result.stages[2].after.proxy + 1e-12);  // descent never worsens
 }
 
+// The annealing refiner finishes any method: from greedy hard macros and analytical soft macros
+// it lowers the proxy (best kept, so never above its start), moves soft macros too, and leaves a
+// legal placement.
+TEST(PlacementFlow, AnnealingRefinerFinishesFromThePlacementSoFar) {
+  FlowOptions options = budgeted("greedy");
+  options.refine = "sa";
+  options.budget.max_moves = 5000;
+  PreparedFlow flow;
+  ASSERT_TRUE(prepare_flow(options, &flow).ok());
+  const LoadedDesign design = load("ariane133-ng45/netlist.pb.txt.gz");
+  ProxyCost cost(design.netlist, design.settings);
+  const FlowResult result = flow.run(&cost);
+  ASSERT_TRUE(result.status.ok()) << result.status.message();
+  ASSERT_EQ(result.stages.size(), 4u);
+  EXPECT_EQ(result.stages[3].placer, "sa");
+  const double before = result.stages[2].after.proxy;
+  EXPECT_LT(result.final.proxy, before - 1e-3);
+  EXPECT_NE(result.stages[3].summary.find("finishing annealing"), std::string::npos);
+  EXPECT_TRUE(result.legality.legal());
+  PlacerParameters bad = {{"--schedule-start", "1"}};
+  options.parameters = bad;
+  EXPECT_FALSE(prepare_flow(options, &flow).ok());
+}
+
 // A placer declared without a factory names the program that has it; the flow refuses to run it.
 TEST(PlacementFlow, DeclaredPlacerNamesItsProvider) {
   PlacerRegistry& registry = PlacerRegistry::global();

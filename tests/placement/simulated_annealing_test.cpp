@@ -133,6 +133,22 @@ TEST_F(AnnealAriane, ImprovesAndStaysLegal) {
   EXPECT_FALSE(legality.hard_macro_off_canvas);
 }
 
+// A run that starts part-way into the cooling schedule is colder from its first move: it accepts
+// fewer moves for the same seed and move count, and still never ends above its start.
+TEST_F(AnnealAriane, ALaterScheduleStartAcceptsFewerMoves) {
+  std::int64_t accepted[2] = {0, 0};
+  for (const int cold : {0, 1}) {
+    ProxyCost cost(design_, settings_);
+    AnnealingOptions options = options_;
+    options.schedule_start = cold == 1 ? 0.9 : 0.0;
+    const AnnealingResult result = anneal_macros(&cost, options);
+    EXPECT_LE(result.best.proxy, result.initial.proxy);
+    EXPECT_TRUE(check_legality(cost).overlapping_macro_pairs.empty());
+    accepted[cold] = result.accepted;
+  }
+  EXPECT_LT(accepted[1], accepted[0] * 0.8) << accepted[0] << " vs " << accepted[1];
+}
+
 TEST_F(AnnealAriane, SameSeedSameResultAtAnyThreadCount) {
   ProxyCost one(design_, settings_), two(design_, settings_);
   options_.threads = 1;
@@ -315,6 +331,9 @@ TEST(AnnealingOptions, ValidateNamesTheProblem) {
   options.cooling_span = 0;
   EXPECT_NE(options.validate().message().find("cooling"), std::string::npos);
   options.cooling_span = 1e-3;
+  options.schedule_start = 1;
+  EXPECT_NE(options.validate().message().find("schedule start"), std::string::npos);
+  options.schedule_start = 0;
   options.soft_shift_temperature = 2;
   EXPECT_NE(options.validate().message().find("soft-shift"), std::string::npos);
   options.soft_shift_temperature = 1e-2;

@@ -53,6 +53,7 @@ placement::FlowResult place_with_flow(const TrainerOptions& run, const std::stri
   options.parameters["--policy"] = checkpoint;
   options.soft_macros = soft_macros;
   options.refine = refine;
+  options.budget.max_moves = 2000;  // the annealing refiner's, per chain: repeatable
   placement::PreparedFlow flow;
   const Status prepared = placement::prepare_flow(options, &flow);
   EXPECT_TRUE(prepared.ok()) << prepared.message();
@@ -105,7 +106,8 @@ TEST(TrainerTest, MeanProxyImprovesAndRunFolderIsComplete) {
   EXPECT_NEAR(field(best[0], "proxy"), history.back().best_proxy, 1e-9);
 
   // The trained policy places the design through the flow: greedy + 4 samples, then the
-  // analytical soft-macro placer (kept only when it lowers the proxy), then coordinate descent.
+  // analytical soft-macro placer (kept only when it lowers the proxy), then the annealing
+  // refiner.
   const std::string checkpoint = options.run_dir + "/checkpoint.pt";
   const placement::FlowResult result = place_with_flow(options, checkpoint, {{"--samples", "4"}});
   EXPECT_TRUE(result.legality.legal());
@@ -132,6 +134,7 @@ TEST(TrainerTest, MeanProxyImprovesAndRunFolderIsComplete) {
         placement::FlowOptions flow;
         flow.method = "rl";
         flow.parameters = {{"--policy", checkpoint}, {"--samples", "2"}};
+        flow.budget.max_moves = 2000;
         return flow;
       }(),
       5);

@@ -42,9 +42,14 @@ struct AnnealingOptions {
   std::int64_t max_moves = 0;      // per chain; 0: no move limit
   std::uint64_t seed = 1;
   int chains = 2;
-  int threads = 0;                  // 0: one per chain, at most the hardware's
-  double spacing = 0.1;             // um between hard macros
-  double cooling_span = 1e-3;       // final temperature / initial temperature
+  int threads = 0;             // 0: one per chain, at most the hardware's
+  double spacing = 0.1;        // um between hard macros
+  double cooling_span = 1e-3;  // final temperature / initial temperature
+  // The part of the cooling schedule already done when the run starts: a finishing anneal of a
+  // placement that is already good starts at T0 x cooling_span^schedule_start (T0 picked as
+  // usual) and cools from there, with the shift sizes and soft-shift start of a whole run at
+  // those temperatures. 0: a whole run.
+  double schedule_start = 0;
   double initial_acceptance = 0.5;  // of uphill moves, used to pick the initial temperature
   // Move mix, relative weights.
   double shift_weight = 0.5, swap_weight = 0.2, mirror_weight = 0.1, jump_weight = 0.15,
