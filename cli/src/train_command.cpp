@@ -177,6 +177,24 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     return kExitUsage;
   }
   if (args.has("--spatial-features")) options.policy.spatial_features = true;
+  // The head's action side: fitted to the design's grid (fewer logits, a faster update), or a
+  // fixed side that other designs' grids fit too (Circuit Training's 128).
+  const std::string side = args.value("--action-side").value_or("fit");
+  options.fit_action_side = side == "fit";
+  if (!options.fit_action_side) {
+    std::int64_t value = 0;
+    rl::PolicyOptions fixed = options.policy;
+    if (!parse_count(side, 1, 4096, &value) ||
+        !fixed.fit_action_side(static_cast<std::int32_t>(value), static_cast<std::int32_t>(value))
+             .ok() ||
+        fixed.action_side != value) {
+      err << "macroplace train: --action-side expects 'fit' or the head's side x 2^k, at most "
+          << options.policy.action_side << " (" << options.policy.head_side << ", "
+          << 2 * options.policy.head_side << ", ...)\n";
+      return kExitUsage;
+    }
+    options.policy = fixed;
+  }
   std::int64_t local_collectors = 0;
   if (const auto count = args.value("--collectors")) {
     if (!parse_count(*count, 0, 1024, &local_collectors)) {
@@ -349,6 +367,10 @@ const Command& train_command() {
         {"--minibatch", "N", "PPO minibatch size (default 128)", 1},
         {"--epochs", "N", "PPO epochs per iteration (default 4)", 1},
         {"--spatial-features", "", "feed wire mask and density to the policy head", 0},
+        {"--action-side", "fit|N",
+         "policy head's action grid: fitted to the design (default) or N x N (128: Circuit "
+         "Training's, for policies that place other designs too)",
+         1},
         {"--collectors", "N", "start N local collector processes (distributed collection)", 1},
         {"--collector-threads", "N", "environment threads of each local collector (default 1)", 1},
         {"--listen", "HOST:PORT", "wait for collectors here (macroplace collect --connect)", 1},

@@ -435,9 +435,9 @@ Status CollectorHub::gather_recent(std::int64_t version, std::int32_t episodes,
         const std::int32_t alive = m.alive(&registered);
         waiting("waiting for collectors: " +
                 std::to_string(static_cast<std::int64_t>(ready.size()) * m.options.unit_episodes) +
-                "/" + std::to_string(episodes) + " episodes of versions " +
-                std::to_string(oldest) + "-" + std::to_string(version) + ", " +
-                std::to_string(alive) + " of " + std::to_string(registered) + " collectors alive");
+                "/" + std::to_string(episodes) + " episodes of versions " + std::to_string(oldest) +
+                "-" + std::to_string(version) + ", " + std::to_string(alive) + " of " +
+                std::to_string(registered) + " collectors alive");
       }
       std::this_thread::sleep_for(kPoll);
     }
@@ -455,10 +455,9 @@ Status CollectorHub::gather_recent(std::int64_t version, std::int32_t episodes,
       m.window_slots[v].insert(slot);
       const std::string name = key("records", v, unit);
       std::vector<EpisodeRecord> records;
-      if (Status s = decode_unit(to_text(m.store->get(name)),
-                                 "unit " + std::to_string(unit) + " of version " +
-                                     std::to_string(v),
-                                 &records);
+      if (Status s = decode_unit(
+              to_text(m.store->get(name)),
+              "unit " + std::to_string(unit) + " of version " + std::to_string(v), &records);
           !s.ok()) {
         return s;
       }
@@ -627,10 +626,12 @@ Status run_collector(const CollectOptions& options,
             !s.ok()) {
           return s;
         }
-        if (collector == nullptr || spatial != network->options().spatial_features) {
+        if (collector == nullptr || spatial != network->options().spatial_features ||
+            design->options.observation.side != network->options().action_side) {
           // The environment as the learner builds it: defaults, plus the policy's features.
           spatial = network->options().spatial_features;
           TrainerOptions reference;
+          reference.env.observation.side = network->options().action_side;
           env::EnvOptions env_options = reference.env;
           env_options.observation.wire_mask = env_options.observation.density = spatial;
           if (Status s = env::load_env_design(netlist, plc, env_options, &design); !s.ok()) {

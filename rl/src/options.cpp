@@ -1,4 +1,5 @@
 // Validation of the rl/ options and the training config file (no LibTorch here).
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -37,6 +38,23 @@ Status PolicyOptions::validate() const {
   return {};
 }
 
+Status PolicyOptions::fit_action_side(std::int32_t columns, std::int32_t rows) {
+  std::int32_t side = head_side;
+  std::size_t layers = 0;
+  while (side < std::max(columns, rows)) {
+    if (layers == deconv_channels.size()) {
+      return Status::error("the " + std::to_string(columns) + " x " + std::to_string(rows) +
+                           " grid needs a larger action side than the policy head's " +
+                           std::to_string(side));
+    }
+    side *= 2;
+    ++layers;
+  }
+  deconv_channels.resize(layers);
+  action_side = side;
+  return {};
+}
+
 Status PpoOptions::validate() const {
   const auto finite_non_negative = [](double v) { return std::isfinite(v) && v >= 0; };
   if (!(clip_ratio > 0 && clip_ratio < 1)) return Status::error("ppo clip_ratio must be in (0, 1)");
@@ -68,9 +86,6 @@ Status TrainerOptions::validate() const {
   if (!(time_limit_seconds >= 0)) return Status::error("train: the time limit must be >= 0");
   if (threads < 0 || torch_threads < 0) return Status::error("train: threads must be >= 0");
   if (Status s = policy.validate(); !s.ok()) return s;
-  if (policy.action_side != env.observation.side) {
-    return Status::error("train: the policy's action side differs from the environment's");
-  }
   if (Status s = ppo.validate(); !s.ok()) return s;
   if (unit_episodes < 0 || (unit_episodes > 0 && episodes_per_iteration % unit_episodes != 0)) {
     return Status::error("train: episodes per unit must divide episodes per iteration");

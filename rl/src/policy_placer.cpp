@@ -77,12 +77,10 @@ Status load(const placement::ProxyCost& cost, const PolicyPlacerOptions& options
   if (out->policy.spatial_features) {
     env_options.observation.wire_mask = env_options.observation.density = true;
   }
+  env_options.observation.side = out->policy.action_side;
   if (Status s = env::make_env_design(netlist, cost.settings(), env_options, &out->design);
       !s.ok()) {
-    return s;
-  }
-  if (out->policy.action_side != out->design->action_space.side) {
-    return Status::error("the policy's action side differs from the design's action space");
+    return Status::error("the policy cannot place this design: " + s.message());
   }
   return {};
 }

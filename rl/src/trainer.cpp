@@ -418,6 +418,27 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
   torch::manual_seed(options.seed);
   impl->random.seed(options.seed);
   impl->kl_beta = options.ppo.initial_kl_beta;
+  // The design first: a policy fitted to its grid needs the grid.
+  std::shared_ptr<const netlist::Netlist> netlist = options.netlist;
+  placement::CostSettings settings = options.settings;
+  if (netlist == nullptr) {
+    placement::LoadedDesign loaded;
+    if (Status s = placement::load_design({options.netlist_path, options.plc_path, false}, &loaded);
+        !s.ok()) {
+      return s;
+    }
+    netlist = std::make_shared<const netlist::Netlist>(std::move(loaded.netlist));
+    settings = loaded.settings;
+  }
+  // The policy the options ask for (fitted to the grid when asked): a new run's, and what a
+  // resumed run's manifest must match.
+  TrainerOptions requested = options;
+  if (options.fit_action_side) {
+    if (Status s = requested.policy.fit_action_side(settings.columns, settings.rows); !s.ok()) {
+      return s;
+    }
+    impl->options.policy = requested.policy;
+  }
   if (options.resume) {
     if (Status s = impl->load_checkpoint(); !s.ok()) return s;
   } else {
@@ -425,25 +446,21 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
       // Fine-tuning: the policy (architecture and weights) of another run, everything else new.
       if (Status s = impl->load_initial_policy(options.initial_checkpoint); !s.ok()) return s;
     } else {
-      impl->build_network(options.policy);
+      impl->build_network(impl->options.policy);
     }
   }
-  env::EnvOptions env_options = options.env;
+  env::EnvOptions& env_options = impl->options.env;
   if (impl->options.policy.spatial_features) {
     env_options.observation.wire_mask = env_options.observation.density = true;
   }
-  if (Status s = options.netlist ? env::make_env_design(options.netlist, options.settings,
-                                                        env_options, &impl->design)
-                                 : env::load_env_design(options.netlist_path, options.plc_path,
-                                                        env_options, &impl->design);
-      !s.ok()) {
+  env_options.observation.side = impl->options.policy.action_side;
+  requested.env.observation.side =
+      (options.initial_checkpoint.empty() ? requested.policy : impl->options.policy).action_side;
+  if (Status s = env::make_env_design(netlist, settings, env_options, &impl->design); !s.ok()) {
     return s;
   }
-  if (impl->options.policy.action_side != impl->design->action_space.side) {
-    return Status::error("the policy's action side differs from the environment's");
-  }
   impl->design_id = placement::design_fingerprint(*impl->design->netlist, impl->design->settings);
-  if (Status s = impl->check_manifest(options); !s.ok()) return s;
+  if (Status s = impl->check_manifest(requested); !s.ok()) return s;
   impl->graph = make_graph_tensors(impl->design->graph);
   impl->collector = std::make_unique<Collector>(
       impl->design, impl->design_id, options.episodes_per_iteration, options.threads,
@@ -451,7 +468,7 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
   if (!options.listen.empty()) {
     HubOptions hub;
     if (Status s = parse_endpoint(options.listen, &hub.listen); !s.ok()) return s;
-    hub.identity = training_manifest(options, impl->design_id);
+    hub.identity = training_manifest(requested, impl->design_id);
     hub.identity["netlist"] = options.netlist_path;
     hub.identity["plc"] = options.plc_path;
     hub.unit_episodes = options.unit_episodes;

@@ -70,6 +70,34 @@ TEST(PolicyNetworkTest, OptionsValidateTheHeadSide) {
   EXPECT_TRUE(tiny_options().validate().ok());
 }
 
+// The head fitted to a grid: the smallest 8 x 2^k side that holds it, with the first k of CT's
+// upsampling layers (16, 8, 4, 2 channels); a grid beyond 128 needs a fifth layer: an error.
+TEST(PolicyNetworkTest, OptionsFitTheHeadToTheGrid) {
+  struct Case {
+    std::int32_t columns, rows, side;
+    std::vector<std::int32_t> channels;
+  };
+  for (const Case& c : {Case{24, 21, 32, {16, 8}}, Case{2, 2, 8, {}}, Case{8, 9, 16, {16}},
+                        Case{33, 10, 64, {16, 8, 4}}, Case{128, 128, 128, {16, 8, 4, 2}}}) {
+    PolicyOptions options;
+    ASSERT_TRUE(options.fit_action_side(c.columns, c.rows).ok()) << c.columns << "x" << c.rows;
+    EXPECT_EQ(options.action_side, c.side) << c.columns << "x" << c.rows;
+    EXPECT_EQ(options.deconv_channels, c.channels) << c.columns << "x" << c.rows;
+    EXPECT_TRUE(options.validate().ok());
+  }
+  PolicyOptions options;
+  const Status status = options.fit_action_side(129, 7);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("129 x 7"), std::string::npos) << status.message();
+
+  // The fitted network computes logits on its own grid only.
+  options = PolicyOptions{};
+  ASSERT_TRUE(options.fit_action_side(24, 21).ok());
+  torch::manual_seed(2);
+  PolicyNetwork network(options);
+  EXPECT_LT(network->parameter_count(), PolicyNetwork(PolicyOptions{})->parameter_count());
+}
+
 TEST(PolicyNetworkTest, MasksLogitsAndShapesOutputs) {
   torch::manual_seed(1);
   PolicyNetwork network(tiny_options());

@@ -174,6 +174,33 @@ TEST(TrainerTest, ResumeContinuesBitForBit) {
   EXPECT_EQ(field(a[2], "proxy_mean"), last.proxy_mean);
 }
 
+// A head fitted to the design's 2 x 2 grid (action side 8, no upsampling layer): the manifest
+// records it, the run resumes with the same request, and the policy places the design through
+// the flow (the environment takes the policy's side).
+TEST(TrainerTest, FittedHeadTrainsResumesAndPlaces) {
+  TrainerOptions options = small_run("rl_trainer_fitted", 1);
+  options.fit_action_side = true;
+  options.episodes_per_iteration = 4;
+  ASSERT_TRUE(train(options, nullptr).ok());
+  const std::string manifest = macroplace::testing::read_file(options.run_dir + "/manifest.json");
+  EXPECT_NE(manifest.find("\"action_side\": \"8\""), std::string::npos) << manifest;
+  EXPECT_NE(manifest.find("\"env.observation_side\": \"8\""), std::string::npos) << manifest;
+  options.iterations = 2;
+  options.resume = true;
+  const Status resumed = train(options, nullptr);
+  ASSERT_TRUE(resumed.ok()) << resumed.to_string();
+  EXPECT_EQ(lines_of(options.run_dir + "/metrics.jsonl").size(), 2u);
+  const placement::FlowResult result =
+      place_with_flow(options, options.run_dir + "/checkpoint.pt", {}, "keep", "none");
+  EXPECT_TRUE(result.legality.legal());
+  EXPECT_EQ(result.final.proxy, figure(result.stages[1], "policy_proxy"));
+
+  // Resumed without the fitting, the run's architecture differs from the request: refused.
+  options.fit_action_side = false;
+  options.iterations = 3;
+  EXPECT_FALSE(train(options, nullptr).ok());
+}
+
 // Wire mask and density join the policy head as two channels: two more 3x3 kernels in its last
 // convolution, and training and placing run with them.
 TEST(TrainerTest, TrainsAndPlacesWithSpatialFeatures) {

@@ -37,6 +37,12 @@ struct PolicyOptions {
   bool spatial_features = false;  // wire mask + density as extra head channels
 
   Status validate() const;
+  // Sizes the head to a columns x rows grid: the smallest action side head_side x 2^k that holds
+  // it, with the first k of the upsampling layers (their channels as they were). Circuit
+  // Training's 128 x 128 head computes and masks 16,384 logits for Ariane's 24 x 21 grid; fitted,
+  // it computes 1,024. A fitted policy places designs whose grid fits its side. An error when
+  // the grid needs more layers than there are.
+  Status fit_action_side(std::int32_t columns, std::int32_t rows);
   // The readout width: metadata + 4 edge statistics + attention + current node.
   std::int32_t readout_width() const { return metadata_width + 5 * node_width + attention_width; }
 };

@@ -41,8 +41,14 @@ struct TrainerOptions {
   placement::CostSettings settings;
   std::string run_dir;  // created when missing
   PolicyOptions policy;
+  // A new policy's head fitted to the design's grid (PolicyOptions::fit_action_side) instead of
+  // policy.action_side: far fewer logits, a faster update; the policy then places designs whose
+  // grid fits its side. A resumed or --init policy keeps its own side.
+  bool fit_action_side = false;
   PpoOptions ppo;
-  env::EnvOptions env;  // the policy's spatial_features switch turns on wire mask + density
+  // The policy's spatial_features switch turns on wire mask + density, and the observation side
+  // is always the policy's action side.
+  env::EnvOptions env;
   std::int32_t episodes_per_iteration = 16;
   std::int32_t iterations = 100;
   // Stop after the first iteration that ends past this many seconds of the run (this process's
