@@ -21,11 +21,12 @@ namespace {
 using macroplace::bench::example;
 
 // The clustered Ariane with legalized.plc, as the environment loads it.
-std::shared_ptr<const macroplace::env::EnvDesign> ariane_design() {
+std::shared_ptr<const macroplace::env::EnvDesign> ariane_design(
+    const macroplace::env::EnvOptions& options = {}) {
   std::shared_ptr<const macroplace::env::EnvDesign> design;
   const auto status = macroplace::env::load_env_design(example("ariane133-ng45/netlist.pb.txt.gz"),
                                                        example("ariane133-ng45/legalized.plc"),
-                                                       macroplace::env::EnvOptions{}, &design);
+                                                       options, &design);
   if (!status.ok()) throw std::runtime_error(status.to_string());
   return design;
 }
@@ -55,13 +56,22 @@ void rl_policy_step_ariane(benchmark::State& state) {
 BENCHMARK(rl_policy_step_ariane)->Unit(benchmark::kMillisecond);
 
 // One PPO minibatch (forward, CT's loss, backward) on B observations of a random Ariane episode,
-// 2 LibTorch threads: the unit the PPO update repeats (epochs x steps / minibatch times).
+// 2 LibTorch threads: the unit the PPO update repeats (epochs x steps / minibatch times). The
+// second argument 1 fits the policy head to Ariane's 24 x 21 grid (32 x 32 logits, `train`'s
+// default) instead of CT's 128 x 128.
 void rl_update_minibatch_ariane(benchmark::State& state) {
   const std::int64_t batch_size = state.range(0);
+  const bool fitted = state.range(1) != 0;
   at::set_num_threads(2);
   torch::manual_seed(1);
-  const std::shared_ptr<const macroplace::env::EnvDesign> design = ariane_design();
-  macroplace::rl::PolicyNetwork network(macroplace::rl::PolicyOptions{});
+  macroplace::rl::PolicyOptions policy;
+  macroplace::env::EnvOptions env_options;
+  if (fitted) {
+    if (!policy.fit_action_side(24, 21).ok()) throw std::runtime_error("cannot fit the head");
+    env_options.observation.side = policy.action_side;
+  }
+  const std::shared_ptr<const macroplace::env::EnvDesign> design = ariane_design(env_options);
+  macroplace::rl::PolicyNetwork network(policy);
   const macroplace::rl::GraphTensors graph = macroplace::rl::make_graph_tensors(design->graph);
   macroplace::env::PlacementEnv env(design);
   std::vector<macroplace::rl::PolicyInputs> steps;
@@ -96,17 +106,20 @@ void rl_update_minibatch_ariane(benchmark::State& state) {
   }
   state.counters["samples_per_s"] = benchmark::Counter(
       static_cast<double>(batch_size), benchmark::Counter::kIsIterationInvariantRate);
-  state.SetLabel("2 threads");
+  state.SetLabel(fitted ? "2 threads, head fitted (32 x 32)" : "2 threads, 128 x 128 head");
 }
 BENCHMARK(rl_update_minibatch_ariane)
-    ->Arg(16)
-    ->Arg(128)
+    ->Args({16, 0})
+    ->Args({16, 1})
+    ->Args({128, 0})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
-// One PPO iteration of 8 episodes (8 x 133 steps), 2 environment threads, 2 LibTorch threads.
+// One PPO iteration of 8 episodes (8 x 133 steps), 2 environment threads, 2 LibTorch threads;
+// argument 1: the head fitted to the grid (`train`'s default).
 void rl_train_iteration_ariane(benchmark::State& state) {
   macroplace::rl::TrainerOptions options;
+  options.fit_action_side = state.range(0) != 0;
   options.netlist_path = example("ariane133-ng45/netlist.pb.txt.gz");
   options.plc_path = example("ariane133-ng45/legalized.plc");
   options.run_dir = (std::filesystem::temp_directory_path() / "macroplace_rl_benchmark").string();
@@ -135,6 +148,11 @@ void rl_train_iteration_ariane(benchmark::State& state) {
   state.counters["update_s"] = update_seconds;
   std::filesystem::remove_all(options.run_dir);
 }
-BENCHMARK(rl_train_iteration_ariane)->Unit(benchmark::kSecond)->Iterations(2)->UseRealTime();
+BENCHMARK(rl_train_iteration_ariane)
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kSecond)
+    ->Iterations(2)
+    ->UseRealTime();
 
 }  // namespace
