@@ -24,9 +24,9 @@ using macroplace::bench::example;
 std::shared_ptr<const macroplace::env::EnvDesign> ariane_design(
     const macroplace::env::EnvOptions& options = {}) {
   std::shared_ptr<const macroplace::env::EnvDesign> design;
-  const auto status = macroplace::env::load_env_design(example("ariane133-ng45/netlist.pb.txt.gz"),
-                                                       example("ariane133-ng45/legalized.plc"),
-                                                       options, &design);
+  const auto status =
+      macroplace::env::load_env_design(example("ariane133-ng45/netlist.pb.txt.gz"),
+                                       example("ariane133-ng45/legalized.plc"), options, &design);
   if (!status.ok()) throw std::runtime_error(status.to_string());
   return design;
 }
@@ -110,7 +110,9 @@ void rl_update_minibatch_ariane(benchmark::State& state) {
 }
 BENCHMARK(rl_update_minibatch_ariane)
     ->Args({16, 0})
+    ->Args({8, 1})
     ->Args({16, 1})
+    ->Args({32, 1})
     ->Args({128, 0})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

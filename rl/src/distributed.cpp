@@ -444,6 +444,7 @@ Status CollectorHub::gather_recent(std::int64_t version, std::int32_t episodes,
     // The newest version first, in delivery order within a version; the rest wait for the next
     // gather (or age out of the window).
     std::vector<std::pair<std::int64_t, std::int64_t>> order;  // (version, slot)
+    order.reserve(ready.size());
     for (const auto& entry : ready) order.push_back(entry.first);
     std::stable_sort(order.begin(), order.end(),
                      [](const auto& x, const auto& y) { return x.first > y.first; });
