@@ -211,6 +211,42 @@ struct CollectorHub::Impl {
     for (std::int64_t id = 0; id < ids; ++id) count += heard_from(id) ? 1 : 0;
     return count;
   }
+  // While gathering: an error once nothing was delivered for gather_timeout_seconds; about once
+  // a second, `waiting` hears the progress and how many collectors are alive.
+  Status still_waiting(Clock::time_point last_delivery, Clock::time_point* last_report,
+                       const std::string& progress,
+                       const std::function<void(const std::string&)>& waiting) {
+    if (seconds_since(last_delivery) > options.gather_timeout_seconds) {
+      std::int32_t registered = 0;
+      const std::int32_t count = alive(&registered);
+      return Status::error(
+          "no collector delivered for " + std::to_string(options.gather_timeout_seconds) + " s (" +
+          std::to_string(registered) + " registered, " + std::to_string(count) + " alive)");
+    }
+    if (waiting && seconds_since(*last_report) >= 1) {
+      *last_report = Clock::now();
+      std::int32_t registered = 0;
+      const std::int32_t count = alive(&registered);
+      waiting("waiting for collectors: " + progress + ", " + std::to_string(count) + " of " +
+              std::to_string(registered) + " collectors alive");
+    }
+    return {};
+  }
+  // Takes unit `unit` of `version` out of the store: an error when it does not decode or holds
+  // records of another version or design.
+  Status take_unit(std::int64_t version, std::int64_t unit, std::vector<EpisodeRecord>* records) {
+    const std::string name = key("records", version, unit);
+    const std::string source =
+        "unit " + std::to_string(unit) + " of version " + std::to_string(version);
+    if (Status s = decode_unit(to_text(store->get(name)), source, records); !s.ok()) return s;
+    store->deleteKey(name);
+    for (const EpisodeRecord& record : *records) {
+      if (record.policy_version != version || record.design != options.identity["design"]) {
+        return Status::error(source + " holds records of another version or design");
+      }
+    }
+    return {};
+  }
 };
 
 CollectorHub::CollectorHub(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -304,18 +340,7 @@ Status CollectorHub::gather(std::int64_t version, std::int32_t episodes,
           continue;
         }
         std::vector<EpisodeRecord> records;
-        if (Status s =
-                decode_unit(to_text(m.store->get(name)), "unit " + std::to_string(unit), &records);
-            !s.ok()) {
-          return s;
-        }
-        m.store->deleteKey(name);
-        for (const EpisodeRecord& record : records) {
-          if (record.policy_version != version || record.design != m.options.identity["design"]) {
-            return Status::error("unit " + std::to_string(unit) +
-                                 " holds records of another version or design");
-          }
-        }
+        if (Status s = m.take_unit(version, unit, &records); !s.ok()) return s;
         taken += static_cast<std::int64_t>(records.size());
         units[unit] = std::move(records);
         last_delivery = Clock::now();
@@ -344,22 +369,12 @@ Status CollectorHub::gather(std::int64_t version, std::int32_t episodes,
           m.store->set(key("reissue", version, slot), to_bytes(std::to_string(unit)));
         }
       }
-      if (seconds_since(last_delivery) > m.options.gather_timeout_seconds) {
-        std::int32_t registered = 0;
-        const std::int32_t alive = m.alive(&registered);
-        return Status::error("no collector delivered for " +
-                             std::to_string(m.options.gather_timeout_seconds) + " s (" +
-                             std::to_string(registered) + " registered, " + std::to_string(alive) +
-                             " alive)");
-      }
-      if (waiting && seconds_since(last_report) >= 1) {
-        last_report = Clock::now();
-        std::int32_t registered = 0;
-        const std::int32_t alive = m.alive(&registered);
-        waiting("waiting for collectors: " + std::to_string(taken) + "/" +
-                std::to_string(episodes) + " episodes of version " + std::to_string(version) +
-                ", " + std::to_string(alive) + " of " + std::to_string(registered) +
-                " collectors alive");
+      if (Status s = m.still_waiting(last_delivery, &last_report,
+                                     std::to_string(taken) + "/" + std::to_string(episodes) +
+                                         " episodes of version " + std::to_string(version),
+                                     waiting);
+          !s.ok()) {
+        return s;
       }
       std::this_thread::sleep_for(kPoll);
     }
@@ -421,23 +436,14 @@ Status CollectorHub::gather_recent(std::int64_t version, std::int32_t episodes,
         }
       }
       if (static_cast<std::int64_t>(ready.size()) * m.options.unit_episodes >= episodes) break;
-      if (seconds_since(last_delivery) > m.options.gather_timeout_seconds) {
-        std::int32_t registered = 0;
-        const std::int32_t alive = m.alive(&registered);
-        return Status::error("no collector delivered for " +
-                             std::to_string(m.options.gather_timeout_seconds) + " s (" +
-                             std::to_string(registered) + " registered, " + std::to_string(alive) +
-                             " alive)");
-      }
-      if (waiting && seconds_since(last_report) >= 1) {
-        last_report = Clock::now();
-        std::int32_t registered = 0;
-        const std::int32_t alive = m.alive(&registered);
-        waiting("waiting for collectors: " +
-                std::to_string(static_cast<std::int64_t>(ready.size()) * m.options.unit_episodes) +
-                "/" + std::to_string(episodes) + " episodes of versions " + std::to_string(oldest) +
-                "-" + std::to_string(version) + ", " + std::to_string(alive) + " of " +
-                std::to_string(registered) + " collectors alive");
+      const std::int64_t have = static_cast<std::int64_t>(ready.size()) * m.options.unit_episodes;
+      if (Status s = m.still_waiting(last_delivery, &last_report,
+                                     std::to_string(have) + "/" + std::to_string(episodes) +
+                                         " episodes of versions " + std::to_string(oldest) + "-" +
+                                         std::to_string(version),
+                                     waiting);
+          !s.ok()) {
+        return s;
       }
       std::this_thread::sleep_for(kPoll);
     }
@@ -454,21 +460,8 @@ Status CollectorHub::gather_recent(std::int64_t version, std::int32_t episodes,
       const auto [v, slot] = *it;
       const std::int64_t unit = ready.at(*it);
       m.window_slots[v].insert(slot);
-      const std::string name = key("records", v, unit);
       std::vector<EpisodeRecord> records;
-      if (Status s = decode_unit(
-              to_text(m.store->get(name)),
-              "unit " + std::to_string(unit) + " of version " + std::to_string(v), &records);
-          !s.ok()) {
-        return s;
-      }
-      m.store->deleteKey(name);
-      for (const EpisodeRecord& record : records) {
-        if (record.policy_version != v || record.design != m.options.identity["design"]) {
-          return Status::error("unit " + std::to_string(unit) +
-                               " holds records of another version or design");
-        }
-      }
+      if (Status s = m.take_unit(v, unit, &records); !s.ok()) return s;
       count += static_cast<std::int64_t>(records.size());
       taken[{v, unit}] = std::move(records);
     }

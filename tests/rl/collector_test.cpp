@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <random>
@@ -92,10 +92,9 @@ Fixture make_fixture(bool spatial, const std::string& name = "sample_clustered")
   Fixture f;
   env::EnvOptions options;
   options.observation.wire_mask = options.observation.density = spatial;
-  const Status status =
-      env::load_env_design(macroplace::testing::example_path("ct/" + name + "/netlist.pb.txt"),
-                           macroplace::testing::example_path("ct/" + name + "/initial.plc"),
-                           options, &f.design);
+  const Status status = env::load_env_design(
+      macroplace::testing::example_path("ct/" + name + "/netlist.pb.txt"),
+      macroplace::testing::example_path("ct/" + name + "/initial.plc"), options, &f.design);
   EXPECT_TRUE(status.ok()) << status.to_string();
   f.graph = make_graph_tensors(f.design->graph);
   PolicyOptions policy;
@@ -221,8 +220,8 @@ std::vector<std::int64_t> rows_of(const std::vector<EpisodeRecord>& records, std
   return rows;
 }
 
-void expect_same_rows(const PpoBatch& a, const std::vector<std::int64_t>& rows_a,
-                      const PpoBatch& b, const std::vector<std::int64_t>& rows_b) {
+void expect_same_rows(const PpoBatch& a, const std::vector<std::int64_t>& rows_a, const PpoBatch& b,
+                      const std::vector<std::int64_t>& rows_b) {
   const torch::Tensor ia = torch::tensor(rows_a, torch::kInt64);
   const torch::Tensor ib = torch::tensor(rows_b, torch::kInt64);
   expect_equal(a.index(ia), b.index(ib));

@@ -105,6 +105,22 @@ TEST(PpoLossTest, NormalisesAdvantagesPerMinibatch) {
   EXPECT_NEAR(loss.policy.item<double>(), -surrogate, 1e-12);
 }
 
+// A batch of random observations of a graph of `nodes` nodes on the tiny policy's 4 x 4 grid,
+// action 0 legal (and taken) everywhere.
+PpoBatch random_batch(std::int64_t rows, std::int64_t nodes) {
+  PpoBatch batch;
+  batch.inputs.metadata = torch::rand({rows, 12}, torch::kFloat64);
+  batch.inputs.node_features = torch::rand({rows, nodes, 6}, torch::kFloat64);
+  batch.inputs.current_node = torch::randint(0, nodes, {rows}, torch::kInt64);
+  batch.inputs.mask = torch::rand({rows, 16}) > 0.3;
+  batch.inputs.mask.select(1, 0).fill_(true);
+  batch.actions = torch::zeros({rows}, torch::kInt64);  // action 0 is legal everywhere
+  batch.old_log_probs = -2.0 - torch::rand({rows}, torch::kFloat64);
+  batch.old_values = torch::randn({rows}, torch::kFloat64);
+  batch.returns = torch::randn({rows}, torch::kFloat64);
+  return batch;
+}
+
 // Microbatches change memory and speed, not the update: the same parameters and statistics as
 // one pass over each minibatch (double precision; parts of 3, 3, 3 and 1 rows), with the KL
 // cutoff inactive and active (its gradient then comes from the second pass).
@@ -113,16 +129,7 @@ TEST(PpoUpdateTest, MicrobatchesGiveTheSameUpdate) {
   const GraphTensors graph = tiny_graph().to(torch::kFloat64);
   torch::manual_seed(11);
   const std::int64_t rows = 10;
-  PpoBatch batch;
-  batch.inputs.metadata = torch::rand({rows, 12}, torch::kFloat64);
-  batch.inputs.node_features = torch::rand({rows, 4, 6}, torch::kFloat64);
-  batch.inputs.current_node = torch::randint(0, 4, {rows}, torch::kInt64);
-  batch.inputs.mask = torch::rand({rows, 16}) > 0.3;
-  batch.inputs.mask.select(1, 0).fill_(true);
-  batch.actions = torch::zeros({rows}, torch::kInt64);  // action 0 is legal everywhere
-  batch.old_log_probs = -2.0 - torch::rand({rows}, torch::kFloat64);
-  batch.old_values = torch::randn({rows}, torch::kFloat64);
-  batch.returns = torch::randn({rows}, torch::kFloat64);
+  const PpoBatch batch = random_batch(rows, 4);
 
   for (const bool cutoff : {false, true}) {
     PpoOptions options;
@@ -161,20 +168,6 @@ TEST(PpoUpdateTest, MicrobatchesGiveTheSameUpdate) {
     EXPECT_NEAR(whole_stats.clip_fraction, parts_stats.clip_fraction, 1e-9);
     EXPECT_EQ(whole_stats.kl_beta, parts_stats.kl_beta);
   }
-}
-
-PpoBatch random_batch(std::int64_t rows, std::int64_t nodes) {
-  PpoBatch batch;
-  batch.inputs.metadata = torch::rand({rows, 12}, torch::kFloat64);
-  batch.inputs.node_features = torch::rand({rows, nodes, 6}, torch::kFloat64);
-  batch.inputs.current_node = torch::randint(0, nodes, {rows}, torch::kInt64);
-  batch.inputs.mask = torch::rand({rows, 16}) > 0.3;
-  batch.inputs.mask.select(1, 0).fill_(true);
-  batch.actions = torch::zeros({rows}, torch::kInt64);  // action 0 is legal everywhere
-  batch.old_log_probs = -2.0 - torch::rand({rows}, torch::kFloat64);
-  batch.old_values = torch::randn({rows}, torch::kFloat64);
-  batch.returns = torch::randn({rows}, torch::kFloat64);
-  return batch;
 }
 
 // Rows of two designs (graphs of 4 and 6 nodes, 7 and 5 rows) in one update: the step is the one

@@ -72,7 +72,7 @@ struct HubOptions {
   std::int32_t unit_episodes = 4;  // episodes per claimed unit; divides episodes per iteration
   double collector_timeout_seconds = 30;  // a collector silent this long counts as gone
   double gather_timeout_seconds = 600;    // no delivery at all for this long: an error
-  std::int32_t max_staleness = 0;  // 0: strictly on-policy; K: records up to K versions old
+  std::int32_t max_staleness = 0;         // 0: strictly on-policy; K: records up to K versions old
 };
 
 struct GatherStats {
@@ -105,9 +105,8 @@ class CollectorHub {
   struct Impl;
   explicit CollectorHub(std::unique_ptr<Impl> impl);
   // gather() with max_staleness > 0.
-  Status gather_recent(std::int64_t version, std::int32_t episodes,
-                       std::vector<EpisodeRecord>* out, GatherStats* stats,
-                       const std::function<void(const std::string&)>& waiting);
+  Status gather_recent(std::int64_t version, std::int32_t episodes, std::vector<EpisodeRecord>* out,
+                       GatherStats* stats, const std::function<void(const std::string&)>& waiting);
   std::unique_ptr<Impl> impl_;
 };
 
