@@ -4,14 +4,19 @@
 #include "macroplace/netlist/clustering.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "macroplace/netlist/ct_netlist.h"
@@ -494,6 +499,47 @@ TEST(ClusterNetlist, SameSeedSameClustering) {
             macroplace::testing::read_file(dir + "/b.pb.txt"));
   options.seed = 2;
   EXPECT_TRUE(cluster_netlist(flat, options).status.ok());
+}
+
+std::atomic<int> terminations{0};
+void count_termination(int /*signal*/) {
+  terminations.fetch_add(1);
+}
+
+// METIS (GKlib) catches SIGTERM while it partitions and jumps out of whatever it was doing: a
+// SIGTERM then deadlocked the process in free(). With SIGTERM showered on the clustering thread
+// every 100 us, clustering still completes with the same result, and every signal reaches the
+// process's own handler.
+TEST(ClusterNetlist, SigtermDuringMetisReachesTheProcessHandler) {
+  const Netlist flat = random_design(7);
+  const ClusteringOptions options = random_design_options();
+  const ClusteringResult reference = cluster_netlist(flat, options);
+  ASSERT_TRUE(reference.status.ok());
+  struct sigaction handler {
+  }, previous{};
+  handler.sa_handler = count_termination;
+  sigemptyset(&handler.sa_mask);
+  ASSERT_EQ(sigaction(SIGTERM, &handler, &previous), 0);
+  const pthread_t clustering = pthread_self();
+  std::atomic<bool> done{false};
+  int sent = 0;
+  std::thread sender([&] {
+    while (!done.load()) {
+      pthread_kill(clustering, SIGTERM);
+      ++sent;
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
+  });
+  for (int run = 0; run < 3; ++run) {
+    const ClusteringResult result = cluster_netlist(flat, options);
+    ASSERT_TRUE(result.status.ok()) << result.status.to_string();
+    EXPECT_EQ(result.assignment.cluster_of, reference.assignment.cluster_of);
+  }
+  done = true;
+  sender.join();
+  sigaction(SIGTERM, &previous, nullptr);
+  EXPECT_GT(sent, 0);
+  EXPECT_GT(terminations.load(), 0);
 }
 
 TEST(ClusterNetlist, RandomDesignInvariants) {
