@@ -525,6 +525,7 @@ TEST(ClusterNetlist, SigtermDuringMetisReachesTheProcessHandler) {
   int sent = 0;
   std::thread sender([&] {
     while (!done.load()) {
+      // NOLINTNEXTLINE(bugprone-bad-signal-to-kill-thread): a handler counts it, the point here
       pthread_kill(clustering, SIGTERM);
       ++sent;
       std::this_thread::sleep_for(std::chrono::microseconds(100));
