@@ -84,13 +84,24 @@ int run_eval(const ParsedArguments& args, std::ostream& out, std::ostream& err) 
       !whole_number_option("eval", args, "--scaling-samples", 0, &options.scaling_samples, err)) {
     return kExitUsage;
   }
-  if (args.has("--time-limit") &&
-      (!parse_number(*args.value("--time-limit"), &options.time_limit_seconds) ||
-       options.time_limit_seconds < 0)) {
-    err << "macroplace eval: --time-limit expects a non-negative number of seconds\n";
-    return kExitUsage;
+  if (const auto limits = args.value("--time-limit")) {
+    // S or S1,S2,...: every method at each budget.
+    options.time_limits_seconds.clear();
+    std::size_t begin = 0;
+    for (;;) {
+      const std::size_t comma = limits->find(',', begin);
+      double seconds = 0;
+      if (!parse_number(limits->substr(begin, comma - begin), &seconds) || !(seconds > 0)) {
+        err << "macroplace eval: --time-limit expects seconds, or several separated by commas "
+               "(60,600)\n";
+        return kExitUsage;
+      }
+      options.time_limits_seconds.push_back(seconds);
+      if (comma == std::string::npos) break;
+      begin = comma + 1;
+    }
   }
-  if (args.has("--max-moves") && !args.has("--time-limit")) options.time_limit_seconds = 0;
+  if (args.has("--max-moves") && !args.has("--time-limit")) options.time_limits_seconds = {0};
   if (const Status status = options.validate(); !status.ok()) {
     err << "macroplace eval: " << status.message() << "\n";
     return kExitUsage;
@@ -205,7 +216,8 @@ int run_report(const ParsedArguments& args, std::ostream& out, std::ostream& err
 const Command& eval_command() {
   static const Command kCommand{
       {"eval",
-       "macroplace eval --designs LIST --out DIR [--methods LIST] [--seeds K] [--time-limit S]\n"
+       "macroplace eval --designs LIST --out DIR [--methods LIST] [--seeds K] [--time-limit "
+       "S[,S...]]\n"
        "                [--scaling-samples N] [placer options]",
        "Compare placers: every method on every design and seed with the same budget; writes\n"
        "DIR/results.json, DIR/report.md, DIR/report.html (self-contained, with pictures) and\n"
@@ -228,7 +240,10 @@ const Command& eval_command() {
             {"--soft-macros", "NAME", "soft-macro placer instead of each method's", 1},
             {"--refine", "NAME", "refiner instead of each method's (none, sa, cd)", 1},
             {"--seeds", "K", "seeds per method (default 3)", 1},
-            {"--time-limit", "S", "time budget per run in seconds (default 60)", 1},
+            {"--time-limit", "S[,S...]",
+             "time budget per run in seconds (default 60); several: every method at each, side by "
+             "side (NAME@Ts)",
+             1},
             {"--max-moves", "N", "annealing moves per chain instead of a time budget", 1},
             {"--scaling-samples", "N",
              "samples for the best-of-k curves (random, and methods that sample; default 32)", 1},

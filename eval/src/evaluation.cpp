@@ -93,6 +93,13 @@ PlacementPicture picture_of(const placement::ProxyCost& cost, const std::string&
 
 namespace {
 
+// A budget in a method's name: "600" (seconds, shortest form).
+std::string budget_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", seconds);
+  return text;
+}
+
 std::string format_seconds(double seconds) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f s", seconds);
@@ -199,12 +206,15 @@ Status EvalOptions::validate() const {
   if (seeds < 1) return Status::error("seeds must be at least 1");
   if (scaling_samples < 0) return Status::error("scaling samples must be non-negative");
   if (out_dir.empty()) return Status::error("an output folder is required");
-  placement::PlacerBudget budget;
-  budget.time_limit_seconds = time_limit_seconds;
-  budget.max_moves = max_moves;
-  if (Status status = budget.validate(); !status.ok()) return status;
-  if (time_limit_seconds == 0 && max_moves == 0) {
-    return Status::error("the methods need a time limit or a move budget");
+  if (time_limits_seconds.empty()) return Status::error("no time limit given");
+  for (const double seconds : time_limits_seconds) {
+    placement::PlacerBudget budget;
+    budget.time_limit_seconds = seconds;
+    budget.max_moves = max_moves;
+    if (Status status = budget.validate(); !status.ok()) return status;
+    if (seconds == 0 && max_moves == 0) {
+      return Status::error("the methods need a time limit or a move budget");
+    }
   }
   return {};
 }
@@ -225,7 +235,8 @@ Status run_evaluation(std::vector<placement::LoadedDesign>& designs, const EvalO
     return Status::error("cannot create " + options.out_dir + "/placements: " + error.message());
   }
   report->created = today();
-  report->time_limit_s = options.time_limit_seconds;
+  report->time_limits_s =
+      options.max_moves > 0 ? std::vector<double>{0.0} : options.time_limits_seconds;
   report->seeds = options.seeds;
   report->training = options.training;
   const std::vector<PublishedResult> published = published_results();
@@ -236,40 +247,49 @@ Status run_evaluation(std::vector<placement::LoadedDesign>& designs, const EvalO
     for (const EvalMethod& method : options.methods) {
       const bool reference = method.flow.method == "reference";
       if (reference && design.reference_plc.empty()) continue;
-      placement::PreparedFlow flow;
-      if (!reference) {
-        placement::FlowOptions flow_options = method.flow;
-        flow_options.budget.time_limit_seconds = options.time_limit_seconds;
-        flow_options.budget.max_moves = options.max_moves;
-        if (options.max_moves > 0) flow_options.budget.time_limit_seconds = 0;
-        if (Status status = placement::prepare_flow(flow_options, &flow); !status.ok()) {
-          return prefixed(status, design, method.name);
+      // Every budget for a method that has one; the reference is evaluated once, as it is.
+      const std::vector<double>& budgets = report->time_limits_s;
+      for (std::size_t b = 0; b < (reference ? 1 : budgets.size()); ++b) {
+        const double budget = reference ? 0.0 : budgets[b];
+        const std::string name = reference || budgets.size() == 1
+                                     ? method.name
+                                     : method.name + "@" + budget_text(budget) + "s";
+        placement::PreparedFlow flow;
+        if (!reference) {
+          placement::FlowOptions flow_options = method.flow;
+          flow_options.budget.time_limit_seconds = budget;
+          flow_options.budget.max_moves = options.max_moves;
+          if (Status status = placement::prepare_flow(flow_options, &flow); !status.ok()) {
+            return prefixed(status, design, name);
+          }
         }
-      }
-      const std::int64_t seeds = reference ? 1 : options.seeds;
-      std::unique_ptr<PlacementPicture> best_picture;
-      for (std::int64_t s = 1; s <= seeds; ++s) {
-        netlist::Netlist start = design.netlist;
-        double seconds = 0;
-        std::unique_ptr<placement::ProxyCost> cost;
-        if (reference) {
-          if (Status status = apply_plc_file(design.reference_plc, &start); !status.ok()) {
+        const std::int64_t seeds = reference ? 1 : options.seeds;
+        std::unique_ptr<PlacementPicture> best_picture;
+        for (std::int64_t s = 1; s <= seeds; ++s) {
+          netlist::Netlist start = design.netlist;
+          double seconds = 0;
+          std::unique_ptr<placement::ProxyCost> cost;
+          if (reference) {
+            if (Status status = apply_plc_file(design.reference_plc, &start); !status.ok()) {
+              return status;
+            }
+            cost = std::make_unique<placement::ProxyCost>(start, design.settings);
+          } else {
+            cost = std::make_unique<placement::ProxyCost>(start, design.settings);
+            const placement::FlowResult result =
+                flow.run(cost.get(), static_cast<std::uint64_t>(s));
+            if (!result.status.ok()) return prefixed(result.status, design, name);
+            seconds = result.seconds;
+          }
+          if (Status status = finish_run(design, options, name, s, !reference, seconds, cost.get(),
+                                         &best_picture, report);
+              !status.ok()) {
             return status;
           }
-          cost = std::make_unique<placement::ProxyCost>(start, design.settings);
-        } else {
-          cost = std::make_unique<placement::ProxyCost>(start, design.settings);
-          const placement::FlowResult result = flow.run(cost.get(), static_cast<std::uint64_t>(s));
-          if (!result.status.ok()) return prefixed(result.status, design, method.name);
-          seconds = result.seconds;
+          report->runs.back().time_limit_s = budget;
         }
-        if (Status status = finish_run(design, options, method.name, s, !reference, seconds,
-                                       cost.get(), &best_picture, report);
-            !status.ok()) {
-          return status;
-        }
+        if (best_picture) report->pictures.push_back(std::move(*best_picture));
       }
-      if (best_picture) report->pictures.push_back(std::move(*best_picture));
     }
     // Best-of-k curves: the randomised baseline (whole method per sample), and every method
     // with a sampler of its own (a policy's episodes; failed samples are left out).
@@ -285,7 +305,7 @@ Status run_evaluation(std::vector<placement::LoadedDesign>& designs, const EvalO
       for (const EvalMethod& method : sampled) {
         placement::PreparedFlow flow;
         placement::FlowOptions flow_options = method.flow;
-        flow_options.budget.time_limit_seconds = options.time_limit_seconds;
+        flow_options.budget.time_limit_seconds = report->time_limits_s.front();
         if (Status status = placement::prepare_flow(flow_options, &flow); !status.ok()) {
           return prefixed(status, design, method.name);
         }

@@ -393,15 +393,42 @@ constexpr const char* kTrainingNote =
     "the updated policy's greedy episode at the first and last iteration that have one, and the "
     "best proxy found.";
 
+// Per method (the name before "@"), in order of first run: its mean proxy at each budget.
+std::vector<BudgetSeries> budget_series(const EvalReport& report, const std::string& design) {
+  std::vector<std::string> methods;
+  std::map<std::pair<std::string, double>, std::vector<double>> proxies;
+  for (const RunRecord& run : report.runs) {
+    if (run.design != design || !(run.time_limit_s > 0)) continue;
+    const std::string method = run.method.substr(0, run.method.find('@'));
+    add_unique(&methods, method);
+    proxies[{method, run.time_limit_s}].push_back(run.costs.proxy);
+  }
+  std::vector<BudgetSeries> series;
+  series.reserve(methods.size());
+  for (const std::string& method : methods) {
+    BudgetSeries one;
+    one.label = method;
+    for (const auto& [key, values] : proxies) {  // budgets in increasing order
+      if (key.first == method) one.points.emplace_back(key.second, mean_std(values).mean);
+    }
+    series.push_back(std::move(one));
+  }
+  return series;
+}
+
 std::string metadata_line(const EvalReport& report) {
   std::string text;
   if (!report.created.empty()) text += "Created " + report.created + ". ";
   if (report.seeds > 0) text += std::to_string(report.seeds) + " seeds per method";
-  if (report.time_limit_s > 0) {
-    text += std::string(report.seeds > 0 ? ", " : "") + "time limit " +
-            format("%g", report.time_limit_s) + " s per run";
+  std::string budgets;
+  for (const double seconds : report.time_limits_s) {
+    if (seconds > 0) budgets += (budgets.empty() ? "" : " and ") + format("%g", seconds) + " s";
   }
-  if (report.seeds > 0 || report.time_limit_s > 0) text += ". ";
+  if (!budgets.empty()) {
+    text += std::string(report.seeds > 0 ? ", " : "") + "time limit " + budgets + " per run";
+    if (report.time_limits_s.size() > 1) text += " (NAME@Ts: the method with T seconds)";
+  }
+  if (report.seeds > 0 || !budgets.empty()) text += ". ";
   text +=
       "Mean \u00b1 sample standard deviation over seeds; the lowest mean proxy of each design "
       "in bold; ";
@@ -554,7 +581,9 @@ std::string results_json(const EvalReport& report) {
   json.key("version").value(1);
   json.key("title").value(report.title);
   json.key("created").value(report.created);
-  json.key("time_limit_s").value(report.time_limit_s);
+  json.key("time_limits_s").begin_array();
+  for (const double seconds : report.time_limits_s) json.value(seconds);
+  json.end_array();
   json.key("seeds").value(report.seeds);
 
   // Arrays of one object per line: one run, summary, curve, ... per line.
@@ -575,6 +604,7 @@ std::string results_json(const EvalReport& report) {
     json.key("overlapping_macro_pairs").value(run.overlapping_macro_pairs);
     json.key("legal").value(run.legal);
     json.key("runtime_s").value(run.runtime_s);
+    json.key("time_limit_s").value(run.time_limit_s);
     json.key("full_hpwl");
     if (run.full_hpwl) {
       json.value(*run.full_hpwl);
@@ -775,6 +805,17 @@ std::string report_html(const EvalReport& report, const HtmlOptions& options) {
         "(1 = best), averaged over the designs a method ran on; &#8220;best on&#8221; counts "
         "the designs where it had the lowest mean proxy.</p>\n" +
         html_table(ranking_table(rankings));
+  }
+  if (report.time_limits_s.size() > 1) {
+    out +=
+        "<h2>Proxy against the time budget</h2>\n<p class=\"note\">Each method's mean proxy "
+        "over seeds at every budget (NAME@Ts in the tables above).</p>\n";
+    for (const std::string& design : design_order(report)) {
+      BudgetPlotOptions plot;
+      plot.title = design + ": mean proxy against the time budget";
+      out += "<h3>" + xml_escape(design) + "</h3>\n<div class=\"plot\">" +
+             budget_svg(budget_series(report, design), plot) + "</div>\n";
+    }
   }
   if (!report.scaling.empty()) {
     out +=

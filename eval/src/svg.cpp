@@ -444,6 +444,77 @@ std::string scaling_svg(const std::vector<ScalingCurve>& curves,
   return out + "</svg>";
 }
 
+std::string budget_svg(const std::vector<BudgetSeries>& series, const BudgetPlotOptions& options) {
+  const double width_px = std::max(options.width_px, 200.0);
+  const double plot_height_px = std::max(options.height_px, 150.0);
+  double x_low = std::numeric_limits<double>::infinity(), x_high = -x_low;
+  double y_low = x_low, y_high = -x_low;
+  for (const BudgetSeries& one : series) {
+    for (const auto& [seconds, proxy] : one.points) {
+      if (!(seconds > 0) || !std::isfinite(proxy)) continue;
+      x_low = std::min(x_low, std::log10(seconds));
+      x_high = std::max(x_high, std::log10(seconds));
+      y_low = std::min(y_low, proxy);
+      y_high = std::max(y_high, proxy);
+    }
+  }
+  if (!(x_low <= x_high)) return placeholder_svg(width_px, "no time budgets");
+  if (x_high - x_low < 0.3) {  // one budget: a decade around it
+    x_low -= 0.5;
+    x_high += 0.5;
+  }
+  const double y_pad =
+      y_high > y_low ? 0.06 * (y_high - y_low) : 0.01 * std::max(1.0, std::fabs(y_low));
+  y_low -= y_pad;
+  y_high += y_pad;
+  const double left = 72, right = 20, top = 34, bottom = 46;
+  const double plot_width = width_px - left - right;
+  const double plot_height = plot_height_px - top - bottom;
+  const double x_pad = 0.05 * (x_high - x_low);
+  auto to_px_x = [&](double seconds) {
+    return left + (std::log10(seconds) - x_low + x_pad) / (x_high - x_low + 2 * x_pad) * plot_width;
+  };
+  auto to_px_y = [&](double value) {
+    return top + (y_high - value) / (y_high - y_low) * plot_height;
+  };
+  const double legend_line = 18;
+  const double height_px = plot_height_px + legend_line * static_cast<double>(series.size()) + 8;
+  std::string out = plot_open(width_px, height_px, left, options.title);
+  std::vector<AxisTick> x_ticks, y_ticks;
+  for (const double tick : log_ticks(std::pow(10.0, x_low), std::pow(10.0, x_high))) {
+    x_ticks.push_back({to_px_x(tick), tick_label(tick)});
+  }
+  for (const double tick : nice_ticks(y_low, y_high, 5)) {
+    y_ticks.push_back({to_px_y(tick), tick_label(tick)});
+  }
+  append_axes(&out, PlotArea{left, top, plot_width, plot_height}, x_ticks, y_ticks,
+              "time budget, s (log scale)", "mean proxy (linear scale)");
+  constexpr std::size_t kColours = sizeof kPalette / sizeof kPalette[0];
+  for (std::size_t c = 0; c < series.size(); ++c) {
+    const std::string colour = kPalette[c % kColours];
+    std::string path, points;
+    double last = std::nan("");
+    for (const auto& [seconds, proxy] : series[c].points) {
+      if (!(seconds > 0) || !std::isfinite(proxy)) continue;
+      const std::string x = num(to_px_x(seconds));
+      const std::string y = num(to_px_y(proxy));
+      path += (path.empty() ? "M" : "L") + x + " " + y;
+      points += "<circle cx=\"" + x + "\" cy=\"" + y + "\" r=\"3.5\"/>";
+      last = proxy;
+    }
+    if (!path.empty()) {
+      out += "<path fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"1.6\" d=\"" + path +
+             "\"/><g fill=\"" + colour + "\">" + points + "</g>";
+    }
+    const double y = plot_height_px + legend_line * static_cast<double>(c) + 4;
+    append_rect(&out, left, y, 12, 12, "fill=\"" + colour + "\"");
+    append_text(&out, left + 18, y + 10,
+                series[c].label + (std::isfinite(last) ? ": " + fixed(last, 4) + " at the largest"
+                                                       : std::string(": no values")));
+  }
+  return out + "</svg>";
+}
+
 std::string training_svg(const TrainingCurve& curve, const TrainingPlotOptions& options) {
   const double width_px = std::max(options.width_px, 200.0);
   const double plot_height_px = std::max(options.height_px, 150.0);

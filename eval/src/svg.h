@@ -13,6 +13,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "macroplace/eval/results.h"
@@ -37,6 +38,18 @@ struct ScalingPlotOptions {
   std::string title = "Expected best proxy of k runs";
 };
 
+struct BudgetPlotOptions {
+  double width_px = 560;
+  double height_px = 340;  // the plot area; the legend adds one line per series below it
+  std::string title = "Mean proxy against the time budget";
+};
+
+// One method's mean proxy (over seeds) at each time budget, for one design.
+struct BudgetSeries {
+  std::string label;
+  std::vector<std::pair<double, double>> points;  // (budget in seconds, mean proxy), by budget
+};
+
 struct TrainingPlotOptions {
   double width_px = 560;
   double height_px = 340;  // the plot area; the legend adds one line per series below it
@@ -51,6 +64,10 @@ std::string placement_svg(const PlacementPicture& picture, const SvgOptions& opt
 // x: k on a log2 axis; y: the expected best proxy on a log-scaled axis (linear when a value is
 // not positive); points per curve and its fitted power law as a line of the same colour.
 std::string scaling_svg(const std::vector<ScalingCurve>& curves, const ScalingPlotOptions& options);
+
+// x: the budget in seconds on a log10 axis; y: the mean proxy (linear). A line through each
+// series' points, a point at each, a legend line per series with its proxy at the last budget.
+std::string budget_svg(const std::vector<BudgetSeries>& series, const BudgetPlotOptions& options);
 
 // x: iteration (linear); y: proxy (linear). One <path> per series that has a finite value (the
 // sampled mean, the greedy proxy, the best so far; a gap where a value is missing), a point at

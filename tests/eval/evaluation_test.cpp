@@ -23,7 +23,11 @@ TEST(EvalOptions, ValidateNamesBadValues) {
   EvalOptions options;
   options.out_dir = "out";
   EXPECT_TRUE(options.validate().ok());
-  options.time_limit_seconds = 0;
+  options.time_limits_seconds = {60, 0};
+  EXPECT_FALSE(options.validate().ok());  // one budget of nothing
+  options.time_limits_seconds.clear();
+  EXPECT_FALSE(options.validate().ok());
+  options.time_limits_seconds = {0};
   EXPECT_FALSE(options.validate().ok());  // no budget at all
   options.max_moves = 100;
   EXPECT_TRUE(options.validate().ok());
@@ -41,6 +45,39 @@ TEST(EvalOptions, ValidateNamesBadValues) {
   EXPECT_FALSE(options.validate().ok());
 }
 
+// Two budgets: every method runs at each, named NAME@Ts with its budget recorded, side by side;
+// the reference once, as it is; a method's runs keep to their budget.
+TEST(RunEvaluation, EveryMethodRunsAtEveryBudget) {
+  std::vector<placement::LoadedDesign> designs(1);
+  ASSERT_TRUE(
+      load_eval_design(example_path("ct/simple_grouped_with_coords/netlist.pb.txt"), &designs[0])
+          .ok());
+  EvalOptions options;
+  options.methods = {eval_method("greedy"), eval_method("sa"), eval_method("reference")};
+  options.seeds = 1;
+  options.time_limits_seconds = {0.2, 0.6};
+  options.scaling_samples = 0;
+  options.out_dir = make_temp_dir("eval_budgets");
+  EvalReport report;
+  const Status status = run_evaluation(designs, options, &report);
+  ASSERT_TRUE(status.ok()) << status.message();
+  EXPECT_EQ(report.time_limits_s, (std::vector<double>{0.2, 0.6}));
+  std::vector<std::string> names;
+  for (const RunRecord& run : report.runs) {
+    names.push_back(run.method);
+    if (run.method == "reference") {
+      EXPECT_EQ(run.time_limit_s, 0);
+      continue;
+    }
+    const double budget = run.method.substr(run.method.find('@')) == "@0.2s" ? 0.2 : 0.6;
+    EXPECT_EQ(run.time_limit_s, budget) << run.method;
+    EXPECT_LE(run.runtime_s, budget + 0.5) << run.method;
+    EXPECT_TRUE(run.legal) << run.method;
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"greedy@0.2s", "greedy@0.6s", "sa@0.2s", "sa@0.6s",
+                                             "reference"}));
+}
+
 // The whole loop on two small designs: records, pictures, placements that re-evaluate to the
 // recorded costs, full-design HPWL where there are standard cells, the scaling curve.
 TEST(RunEvaluation, WritesEveryRunAndItsPlacement) {
@@ -52,7 +89,7 @@ TEST(RunEvaluation, WritesEveryRunAndItsPlacement) {
       load_eval_design(example_path("ct/toy_macro_stdcell/netlist.pb.txt"), &designs[1]).ok());
   EvalOptions options;
   options.seeds = 2;
-  options.time_limit_seconds = 0;
+  options.time_limits_seconds = {0};
   options.max_moves = 2000;
   options.scaling_samples = 8;
   options.out_dir = make_temp_dir("eval_run");

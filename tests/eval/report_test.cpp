@@ -203,7 +203,7 @@ EvalReport sample_report() {
   EvalReport report;
   report.title = "test evaluation";
   report.created = "2024-01-02";
-  report.time_limit_s = 60;
+  report.time_limits_s = {60};
   report.seeds = 3;
   const std::vector<std::pair<std::string, std::vector<double>>> alpha = {
       {"greedy", {0.70, 0.72, 0.74}}, {"sa", {0.66, 0.67, 0.71}}, {"random", {0.90, 0.95, 1.00}}};
@@ -379,7 +379,7 @@ TEST(ResultsJson, ParsesAndHoldsEveryRunAtFullPrecision) {
   EXPECT_NE(json.find("\"full_hpwl\": 1100000,"), std::string::npos);
   EXPECT_NE(json.find("\"source\": \"Mirhoseini et al., Nature 2021\""), std::string::npos);
   EXPECT_NE(json.find("\"k\": [1, 2, 4]"), std::string::npos);
-  EXPECT_NE(json.find("\"time_limit_s\": 60,"), std::string::npos);
+  EXPECT_NE(json.find("\"time_limits_s\": [60],"), std::string::npos);
   EXPECT_TRUE(valid_json(results_json(EvalReport{})));
 }
 
@@ -564,6 +564,39 @@ TEST(Training, HtmlPlotHasOnePathPerSeries) {
   const std::string placeholder = svg_after(report_html(empty), "<h3>rl (empty)</h3>");
   EXPECT_NE(placeholder.find("no training data"), std::string::npos) << placeholder;
   EXPECT_EQ(count(placeholder, "<path"), 0U);
+}
+
+// Two budgets: each method's mean proxy over seeds at each, one line per method (the name before
+// "@"), its last value in the legend; the reference (no budget) is not drawn.
+TEST(Budgets, HtmlPlotsMeanProxyAgainstTheBudget) {
+  EvalReport report;
+  report.time_limits_s = {60, 600};
+  const auto run = [](const std::string& method, double budget, std::uint64_t seed, double proxy) {
+    RunRecord record;
+    record.design = "d";
+    record.method = method;
+    record.seed = seed;
+    record.time_limit_s = budget;
+    record.costs.proxy = proxy;
+    record.legal = true;
+    return record;
+  };
+  report.runs = {run("sa@60s", 60, 1, 0.62),   run("sa@60s", 60, 2, 0.64),
+                 run("sa@600s", 600, 1, 0.60), run("sa@600s", 600, 2, 0.61),
+                 run("rl@60s", 60, 1, 0.63),   run("rl@600s", 600, 1, 0.5975),
+                 run("reference", 0, 1, 0.70)};
+  const std::string html = report_html(report);
+  EXPECT_NE(html.find("<h2>Proxy against the time budget</h2>"), std::string::npos);
+  EXPECT_NE(html.find("time limit 60 s and 600 s per run"), std::string::npos);
+  const std::string plot = svg_after(html, "<h2>Proxy against the time budget</h2>");
+  ASSERT_FALSE(plot.empty()) << html;
+  EXPECT_EQ(count(plot, "<path"), 2U) << plot;    // sa, rl
+  EXPECT_EQ(count(plot, "<circle"), 4U) << plot;  // two budgets each
+  EXPECT_NE(plot.find(">sa: 0.6050 at the largest<"), std::string::npos) << plot;
+  EXPECT_NE(plot.find(">rl: 0.5975 at the largest<"), std::string::npos) << plot;
+  EXPECT_EQ(plot.find("reference"), std::string::npos);
+  EXPECT_TRUE(valid_json(results_json(report)));
+  EXPECT_NE(results_json(report).find("\"time_limits_s\": [60, 600]"), std::string::npos);
 }
 
 TEST(Writers, WriteFilesAtomicallyAndReportFailures) {

@@ -32,6 +32,7 @@ struct RunRecord {
   std::int64_t overlapping_macro_pairs = 0;
   bool legal = false;
   double runtime_s = 0;
+  double time_limit_s = 0;  // the run's budget (0: a move budget, or the reference as it is)
   // Designs with standard cells (flat or Bookshelf): every standard cell placed by the analytical
   // mixed-size flow around the method's macros and row-legalized; the academic tables' metric.
   std::optional<double> full_hpwl;
@@ -93,8 +94,8 @@ struct TrainingCurve {
 
 struct EvalReport {
   std::string title = "macroplace evaluation";
-  std::string created;  // ISO date
-  double time_limit_s = 0;
+  std::string created;                // ISO date
+  std::vector<double> time_limits_s;  // the runs' budgets (0: move budgets)
   std::int64_t seeds = 0;
   std::vector<RunRecord> runs;
   std::vector<ScalingCurve> scaling;
