@@ -292,6 +292,21 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
   }
   ProgressLine line(!quiet);
   trainer->set_waiting([&](const std::string& text) { line.update(text, false); });
+  // Local collector processes and a launcher's other ranks start with the learner: wait for
+  // them before the first iteration, so that none arrives after a short run has ended.
+  const std::int32_t expected = local_collectors > 0 ? static_cast<std::int32_t>(local_collectors)
+                                : role.launched && role.rank == 0
+                                    ? static_cast<std::int32_t>(role.size - 1)
+                                    : 0;
+  if (expected > 0) {
+    constexpr double kJoinSeconds = 120;
+    const std::int32_t joined = trainer->wait_for_collectors(expected, kJoinSeconds);
+    if (joined < expected) {
+      line.finish();
+      err << "macroplace train: " << joined << " of " << expected << " collectors joined within "
+          << kJoinSeconds << " s; training with those\n";
+    }
+  }
   const bool distributed = trainer->collector_port() != 0;
   const Status status = rl::train(*trainer, [&](const rl::IterationMetrics& m) {
     char text[320];

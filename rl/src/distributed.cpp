@@ -280,6 +280,31 @@ std::uint16_t CollectorHub::port() const {
   return impl_->store->getPort();
 }
 
+std::int32_t CollectorHub::wait_for_collectors(
+    std::int32_t count, double timeout_seconds,
+    const std::function<void(const std::string&)>& waiting) {
+  Impl& m = *impl_;
+  const auto start = Clock::now();
+  auto last_report = start;
+  for (;;) {
+    std::int64_t registered = 0;
+    try {
+      registered = m.counter("mp/collector_ids");
+    } catch (const std::exception&) {
+      return 0;
+    }
+    if (registered >= count || seconds_since(start) >= timeout_seconds) {
+      return static_cast<std::int32_t>(registered);
+    }
+    if (waiting && seconds_since(last_report) >= 1) {
+      last_report = Clock::now();
+      waiting("waiting for collectors to join: " + std::to_string(registered) + " of " +
+              std::to_string(count));
+    }
+    std::this_thread::sleep_for(kPoll);
+  }
+}
+
 Status CollectorHub::publish(std::int64_t version, const std::string& weights,
                              std::int32_t episodes) {
   Impl& m = *impl_;

@@ -494,6 +494,11 @@ std::uint16_t Trainer::collector_port() const {
   return impl_->hub == nullptr ? 0 : impl_->hub->port();
 }
 
+std::int32_t Trainer::wait_for_collectors(std::int32_t count, double timeout_seconds) {
+  if (impl_->hub == nullptr) return 0;
+  return impl_->hub->wait_for_collectors(count, timeout_seconds, impl_->waiting);
+}
+
 void Trainer::set_waiting(std::function<void(const std::string&)> waiting) {
   impl_->waiting = std::move(waiting);
 }

@@ -126,6 +126,22 @@ TEST(Distributed, CollectorsDeliverTheUnitsAnInProcessCollectorGives) {
   EXPECT_TRUE(second.ok()) << second.to_string();
 }
 
+// The rendezvous of a launched job: the learner waits for the collectors it expects (bounded),
+// so none arrives after a short run has ended.
+TEST(Distributed, RendezvousWaitsForTheExpectedCollectorsWithinItsTimeout) {
+  HubSetup s = make_setup(2, 30);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(s.hub->wait_for_collectors(1, 0.3), 0);  // nobody came: back after the timeout
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+  Status collected;
+  std::thread collector([&] { collected = run_collector(collect_options(s), {}); });
+  EXPECT_EQ(s.hub->wait_for_collectors(1, 60), 1);
+  EXPECT_EQ(s.hub->wait_for_collectors(2, 0.2), 1);
+  s.hub.reset();  // stop
+  collector.join();
+  EXPECT_TRUE(collected.ok()) << collected.to_string();
+}
+
 // With max_staleness 1 collectors go on while the learner "updates": the next gather takes the
 // units collected meanwhile with the previous weights (byte for byte the in-process units of
 // that version, counted stale), the newest first; units older than the window are dropped and

@@ -92,6 +92,11 @@ class CollectorHub {
   CollectorHub& operator=(const CollectorHub&) = delete;
 
   std::uint16_t port() const;
+  // Waits until `count` collectors have registered, at most `timeout_seconds` (the rendezvous
+  // of a launched job, whose ranks start together: a run short enough to end before a slow rank
+  // connects would leave that rank failing to reach it). Returns how many registered.
+  std::int32_t wait_for_collectors(std::int32_t count, double timeout_seconds,
+                                   const std::function<void(const std::string&)>& waiting = {});
   // Makes `weights` (policy_bytes()) the current version, for which `episodes` will be
   // gathered.
   Status publish(std::int64_t version, const std::string& weights, std::int32_t episodes);

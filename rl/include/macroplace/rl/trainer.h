@@ -133,6 +133,9 @@ class Trainer {
   std::uint16_t collector_port() const;
   // Called about once a second while waiting for collectors, with a short status.
   void set_waiting(std::function<void(const std::string&)> waiting);
+  // With TrainerOptions::listen: waits until `count` collectors have joined, at most
+  // `timeout_seconds`; returns how many did (0 without listen).
+  std::int32_t wait_for_collectors(std::int32_t count, double timeout_seconds);
   std::int32_t iteration() const;  // iterations completed (restored on resume)
   double best_proxy() const;
   std::int64_t parameter_count() const;
