@@ -444,6 +444,18 @@ std::string scaling_svg(const std::vector<ScalingCurve>& curves,
   return out + "</svg>";
 }
 
+namespace {
+
+// Widens a linear value axis by 6% of its span on each side (1% of the value when it is flat),
+// so points sit off the frame.
+void pad_value_range(double* low, double* high) {
+  const double pad = *high > *low ? 0.06 * (*high - *low) : 0.01 * std::max(1.0, std::fabs(*low));
+  *low -= pad;
+  *high += pad;
+}
+
+}  // namespace
+
 std::string budget_svg(const std::vector<BudgetSeries>& series, const BudgetPlotOptions& options) {
   const double width_px = std::max(options.width_px, 200.0);
   const double plot_height_px = std::max(options.height_px, 150.0);
@@ -463,10 +475,7 @@ std::string budget_svg(const std::vector<BudgetSeries>& series, const BudgetPlot
     x_low -= 0.5;
     x_high += 0.5;
   }
-  const double y_pad =
-      y_high > y_low ? 0.06 * (y_high - y_low) : 0.01 * std::max(1.0, std::fabs(y_low));
-  y_low -= y_pad;
-  y_high += y_pad;
+  pad_value_range(&y_low, &y_high);
   const double left = 72, right = 20, top = 34, bottom = 46;
   const double plot_width = width_px - left - right;
   const double plot_height = plot_height_px - top - bottom;
@@ -542,10 +551,7 @@ std::string training_svg(const TrainingCurve& curve, const TrainingPlotOptions& 
     x_low -= 0.5;
     x_high += 0.5;
   }
-  const double y_pad =
-      y_high > y_low ? 0.06 * (y_high - y_low) : 0.01 * std::max(1.0, std::fabs(y_low));
-  y_low -= y_pad;
-  y_high += y_pad;
+  pad_value_range(&y_low, &y_high);
 
   const double left = 72, right = 20, top = 34, bottom = 46;
   const double plot_width = width_px - left - right;

@@ -211,6 +211,11 @@ struct CollectorHub::Impl {
     for (std::int64_t id = 0; id < ids; ++id) count += heard_from(id) ? 1 : 0;
     return count;
   }
+  // A gather's collector figures: who contributed, who is alive, who ever registered.
+  void count_collectors(const std::set<std::int32_t>& contributors, GatherStats* stats) {
+    stats->collectors = static_cast<std::int32_t>(contributors.size());
+    stats->collectors_alive = alive(&stats->collectors_registered);
+  }
   // While gathering: an error once nothing was delivered for gather_timeout_seconds; about once
   // a second, `waiting` hears the progress and how many collectors are alive.
   Status still_waiting(Clock::time_point last_delivery, Clock::time_point* last_report,
@@ -413,8 +418,7 @@ Status CollectorHub::gather(std::int64_t version, std::int32_t episodes,
         if (static_cast<std::int32_t>(out->size()) < episodes) out->push_back(std::move(record));
       }
     }
-    stats->collectors = static_cast<std::int32_t>(contributors.size());
-    stats->collectors_alive = m.alive(&stats->collectors_registered);
+    m.count_collectors(contributors, stats);
   } catch (const std::exception& e) {
     return Status::error("collecting from the store failed: " + one_line(e));
   }
@@ -502,8 +506,7 @@ Status CollectorHub::gather_recent(std::int64_t version, std::int32_t episodes,
         out->push_back(std::move(record));
       }
     }
-    stats->collectors = static_cast<std::int32_t>(contributors.size());
-    stats->collectors_alive = m.alive(&stats->collectors_registered);
+    m.count_collectors(contributors, stats);
   } catch (const std::exception& e) {
     return Status::error("collecting from the store failed: " + one_line(e));
   }
