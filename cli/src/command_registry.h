@@ -65,6 +65,10 @@ bool load_cost_inputs(const std::string& command, const ParsedArguments& args, C
 // own, and the parameters the command line gave for them.
 std::vector<OptionSpec> with_placer_options(std::vector<OptionSpec> options);
 placement::PlacerParameters placer_parameters(const ParsedArguments& args);
+// Reads the stage options with_placer_options() adds (--soft-macros, --refine, --candidates,
+// --refine-candidates) into `flow`; false (after printing why) on a bad value.
+bool stage_options(const std::string& command, const ParsedArguments& args,
+                   placement::FlowOptions* flow, std::ostream& err);
 // Splits "rl:CKPT" into method "rl" and its argument option (--policy CKPT); false (after
 // printing why) when the method takes no argument.
 bool method_with_argument(const std::string& command, const std::string& text,

@@ -1,4 +1,5 @@
 // Command-line options shared by every command that evaluates the proxy cost (cost, place).
+#include <algorithm>
 #include <cmath>
 #include <ostream>
 
@@ -154,6 +155,14 @@ bool check_outputs(const std::string& command, const std::vector<std::string>& p
 }
 
 std::vector<OptionSpec> with_placer_options(std::vector<OptionSpec> options) {
+  options.push_back({"--soft-macros", "NAME", "soft-macro placer instead of the method's", 1});
+  options.push_back({"--refine", "NAME", "refiner instead of the method's (none, sa, cd)", 1});
+  options.push_back({"--candidates", "M",
+                     "finish the M best placements of the hard-macro stage where it draws several "
+                     "(rl's episodes), keep the best (default 1)",
+                     1});
+  options.push_back({"--refine-candidates", "N",
+                     "of those, refine the N best after the soft-macro stage (default 1)", 1});
   for (const placement::PlacerOption& option : placement::PlacerRegistry::global().options()) {
     options.push_back({option.name, option.argument, option.help, option.argument.empty() ? 0 : 1});
   }
@@ -166,6 +175,25 @@ placement::PlacerParameters placer_parameters(const ParsedArguments& args) {
     if (args.has(option.name)) parameters[option.name] = args.value(option.name).value_or("");
   }
   return parameters;
+}
+
+bool stage_options(const std::string& command, const ParsedArguments& args,
+                   placement::FlowOptions* flow, std::ostream& err) {
+  flow->soft_macros = args.value("--soft-macros").value_or("");
+  flow->refine = args.value("--refine").value_or("");
+  std::int64_t candidates = 1, refined = 1;
+  if (!whole_number_option(command.c_str(), args, "--candidates", 1, &candidates, err) ||
+      !whole_number_option(command.c_str(), args, "--refine-candidates", 1, &refined, err)) {
+    return false;
+  }
+  if (refined > candidates) {
+    err << "macroplace " << command << ": --refine-candidates must be at most --candidates\n";
+    return false;
+  }
+  constexpr std::int64_t kMost = 256;  // each candidate is a whole evaluator in memory
+  flow->candidates = static_cast<std::int32_t>(std::min(candidates, kMost));
+  flow->refine_candidates = static_cast<std::int32_t>(std::min(refined, kMost));
+  return true;
 }
 
 bool method_with_argument(const std::string& command, const std::string& text,

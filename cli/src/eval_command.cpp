@@ -72,8 +72,7 @@ int run_eval(const ParsedArguments& args, std::ostream& out, std::ostream& err) 
     for (eval::EvalMethod& method : options.methods) method.flow.parameters = parameters;
   }
   for (eval::EvalMethod& method : options.methods) {
-    method.flow.soft_macros = args.value("--soft-macros").value_or("");
-    method.flow.refine = args.value("--refine").value_or("");
+    if (!stage_options("eval", args, &method.flow, err)) return kExitUsage;
     if (method.flow.method == "reference") continue;
     if (const auto provider = placement::provider(method.flow)) {
       return hand_over("eval", *provider, err);
@@ -237,8 +236,6 @@ const Command& eval_command() {
              "comma-separated methods (default random,greedy,sa,analytical,reference); NAME:ARG "
              "gives a method its argument (rl:CKPT)",
              1},
-            {"--soft-macros", "NAME", "soft-macro placer instead of each method's", 1},
-            {"--refine", "NAME", "refiner instead of each method's (none, sa, cd)", 1},
             {"--seeds", "K", "seeds per method (default 3)", 1},
             {"--time-limit", "S[,S...]",
              "time budget per run in seconds (default 60); several: every method at each, side by "

@@ -111,8 +111,7 @@ bool flow_options(const std::string& command, const ParsedArguments& args,
   if (!method_with_argument(command, args.value("--method").value_or("sa"), flow, err)) {
     return false;
   }
-  flow->soft_macros = args.value("--soft-macros").value_or("");
-  flow->refine = args.value("--refine").value_or("");
+  if (!stage_options(command, args, flow, err)) return false;
   placement::PlacerBudget& budget = flow->budget;
   budget.time_limit_seconds = 60;
   if (args.has("--time-limit") &&
@@ -227,8 +226,6 @@ const Command& place_command() {
              "one of " + placement::PlacerRegistry::global().method_names() +
                  " (default sa); NAME:ARG gives the method its argument (a policy checkpoint)",
              1},
-            {"--soft-macros", "NAME", "soft-macro placer instead of the method's", 1},
-            {"--refine", "NAME", "refiner instead of the method's (none, sa, cd)", 1},
             {"-o", "OUT.plc", "where to write the placement (required)", 1},
             {"--report", "OUT.json", "write a JSON report", 1},
             {"--time-limit", "S", "the method's time budget in seconds (default 60)", 1},

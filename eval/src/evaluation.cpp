@@ -311,11 +311,18 @@ Status run_evaluation(std::vector<placement::LoadedDesign>& designs, const EvalO
         }
         placement::ProxyCost start(design.netlist, design.settings);
         std::vector<double> proxies;
+        const auto sampling_start = std::chrono::steady_clock::now();
         if (Status status = flow.sample(start, options.scaling_samples, &proxies); !status.ok()) {
           return prefixed(status, design, method.name);
         }
         ScalingCurve curve =
             scaling_curve(design.name, method.name, proxies, options.scaling_samples);
+        if (!proxies.empty()) {
+          curve.seconds_per_sample =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - sampling_start)
+                  .count() /
+              static_cast<double>(proxies.size());
+        }
         if (options.progress) {
           options.progress(design.name + ": best-of-k curve from " + std::to_string(curve.samples) +
                            " of " + std::to_string(proxies.size()) + " " + method.name +

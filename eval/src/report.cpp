@@ -329,7 +329,8 @@ Table scaling_table(const std::vector<ScalingCurve>& curves) {
 
 // "best(k) ≈ 0.6500 + 0.0500 · k^-0.500" or why there is no fit.
 std::string fit_text(const ScalingCurve& curve) {
-  const std::string runs = " (from " + std::to_string(curve.samples) + " runs)";
+  const std::string runs = " (from " + std::to_string(curve.samples) + " runs, " +
+                           fixed(curve.seconds_per_sample, 2) + " s each)";
   if (!curve.fitted) return "not fitted" + runs;
   return "best(k) \u2248 " + fixed(curve.asymptote, 4) + " + " + fixed(curve.scale, 4) +
          " \u00b7 k^-" + fixed(curve.exponent, 3) + runs;
@@ -642,6 +643,7 @@ std::string results_json(const EvalReport& report) {
     json.key("design").value(curve.design);
     json.key("method").value(curve.method);
     json.key("samples").value(curve.samples);
+    json.key("seconds_per_sample").value(curve.seconds_per_sample);
     json.key("k").begin_array();
     for (const std::int64_t k : curve.k) json.value(k);
     json.end_array();

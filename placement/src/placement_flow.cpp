@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <limits>
+#include <string>
 
 #include "macroplace/placement/macro_legalizer.h"
 
@@ -14,6 +16,12 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string proxy_text(double proxy) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6f", proxy);
+  return text;
 }
 
 // The recipe with the overrides applied.
@@ -38,6 +46,9 @@ const PlacerInfo* stage_placer(const MethodInfo& recipe, Stage stage) {
   return PlacerRegistry::global().placer(stage, name);
 }
 
+// Each candidate is a whole evaluator in memory (a few MB for a clustered design).
+constexpr std::int32_t kMaxCandidates = 256;
+
 constexpr Stage kStages[] = {Stage::kHardMacros, Stage::kSoftMacros, Stage::kRefine};
 
 }  // namespace
@@ -54,6 +65,13 @@ std::optional<std::string> provider(const FlowOptions& options) {
 
 Status prepare_flow(const FlowOptions& options, PreparedFlow* flow) {
   if (Status s = options.budget.validate(); !s.ok()) return s;
+  if (options.candidates < 1 || options.candidates > kMaxCandidates) {
+    return Status::error("candidates must be between 1 and " + std::to_string(kMaxCandidates));
+  }
+  if (options.refine_candidates < 1 || options.refine_candidates > options.candidates) {
+    return Status::error("refined candidates must be between 1 and the candidates (" +
+                         std::to_string(options.candidates) + ")");
+  }
   MethodInfo recipe;
   if (Status s = resolve(options, &recipe); !s.ok()) return s;
   PreparedFlow prepared;
@@ -118,6 +136,7 @@ FlowResult PreparedFlow::run(ProxyCost* cost) const {
   PlacerContext context;
   context.budget = options_.budget;
   context.progress = options_.progress;
+  context.candidates = std::max(1, options_.candidates);
   if (recipe_.soft_macros != "keep") {
     const std::shared_ptr<Placer> soft = soft_;
     context.place_soft_macros = [soft, &context](ProxyCost* c) {
@@ -129,51 +148,109 @@ FlowResult PreparedFlow::run(ProxyCost* cost) const {
     };
     context.soft_macro_period = soft_macro_period_;
   }
-  bool soft_macros_placed = false;
-  for (const Stage stage : kStages) {
-    if (!result.status.ok()) break;
+  // One stage on one placement with an equal share of the time left (`shares` of them left).
+  const auto run_stage = [&](Stage stage, ProxyCost* placement, double shares,
+                             bool soft_macros_placed, StageReport* report) {
     Placer* placer = stage == Stage::kHardMacros   ? hard_.get()
                      : stage == Stage::kSoftMacros ? soft_.get()
                                                    : refine_.get();
-    StageReport report;
-    report.stage = stage;
-    report.placer = stage == Stage::kHardMacros   ? recipe_.hard_macros
-                    : stage == Stage::kSoftMacros ? recipe_.soft_macros
-                                                  : recipe_.refine;
-    // Each stage gets the time the stages before it left (at least a little, so that a time
-    // budget is never read as "no limit").
+    report->stage = stage;
+    report->placer = stage == Stage::kHardMacros   ? recipe_.hard_macros
+                     : stage == Stage::kSoftMacros ? recipe_.soft_macros
+                                                   : recipe_.refine;
+    // At least a little time, so that a time budget is never read as "no limit".
     PlacerContext stage_context = context;
     if (context.budget.time_limit_seconds > 0) {
       stage_context.budget.time_limit_seconds =
-          std::max(1e-3, context.budget.time_limit_seconds - since(start));
+          std::max(1e-3, (context.budget.time_limit_seconds - since(start)) / shares);
     }
     const auto stage_start = Clock::now();
     std::unique_ptr<ProxyCost> before;
-    if (stage == Stage::kSoftMacros && soft_macros_placed) before = cost->clone();
-    result.status = placer->place(cost, stage_context, &report);
-    if (result.status.ok() && before && !(cost->costs().proxy < before->costs().proxy)) {
+    if (stage == Stage::kSoftMacros && soft_macros_placed) before = placement->clone();
+    Status status = placer->place(placement, stage_context, report);
+    if (status.ok() && before && !(placement->costs().proxy < before->costs().proxy)) {
       // The hard-macro placer's soft macros were better: keep them.
-      std::vector<netlist::NodeId> nodes;
-      std::vector<double> x, y;
-      for (netlist::NodeId node = 0; node < before->netlist().num_nodes(); ++node) {
-        if (netlist::is_pin(before->netlist().kind(node))) continue;
-        nodes.push_back(node);
-        x.push_back(before->x(node));
-        y.push_back(before->y(node));
-      }
-      cost->set_positions(nodes, x, y);
-      report.kept = false;
-      report.summary += " (not kept: the proxy did not fall)";
+      placement->copy_placement(*before);
+      report->kept = false;
+      report->summary += " (not kept: the proxy did not fall)";
     }
-    if (stage == Stage::kHardMacros) soft_macros_placed = report.placed_soft_macros;
-    report.seconds = since(stage_start);
-    report.after = cost->costs();
-    result.stages.push_back(std::move(report));
+    report->seconds = since(stage_start);
+    report->after = placement->costs();
+    return status;
+  };
+
+  const auto finish = [&]() {
+    result.final = cost->costs();
+    result.legality = check_legality(*cost);
+    result.seconds = since(start);
+    return result;
+  };
+  if (!result.status.ok()) return finish();
+  StageReport hard;
+  result.status = run_stage(Stage::kHardMacros, cost, 1, false, &hard);
+  const bool soft_macros_placed = hard.placed_soft_macros;
+  // The candidates to finish: the evaluator's placement, then the hard stage's alternatives.
+  std::vector<ProxyCost*> candidates = {cost};
+  std::vector<std::unique_ptr<ProxyCost>> owned;
+  for (const std::shared_ptr<const ProxyCost>& alternative : hard.alternatives) {
+    if (static_cast<std::int32_t>(candidates.size()) >= options_.candidates) break;
+    owned.push_back(alternative->clone());
+    candidates.push_back(owned.back().get());
   }
-  result.final = cost->costs();
-  result.legality = check_legality(*cost);
-  result.seconds = since(start);
-  return result;
+  hard.alternatives.clear();
+  result.stages.push_back(std::move(hard));
+  if (!result.status.ok()) return finish();
+
+  // Soft macros on every candidate, one share of the time kept for refinement.
+  const std::size_t count = candidates.size();
+  std::vector<StageReport> soft(count);
+  for (std::size_t i = 0; i < count && result.status.ok(); ++i) {
+    result.status = run_stage(Stage::kSoftMacros, candidates[i],
+                              count == 1 ? 1.0 : static_cast<double>(count - i + 1),
+                              soft_macros_placed, &soft[i]);
+  }
+  // The best `refine_candidates` by exact proxy are refined, each with an equal share.
+  std::vector<std::size_t> order(count);
+  for (std::size_t i = 0; i < count; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return candidates[a]->costs().proxy < candidates[b]->costs().proxy;
+  });
+  const std::size_t refined = std::min<std::size_t>(
+      count, static_cast<std::size_t>(std::max(1, options_.refine_candidates)));
+  std::vector<StageReport> refine(count);
+  std::size_t winner = order[0];
+  for (std::size_t j = 0; j < refined && result.status.ok(); ++j) {
+    const std::size_t i = order[j];
+    result.status = run_stage(Stage::kRefine, candidates[i], static_cast<double>(refined - j),
+                              false, &refine[i]);
+    if (candidates[i]->costs().proxy < candidates[winner]->costs().proxy) winner = i;
+  }
+  if (count == 1) {
+    result.stages.push_back(std::move(soft[0]));
+    if (!refine[0].placer.empty()) result.stages.push_back(std::move(refine[0]));
+  } else {
+    // One report per stage: the winner's, with every candidate's time and proxy.
+    const auto combined = [&](std::vector<StageReport>& reports,
+                              const std::vector<std::size_t>& which, const char* what) {
+      StageReport report = reports[winner];
+      report.seconds = 0;
+      std::string proxies;
+      for (const std::size_t i : which) {
+        report.seconds += reports[i].seconds;
+        proxies += (proxies.empty() ? "" : ", ") + proxy_text(reports[i].after.proxy);
+      }
+      report.figures.emplace_back(what, static_cast<double>(which.size()));
+      report.summary += "; " + std::to_string(which.size()) + " " + what + ": " + proxies +
+                        " (kept: candidate " + std::to_string(winner + 1) + " of the hard stage)";
+      return report;
+    };
+    std::vector<std::size_t> all(count), best(order.begin(), order.begin() + refined);
+    for (std::size_t i = 0; i < count; ++i) all[i] = i;
+    if (!soft[winner].placer.empty()) result.stages.push_back(combined(soft, all, "candidates"));
+    if (!refine[winner].placer.empty()) result.stages.push_back(combined(refine, best, "refined"));
+    if (winner != 0) cost->copy_placement(*candidates[winner]);
+  }
+  return finish();
 }
 
 FlowResult PreparedFlow::run(ProxyCost* cost, std::uint64_t seed) const {

@@ -1,6 +1,7 @@
 #include "macroplace/placement/proxy_cost.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -303,15 +304,20 @@ void ProxyCost::set_positions(const std::vector<NodeId>& nodes, const std::vecto
 
 std::unique_ptr<ProxyCost> ProxyCost::clone() const {
   auto copy = std::make_unique<ProxyCost>(netlist_, settings_, backend_);
-  copy->x_ = x_;
-  copy->y_ = y_;
-  copy->orientation_ = orientation_;
-  copy->placed_ = placed_;
-  for (NodeId node = 0; node < netlist_.num_nodes(); ++node) {
-    if (!netlist::is_pin(netlist_.kind(node))) copy->update_terminals(node);
-  }
-  copy->recompute();
+  copy->copy_placement(*this);
   return copy;
+}
+
+void ProxyCost::copy_placement(const ProxyCost& other) {
+  assert(other.x_.size() == x_.size());
+  x_ = other.x_;
+  y_ = other.y_;
+  orientation_ = other.orientation_;
+  placed_ = other.placed_;
+  for (NodeId node = 0; node < netlist_.num_nodes(); ++node) {
+    if (!netlist::is_pin(netlist_.kind(node))) update_terminals(node);
+  }
+  recompute();
 }
 
 std::vector<double> ProxyCost::density_map() const {

@@ -100,6 +100,8 @@ Status TrainerOptions::validate() const {
 Status PolicyPlacerOptions::validate() const {
   if (checkpoint.empty()) return Status::error("place: --policy CHECKPOINT is required");
   if (samples < 0) return Status::error("place: --samples must be >= 0");
+  if (!(sample_seconds >= 0)) return Status::error("place: sampling seconds must be >= 0");
+  if (candidates < 1) return Status::error("place: candidates must be >= 1");
   if (torch_threads < 1) return Status::error("place: torch threads must be >= 1");
   if (!(finetune_minutes >= 0)) return Status::error("place: fine-tuning minutes must be >= 0");
   if (finetune_episodes < 1) return Status::error("place: fine-tuning episodes must be >= 1");

@@ -11,6 +11,8 @@ placement::PlacerInfo policy_placer_info() {
   info.options = {
       {"--policy", "CKPT", "rl: a training checkpoint (RUN_DIR/checkpoint.pt)"},
       {"--samples", "K", "rl: best of the greedy and K sampled episodes (default 0)"},
+      {"--sample-share", "F",
+       "rl: sample episodes for this share of the time budget (K, when given, still caps)"},
       {"--finetune-minutes", "M", "rl: fine-tune the policy on this design for M minutes first"}};
   return info;
 }

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -85,35 +86,58 @@ Status load(const placement::ProxyCost& cost, const PolicyPlacerOptions& options
   return {};
 }
 
-// The greedy episode (unless `samples_only`) and `samples` sampled ones; the best kept.
-Status run_episodes(LoadedPolicy& loaded, std::int32_t samples, bool samples_only,
-                    std::uint64_t seed, std::unique_ptr<placement::ProxyCost>* best,
-                    PolicyPlacerResult* out) {
+// The greedy episode (unless `samples_only`) and `samples` sampled ones (fewer when the
+// deadline passes first); the best `options.candidates` distinct feasible ones kept, best first.
+struct KeptEpisode {
+  placement::CostBreakdown costs;
+  std::unique_ptr<placement::ProxyCost> placement;
+  std::vector<std::int32_t> actions;
+  bool greedy = false;
+};
+
+Status run_episodes(LoadedPolicy& loaded, const PolicyPlacerOptions& options, bool samples_only,
+                    std::uint64_t seed, std::chrono::steady_clock::time_point start,
+                    std::vector<KeptEpisode>* kept, PolicyPlacerResult* out) {
   const GraphTensors graph = make_graph_tensors(loaded.design->graph);
   env::PlacementEnv env(loaded.design);
-  double best_proxy = std::numeric_limits<double>::infinity();
   std::mt19937_64 random(seed);
   std::vector<std::int32_t> actions;
-  for (std::int32_t episode = samples_only ? 1 : 0; episode <= samples; ++episode) {
+  const auto elapsed = [&start] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  const std::size_t keep = static_cast<std::size_t>(std::max(1, options.candidates));
+  for (std::int32_t episode = samples_only ? 1 : 0; episode <= options.samples; ++episode) {
+    if (episode > 0 && options.sample_seconds > 0 && elapsed() >= options.sample_seconds) break;
     internal::run_policy_episode(loaded.network, graph, &env, episode == 0 ? nullptr : &random,
                                  &actions);
     ++out->episodes;
-    if (env.info().infeasible) {
-      ++out->infeasible_episodes;
-      if (episode > 0) out->sample_proxies.push_back(std::numeric_limits<double>::quiet_NaN());
-      continue;
+    const bool feasible = !env.info().infeasible;
+    if (!feasible) ++out->infeasible_episodes;
+    const double proxy =
+        feasible ? env.info().costs.proxy : std::numeric_limits<double>::quiet_NaN();
+    if (episode > 0) {
+      out->sample_proxies.push_back(proxy);
+      out->sample_seconds.push_back(elapsed());
     }
-    const placement::CostBreakdown costs = env.info().costs;
-    if (episode > 0) out->sample_proxies.push_back(costs.proxy);
-    if (costs.proxy < best_proxy) {
-      best_proxy = costs.proxy;
-      *best = env.cost().clone();
-      out->policy_costs = costs;
-      out->actions = actions;
-      out->greedy_was_best = episode == 0;
-    }
+    if (!feasible) continue;
+    // Kept when among the best so far and not a repeat of a kept episode.
+    const auto place = std::find_if(kept->begin(), kept->end(),
+                                    [&](const KeptEpisode& k) { return proxy < k.costs.proxy; });
+    if (place == kept->end() && kept->size() >= keep) continue;
+    const bool repeat = std::any_of(kept->begin(), kept->end(),
+                                    [&](const KeptEpisode& k) { return k.actions == actions; });
+    if (repeat) continue;
+    KeptEpisode entry{env.info().costs, env.cost().clone(), actions, episode == 0};
+    kept->insert(place, std::move(entry));
+    if (kept->size() > keep) kept->pop_back();
   }
-  if (!*best) return Status::error("every policy episode ran out of legal cells (infeasible)");
+  if (kept->empty()) {
+    return Status::error("every policy episode ran out of legal cells (infeasible)");
+  }
+  const KeptEpisode& best = kept->front();
+  out->policy_costs = best.costs;
+  out->actions = best.actions;
+  out->greedy_was_best = best.greedy;
   return {};
 }
 
@@ -143,6 +167,11 @@ class PolicyPlacer final : public placement::Placer {
         !s.ok()) {
       return s;
     }
+    if (Status s = placement::number_parameter(parameters, "--sample-share", 0, 0.95,
+                                               &placer->sample_share_);
+        !s.ok()) {
+      return s;
+    }
     if (Status s = placer->options_.validate(); !s.ok()) return s;
     *out = std::move(placer);
     return {};
@@ -150,14 +179,23 @@ class PolicyPlacer final : public placement::Placer {
 
   Status place(placement::ProxyCost* cost, const placement::PlacerContext& context,
                placement::StageReport* report) override {
+    PolicyPlacerOptions options = options_;
+    options.candidates = context.candidates;
+    if (sample_share_ > 0 && context.budget.time_limit_seconds > 0) {
+      // Sample for this share of the time; --samples, when given, still caps the count.
+      options.sample_seconds = sample_share_ * context.budget.time_limit_seconds;
+      if (options.samples == 0) options.samples = std::numeric_limits<std::int32_t>::max() - 1;
+    }
     PolicyPlacerResult result;
-    if (Status s = place_with_policy(cost, options_, context.budget.seed, &result); !s.ok()) {
+    if (Status s = place_with_policy(cost, options, context.budget.seed, &result); !s.ok()) {
       return s;
     }
     report->placed_soft_macros = true;  // the episode's force-directed placer
+    report->alternatives = std::move(result.alternatives);
     report->figures = {{"episodes", result.episodes},
                        {"infeasible_episodes", result.infeasible_episodes},
                        {"policy_proxy", result.policy_costs.proxy},
+                       {"candidates", 1 + static_cast<double>(report->alternatives.size())},
                        {"finetune_iterations", result.finetune_iterations}};
     char line[256];
     std::snprintf(
@@ -178,18 +216,23 @@ class PolicyPlacer final : public placement::Placer {
                 const placement::PlacerContext& /*context*/,
                 std::vector<double>* proxies) override {
     if (samples > 1000000) return Status::error("too many policy samples");
+    const auto begin = std::chrono::steady_clock::now();
     LoadedPolicy loaded;
     if (Status s = load(start, options_, 1000000, &loaded); !s.ok()) return s;
-    std::unique_ptr<placement::ProxyCost> best;
+    PolicyPlacerOptions options = options_;
+    options.samples = static_cast<std::int32_t>(samples);
+    options.sample_seconds = 0;
+    options.candidates = 1;
+    std::vector<KeptEpisode> kept;
     PolicyPlacerResult result;
-    const Status status =
-        run_episodes(loaded, static_cast<std::int32_t>(samples), true, 1000000, &best, &result);
+    const Status status = run_episodes(loaded, options, true, 1000000, begin, &kept, &result);
     *proxies = std::move(result.sample_proxies);
-    return best || samples == 0 ? Status() : status;
+    return !kept.empty() || samples == 0 ? Status() : status;
   }
 
  private:
   PolicyPlacerOptions options_;
+  double sample_share_ = 0;  // of the stage's time budget; 0: --samples alone
 };
 
 }  // namespace
@@ -201,24 +244,18 @@ Status place_with_policy(placement::ProxyCost* cost, const PolicyPlacerOptions& 
   if (Status s = load(*cost, options, seed, &loaded); !s.ok()) return s;
   PolicyPlacerResult out;
   out.finetune_iterations = loaded.finetune_iterations;
-  std::unique_ptr<placement::ProxyCost> best;
-  if (Status s = run_episodes(loaded, options.samples, false, seed, &best, &out); !s.ok()) {
+  std::vector<KeptEpisode> kept;
+  if (Status s = run_episodes(loaded, options, false, seed, start, &kept, &out); !s.ok()) {
     return s;
   }
-  // The best episode's placement into the evaluator.
-  std::vector<netlist::NodeId> nodes;
-  std::vector<double> x, y;
-  for (netlist::NodeId node = 0; node < best->netlist().num_nodes(); ++node) {
-    if (netlist::is_pin(best->netlist().kind(node))) continue;
-    nodes.push_back(node);
-    x.push_back(best->x(node));
-    y.push_back(best->y(node));
-    if (best->placed(node) != cost->placed(node)) cost->set_placed(node, best->placed(node));
-    if (best->orientation(node) != cost->orientation(node)) {
-      cost->set_orientation(node, best->orientation(node));
-    }
+  // The best episode's placement into the evaluator, the others as alternatives. (The
+  // episodes' evaluators are over the environment's copy of the netlist: same nodes.)
+  cost->copy_placement(*kept.front().placement);
+  for (std::size_t i = 1; i < kept.size(); ++i) {
+    std::unique_ptr<placement::ProxyCost> alternative = cost->clone();
+    alternative->copy_placement(*kept[i].placement);
+    out.alternatives.push_back(std::move(alternative));
   }
-  cost->set_positions(nodes, x, y);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   *result = std::move(out);
   return {};

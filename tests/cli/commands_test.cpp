@@ -271,6 +271,32 @@ TEST(PlaceCommand, GreedyWithRefinementIsLegal) {
   EXPECT_NE(result.out.find("coordinate descent:"), std::string::npos) << result.out;
 }
 
+// The search options are checked before any work: at least one candidate, no more refined than
+// candidates. (A placer that draws one placement finishes it alone: greedy with --candidates 3.)
+TEST(PlaceCommand, CandidateOptionsAreChecked) {
+  const std::string dir = make_temp_dir("place_candidates");
+  const auto place = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {
+        "place",       example_path("ct/sample_clustered/netlist.pb.txt"),
+        "--plc",       example_path("ct/sample_clustered/initial.plc"),
+        "--method",    "greedy",
+        "--max-moves", "300",
+        "-o",          dir + "/out.plc",
+        "--quiet"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run(args);
+  };
+  const Result more = place({"--candidates", "2", "--refine-candidates", "3"});
+  EXPECT_EQ(more.status, kExitUsage);
+  EXPECT_NE(more.err.find("--refine-candidates must be at most --candidates"), std::string::npos)
+      << more.err;
+  EXPECT_EQ(place({"--candidates", "0"}).status, kExitUsage);
+  EXPECT_EQ(place({"--candidates", "x"}).status, kExitUsage);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/out.plc"));
+  const Result one = place({"--candidates", "3", "--refine-candidates", "2"});
+  EXPECT_EQ(one.status, kExitSuccess) << one.err;
+}
+
 // Two fixed hard macros that overlap: no placer may move them, so no method makes the design
 // legal. The result is not written unless asked for, the reason is printed even with --quiet,
 // and the exit status is 1 either way.

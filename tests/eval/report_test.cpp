@@ -230,6 +230,7 @@ EvalReport sample_report() {
   report.published.push_back({"gamma", "RL", 0.1111, "elsewhere", ""});
   report.scaling.push_back(scaling_curve("alpha", "sa", {0.66, 0.67, 0.71, 0.69, 0.68}, 8));
   report.scaling.push_back(scaling_curve("alpha", "greedy", {0.70, 0.72, 0.74}, 8));
+  report.scaling.back().seconds_per_sample = 1.25;
   for (const char* design : {"alpha", "beta"}) {
     for (const char* method : {"greedy", "sa", "random"}) {
       report.pictures.push_back(picture(design, method));
@@ -344,7 +345,8 @@ TEST(Markdown, TablesMeansStdsBoldPublishedRanksAndScaling) {
   EXPECT_NE(markdown.find("| 1 | 0.6820 | 0.7200 |", scaling), std::string::npos);
   EXPECT_NE(markdown.find("| 2 | 0.6700 | 0.7067 |", scaling), std::string::npos);
   EXPECT_NE(markdown.find("| 4 | 0.6620 | \u2014 |", scaling), std::string::npos);
-  EXPECT_NE(markdown.find("- greedy: not fitted (from 3 runs)", scaling), std::string::npos);
+  EXPECT_NE(markdown.find("- greedy: not fitted (from 3 runs, 1.25 s each)", scaling),
+            std::string::npos);
   EXPECT_NE(markdown.find("- sa: best(k) \u2248 ", scaling), std::string::npos);
 }
 

@@ -7,11 +7,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "macroplace/placement/design_loader.h"
+#include "macroplace/placement/macro_legalizer.h"
 #include "macroplace/placement/placer.h"
 #include "testing/conformance.h"
 #include "testing/testing.h"
@@ -200,6 +204,152 @@ TEST(PlacementFlow, SamplesAreIndependentPlacements) {
   // Sample i is the whole method with seed 1000000 + i.
   ProxyCost cost(design.netlist, design.settings);
   EXPECT_EQ(flow.run(&cost, 1000002).final.proxy, proxies[2]);
+}
+
+// A hard-macro placer that draws several placements (random hard macros with seeds s, s + 1,
+// ..., s + 3), leaves the best in the evaluator and hands back the other three, best first,
+// whatever the flow asked for (the flow must keep only candidates - 1 of them).
+class DrawingPlacer final : public Placer {
+ public:
+  static constexpr int kDraws = 4;
+  static std::unique_ptr<ProxyCost> draw(const ProxyCost& start, std::uint64_t seed) {
+    std::unique_ptr<Placer> random;
+    EXPECT_TRUE(
+        PlacerRegistry::global().placer(Stage::kHardMacros, "random")->create({}, &random).ok());
+    std::unique_ptr<ProxyCost> drawn = start.clone();
+    PlacerContext context;
+    context.budget.seed = seed;
+    StageReport ignored;
+    EXPECT_TRUE(random->place(drawn.get(), context, &ignored).ok());
+    return drawn;
+  }
+  Status place(ProxyCost* cost, const PlacerContext& context, StageReport* report) override {
+    asked = context.candidates;
+    std::vector<std::unique_ptr<ProxyCost>> drawn;
+    for (int i = 0; i < kDraws; ++i) drawn.push_back(draw(*cost, context.budget.seed + i));
+    std::stable_sort(drawn.begin(), drawn.end(), [](const auto& a, const auto& b) {
+      return a->costs().proxy < b->costs().proxy;
+    });
+    cost->copy_placement(*drawn[0]);
+    for (int i = 1; i < kDraws; ++i) report->alternatives.push_back(std::move(drawn[i]));
+    return {};
+  }
+  static inline std::int32_t asked = 0;
+};
+
+// The drawing placer's placements in its order (best first).
+std::vector<std::unique_ptr<ProxyCost>> drawn_placements(const LoadedDesign& design,
+                                                         std::uint64_t seed) {
+  ProxyCost start(design.netlist, design.settings);
+  (void)legalize_macros(&start, {});
+  std::vector<std::unique_ptr<ProxyCost>> drawn;
+  for (int i = 0; i < DrawingPlacer::kDraws; ++i) {
+    drawn.push_back(DrawingPlacer::draw(start, seed + i));
+  }
+  std::stable_sort(drawn.begin(), drawn.end(), [](const auto& a, const auto& b) {
+    return a->costs().proxy < b->costs().proxy;
+  });
+  return drawn;
+}
+
+void register_drawing_placer() {
+  PlacerInfo info;
+  info.name = "test-drawing";
+  info.stage = Stage::kHardMacros;
+  info.create = [](const PlacerParameters&, std::unique_ptr<Placer>* out) {
+    *out = std::make_unique<DrawingPlacer>();
+    return Status();
+  };
+  PlacerRegistry::global().add(info);
+}
+
+// The recipe under test: drawn hard macros, analytical soft macros, annealing refiner with a
+// move budget (so each candidate's finish depends on its placement and the seed only).
+FlowOptions drawing_flow(std::int32_t candidates, std::int32_t refined) {
+  FlowOptions options = budgeted("greedy");
+  options.hard_macros = "test-drawing";
+  options.refine = "sa";
+  options.budget.max_moves = 3000;
+  options.candidates = candidates;
+  options.refine_candidates = refined;
+  return options;
+}
+
+// Each drawn placement finished alone: hard macros kept ("none"), the same soft-macro and
+// refinement stages and seed. `refine` false: the soft-macro stage only.
+double finished_alone(const ProxyCost& candidate, bool refine) {
+  FlowOptions options = drawing_flow(1, 1);
+  options.hard_macros = "none";
+  if (!refine) options.refine = "none";
+  PreparedFlow flow;
+  EXPECT_TRUE(prepare_flow(options, &flow).ok());
+  std::unique_ptr<ProxyCost> cost = candidate.clone();
+  const FlowResult result = flow.run(cost.get());
+  EXPECT_TRUE(result.status.ok()) << result.status.message();
+  return result.final.proxy;
+}
+
+// With M candidates and all M refined, the flow's result is the best of the M placements each
+// finished alone; the placer is told M and its extra alternatives are not finished.
+TEST(PlacementFlowCandidates, EveryCandidateFinishedAndTheBestKept) {
+  register_drawing_placer();
+  const LoadedDesign design = load("ct/simple_grouped_with_coords/netlist.pb.txt");
+  const auto drawn = drawn_placements(design, 1);
+  std::vector<double> alone;
+  for (int i = 0; i < 3; ++i) alone.push_back(finished_alone(*drawn[i], true));
+  const double best_of_three = *std::min_element(alone.begin(), alone.end());
+  // On this design finishing reorders the draws (0.435, 0.398, 0.371): the choice matters.
+  EXPECT_LT(best_of_three, alone[0] - 1e-3);
+  const double best_of_four = std::min(best_of_three, finished_alone(*drawn[3], true));
+
+  PreparedFlow flow;
+  ASSERT_TRUE(prepare_flow(drawing_flow(3, 3), &flow).ok());
+  ProxyCost cost(design.netlist, design.settings);
+  const FlowResult result = flow.run(&cost);
+  ASSERT_TRUE(result.status.ok()) << result.status.message();
+  EXPECT_EQ(DrawingPlacer::asked, 3);
+  EXPECT_NEAR(result.final.proxy, best_of_three, 1e-12);
+  EXPECT_NEAR(cost.costs().proxy, best_of_three, 1e-12);  // the evaluator holds the winner
+  EXPECT_TRUE(result.legality.legal());
+  ASSERT_EQ(result.stages.size(), 4u);  // one report per stage, every candidate's proxy in it
+  EXPECT_NE(result.stages[2].summary.find("3 candidates: "), std::string::npos);
+  EXPECT_NE(result.stages[3].summary.find("3 refined: "), std::string::npos);
+  if (best_of_four < best_of_three - 1e-9) {
+    ADD_FAILURE() << "the fourth alternative was finished although only 3 were asked for";
+  }
+
+  // One candidate: the drawn best finished alone, exactly the flow without a search.
+  ASSERT_TRUE(prepare_flow(drawing_flow(1, 1), &flow).ok());
+  ProxyCost single(design.netlist, design.settings);
+  EXPECT_NEAR(flow.run(&single).final.proxy, alone[0], 1e-12);
+  EXPECT_EQ(DrawingPlacer::asked, 1);
+}
+
+// With N = 1 of M refined, the refiner runs only on the candidate that is best after the
+// soft-macro stage.
+TEST(PlacementFlowCandidates, OnlyTheBestAfterSoftMacrosIsRefined) {
+  register_drawing_placer();
+  const LoadedDesign design = load("ct/simple_grouped_with_coords/netlist.pb.txt");
+  const auto drawn = drawn_placements(design, 1);
+  std::size_t best_soft = 0;
+  double best_soft_proxy = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < 3; ++i) {
+    const double soft = finished_alone(*drawn[i], false);
+    if (soft < best_soft_proxy) best_soft_proxy = soft, best_soft = i;
+  }
+  const double expected = finished_alone(*drawn[best_soft], true);
+  PreparedFlow flow;
+  ASSERT_TRUE(prepare_flow(drawing_flow(3, 1), &flow).ok());
+  ProxyCost cost(design.netlist, design.settings);
+  const FlowResult result = flow.run(&cost);
+  ASSERT_TRUE(result.status.ok()) << result.status.message();
+  EXPECT_NEAR(result.final.proxy, expected, 1e-12);
+  EXPECT_NE(result.stages[3].summary.find("1 refined: "), std::string::npos);
+
+  // More refined than candidates, or none: refused before any work.
+  EXPECT_FALSE(prepare_flow(drawing_flow(2, 3), &flow).ok());
+  EXPECT_FALSE(prepare_flow(drawing_flow(0, 1), &flow).ok());
+  EXPECT_FALSE(prepare_flow(drawing_flow(2, 0), &flow).ok());
 }
 
 TEST(LoadDesign, NamesSettingsAndReference) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -45,10 +46,11 @@ placement::LoadedDesign design_of(const TrainerOptions& run) {
 placement::FlowResult place_with_flow(const TrainerOptions& run, const std::string& checkpoint,
                                       placement::PlacerParameters parameters,
                                       const std::string& soft_macros = "",
-                                      const std::string& refine = "") {
+                                      const std::string& refine = "", std::int32_t candidates = 1) {
   register_policy_method();
   placement::FlowOptions options;
   options.method = "rl";
+  options.candidates = options.refine_candidates = candidates;
   options.parameters = std::move(parameters);
   options.parameters["--policy"] = checkpoint;
   options.soft_macros = soft_macros;
@@ -138,6 +140,52 @@ TEST(TrainerTest, MeanProxyImprovesAndRunFolderIsComplete) {
         return flow;
       }(),
       5);
+
+  // The search over candidates: the best 3 distinct episodes of greedy + 6 samples, best in
+  // the evaluator, the next two as alternatives (their exact proxies, ascending).
+  {
+    const placement::LoadedDesign design = design_of(options);
+    placement::ProxyCost cost(design.netlist, design.settings);
+    PolicyPlacerOptions placer;
+    placer.checkpoint = checkpoint;
+    placer.samples = 6;
+    placer.candidates = 3;
+    PolicyPlacerResult drawn;
+    ASSERT_TRUE(place_with_policy(&cost, placer, 7, &drawn).ok());
+    EXPECT_EQ(drawn.episodes, 7);
+    ASSERT_EQ(drawn.sample_proxies.size(), 6u);
+    ASSERT_EQ(drawn.sample_seconds.size(), 6u);
+    EXPECT_TRUE(std::is_sorted(drawn.sample_seconds.begin(), drawn.sample_seconds.end()));
+    EXPECT_NEAR(cost.costs().proxy, drawn.policy_costs.proxy, 1e-9);
+    std::vector<double> proxies = drawn.sample_proxies;
+    if (!drawn.greedy_was_best) {
+      EXPECT_EQ(*std::min_element(proxies.begin(), proxies.end()), drawn.policy_costs.proxy);
+    }
+    double previous = drawn.policy_costs.proxy;
+    ASSERT_FALSE(drawn.alternatives.empty());
+    EXPECT_LE(drawn.alternatives.size(), 2u);
+    for (const auto& alternative : drawn.alternatives) {
+      const double proxy = alternative->costs().proxy;
+      EXPECT_GE(proxy, previous - 1e-12);
+      EXPECT_LE(proxy, *std::max_element(proxies.begin(), proxies.end()) + 1e-9);
+      previous = proxy;
+    }
+    // A deadline already passed: the greedy episode only.
+    placer.sample_seconds = 1e-9;
+    PolicyPlacerResult greedy_only;
+    ASSERT_TRUE(place_with_policy(&cost, placer, 7, &greedy_only).ok());
+    EXPECT_EQ(greedy_only.episodes, 1);
+    EXPECT_TRUE(greedy_only.alternatives.empty());
+  }
+  // Through the flow, the greedy + 4 samples' best 3 each finished: never worse than finishing
+  // the best alone (the same finish of the same placement is one of the three).
+  const placement::FlowResult searched =
+      place_with_flow(options, checkpoint, {{"--samples", "4"}}, "", "", 3);
+  EXPECT_TRUE(searched.legality.legal());
+  EXPECT_LE(searched.final.proxy, result.final.proxy + 1e-12);
+  // Repeated episodes count once: up to 3 candidates (the trained policy repeats itself here).
+  EXPECT_GE(figure(searched.stages[1], "candidates"), 1);
+  EXPECT_LE(figure(searched.stages[1], "candidates"), 3);
 
   // A second fresh run into the same folder is refused.
   std::unique_ptr<Trainer> again;

@@ -44,6 +44,8 @@ struct RunRecord {
 struct ScalingCurve {
   std::string design, method;
   std::int64_t samples = 0;  // independent samples the curve is estimated from
+  // Wall time per sample (drawing them all / their count): k samples cost about k times this.
+  double seconds_per_sample = 0;
   std::vector<std::int64_t> k;
   std::vector<double> best;
   double asymptote = 0, scale = 0, exponent = 0;

@@ -3,6 +3,12 @@
 //
 //   legalize -> hard macros -> soft macros -> refine -> legality check -> (write)
 //
+// Search over candidates: with `candidates` M > 1 a hard-macro placer that draws several
+// placements (the policy's sampled episodes) hands back up to M; the soft-macro stage runs on
+// each (each at most an equal share of the time left, one share kept for refinement), the
+// `refine_candidates` N best by exact proxy are refined, each with an equal share of the time
+// then left, and the best result is kept. Reports name the candidates' proxies.
+//
 // Contract: prepare_flow() resolves the method's recipe (with the stage overrides), checks every
 // placer's parameters and creates the placers, before any work: a bad name or value is an error
 // then, not after a long run. run() legalizes the hard macros (least displacement; fixed macros
@@ -38,7 +44,9 @@ struct FlowOptions {
   std::string refine;       // overrides the method's refiner; empty: the method's
   PlacerParameters parameters;
   PlacerBudget budget;
-  ProgressCallback progress;  // may be empty
+  std::int32_t candidates = 1;         // placements of the hard-macro stage to finish (M)
+  std::int32_t refine_candidates = 1;  // of those, refined after the soft-macro stage (N <= M)
+  ProgressCallback progress;           // may be empty
 };
 
 struct FlowResult {

@@ -70,6 +70,9 @@ struct StageReport {
   std::string summary;                                  // one line
   bool placed_soft_macros = false;  // a hard-macro placer that also placed the soft macros
   bool kept = true;                 // false: the stage's result was discarded (not better)
+  // A hard-macro placer that found several good placements: up to PlacerContext::candidates - 1
+  // others besides the one it left in the evaluator, best first. The flow finishes them too.
+  std::vector<std::shared_ptr<const ProxyCost>> alternatives;
 };
 
 struct PlacerContext {
@@ -80,6 +83,9 @@ struct PlacerContext {
   // between passes). Empty when the method keeps the soft macros where they are.
   std::function<Status(ProxyCost*)> place_soft_macros;
   std::int64_t soft_macro_period = 0;
+  // How many placements the flow will finish (FlowOptions::candidates): a hard-macro placer
+  // that draws several may hand back the best candidates - 1 others (StageReport::alternatives).
+  std::int32_t candidates = 1;
 };
 
 class Placer {

@@ -59,6 +59,9 @@ class ProxyCost {
   // An independent evaluator with the same netlist, settings, backend and current placement
   // (for parallel search chains).
   std::unique_ptr<ProxyCost> clone() const;
+  // Takes another evaluator's placement of the same netlist (positions, orientations, placed
+  // flags) and recomputes: how a search keeps the best of several candidates.
+  void copy_placement(const ProxyCost& other);
 
   // ---- state ----
   double x(NodeId node) const { return x_[node]; }

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,12 @@ namespace macroplace::rl {
 struct PolicyPlacerOptions {
   std::string checkpoint;
   std::int32_t samples = 0;  // 0: the greedy episode only; K: best of greedy and K samples
+  // Sampling stops after this many seconds (counted from the call, the policy's loading and
+  // fine-tuning included) even before K samples; 0: no limit.
+  double sample_seconds = 0;
+  // The best this many distinct episodes are kept: the best goes into the evaluator, the others
+  // into PolicyPlacerResult::alternatives (for the flow's search over candidates).
+  std::int32_t candidates = 1;
   // Fine-tune the policy on this design first: PPO from the checkpoint's weights for this many
   // minutes (whole iterations of `finetune_episodes` episodes; at least one), in a temporary run
   // folder; the episodes then use the fine-tuned policy. 0: none.
@@ -50,6 +57,9 @@ struct PolicyPlacerResult {
   std::int32_t finetune_iterations = 0;
   // Each sampled episode's proxy in order (NaN when infeasible); the greedy episode is not one.
   std::vector<double> sample_proxies;
+  std::vector<double> sample_seconds;  // when each sampled episode ended, from the call's start
+  // The next best distinct episodes' placements (up to candidates - 1), best first.
+  std::vector<std::shared_ptr<const placement::ProxyCost>> alternatives;
   double seconds = 0;
 };
 
