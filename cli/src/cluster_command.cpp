@@ -23,25 +23,6 @@ namespace macroplace::cli {
 
 namespace {
 
-// The numeric values of an option, each checked against [low, high] (and whole when asked);
-// false after printing why.
-bool option_numbers(const ParsedArguments& args, const std::string& name, double low, double high,
-                    bool whole, double* out, std::ostream& err) {
-  if (!args.has(name)) return true;
-  const auto& values = args.values(name);
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    double value = 0;
-    if (!parse_number(values[i], &value) || value < low || value > high ||
-        (whole && value != std::floor(value))) {
-      err << "macroplace cluster: " << name << " expects " << (whole ? "whole numbers" : "numbers")
-          << " in [" << low << ", " << high << "], got '" << values[i] << "'\n";
-      return false;
-    }
-    out[i] = value;
-  }
-  return true;
-}
-
 void write_report_json(const netlist::ClusteringReport& report, const std::string& path,
                        const std::string& out_dir, const netlist::ClusteringOptions& options,
                        const char* canvas_source, const char* grid_source,
@@ -98,13 +79,14 @@ int run_cluster(const ParsedArguments& args, std::ostream& out, std::ostream& er
   netlist::ClusteringOptions options;
   double clusters = options.target_clusters, utilization = 0.6, seed = 1;
   double canvas[2] = {0, 0}, grid[2] = {0, 0};
-  if (!option_numbers(args, "--clusters", 1, 1e7, true, &clusters, err) ||
-      !option_numbers(args, "--utilization", 1e-3, 1, false, &utilization, err) ||
-      !option_numbers(args, "--canvas", 1e-6, 1e9, false, canvas, err) ||
-      !option_numbers(args, "--grid", 1, 4096, true, grid, err) ||
-      !option_numbers(args, "--seed", 0, 2147483646, true, &seed, err) ||
-      !option_numbers(args, "--imbalance", 1e-3, 10, false, &options.imbalance, err) ||
-      !option_numbers(args, "--bloating", 1e-3, 1e3, false, &options.bloating_ratio, err)) {
+  if (!number_options("cluster", args, "--clusters", 1, 1e7, true, &clusters, err) ||
+      !number_options("cluster", args, "--utilization", 1e-3, 1, false, &utilization, err) ||
+      !number_options("cluster", args, "--canvas", 1e-6, 1e9, false, canvas, err) ||
+      !number_options("cluster", args, "--grid", 1, 4096, true, grid, err) ||
+      !number_options("cluster", args, "--seed", 0, 2147483646, true, &seed, err) ||
+      !number_options("cluster", args, "--imbalance", 1e-3, 10, false, &options.imbalance, err) ||
+      !number_options("cluster", args, "--bloating", 1e-3, 1e3, false, &options.bloating_ratio,
+                      err)) {
     return kExitUsage;
   }
   options.target_clusters = static_cast<std::int32_t>(clusters);

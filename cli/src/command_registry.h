@@ -31,6 +31,7 @@ const Command& info_command();
 const Command& convert_command();
 const Command& cost_command();
 const Command& cluster_command();
+const Command& generate_command();
 const Command& place_command();
 const Command& eval_command();
 const Command& report_command();
@@ -65,6 +66,12 @@ bool load_cost_inputs(const std::string& command, const ParsedArguments& args, C
 // own, and the parameters the command line gave for them.
 std::vector<OptionSpec> with_placer_options(std::vector<OptionSpec> options);
 placement::PlacerParameters placer_parameters(const ParsedArguments& args);
+// "a,b,,c" -> {"a", "b", "c"}.
+std::vector<std::string> split_list(const std::string& text);
+// The numeric values of an option (as many as it takes), each checked against [low, high] and,
+// with `whole`, to be a whole number; absent: `out` unchanged; false after printing why.
+bool number_options(const char* command, const ParsedArguments& args, const std::string& name,
+                    double low, double high, bool whole, double* out, std::ostream& err);
 // Reads the stage options with_placer_options() adds (--soft-macros, --refine, --candidates,
 // --refine-candidates) into `flow`; false (after printing why) on a bad value.
 bool stage_options(const std::string& command, const ParsedArguments& args,

@@ -2,6 +2,9 @@
 #include <algorithm>
 #include <cmath>
 #include <ostream>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "command_registry.h"
 #include "macroplace/base/atomic_file.h"
@@ -175,6 +178,34 @@ placement::PlacerParameters placer_parameters(const ParsedArguments& args) {
     if (args.has(option.name)) parameters[option.name] = args.value(option.name).value_or("");
   }
   return parameters;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+bool number_options(const char* command, const ParsedArguments& args, const std::string& name,
+                    double low, double high, bool whole, double* out, std::ostream& err) {
+  if (!args.has(name)) return true;
+  const auto& values = args.values(name);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    double value = 0;
+    if (!parse_number(values[i], &value) || value < low || value > high ||
+        (whole && value != std::floor(value))) {
+      err << "macroplace " << command << ": " << name << " expects "
+          << (whole ? "whole numbers" : "numbers") << " in [" << low << ", " << high << "], got '"
+          << values[i] << "'\n";
+      return false;
+    }
+    out[i] = value;
+  }
+  return true;
 }
 
 bool stage_options(const std::string& command, const ParsedArguments& args,

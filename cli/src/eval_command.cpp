@@ -25,16 +25,6 @@ namespace macroplace::cli {
 
 namespace {
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
 Status write_reports(const eval::EvalReport& report, const std::string& out_dir) {
   const std::filesystem::path folder(out_dir);
   Status status = eval::write_results_json(report, (folder / "results.json").string());

@@ -297,6 +297,32 @@ TEST(PlaceCommand, CandidateOptionsAreChecked) {
   EXPECT_EQ(one.status, kExitSuccess) << one.err;
 }
 
+// Synthetic designs: N folders of netlist + initial.plc, the statistics beside a real design's,
+// bad values refused before anything is written, and a generated design places legally.
+TEST(GenerateCommand, WritesDesignsThatPlace) {
+  const std::string dir = make_temp_dir("generate") + "/corpus";
+  const Result bad = run({"generate", "-o", dir, "--hard-area", "0.9"});
+  EXPECT_EQ(bad.status, kExitUsage);
+  EXPECT_NE(bad.err.find("--hard-area expects numbers in [0.001, 0.7]"), std::string::npos)
+      << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(dir));
+  const Result made =
+      run({"generate", "-o", dir, "--count", "2", "--seed", "4", "--hard-macros", "20",
+           "--soft-macros", "150", "--compare", example_path("ariane133-ng45/netlist.pb.txt.gz")});
+  ASSERT_EQ(made.status, kExitSuccess) << made.err;
+  EXPECT_NE(made.out.find("wrote 2 designs"), std::string::npos) << made.out;
+  EXPECT_NE(made.out.find("ariane133-ng45"), std::string::npos) << made.out;
+  EXPECT_NE(made.out.find("synthetic mean"), std::string::npos) << made.out;
+  for (const char* name : {"synthetic-4", "synthetic-5"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir + "/" + name + "/netlist.pb.txt")) << name;
+    EXPECT_TRUE(std::filesystem::exists(dir + "/" + name + "/initial.plc")) << name;
+  }
+  const Result placed = run({"place", dir + "/synthetic-5/netlist.pb.txt", "--method", "greedy",
+                             "-o", dir + "/placed.plc"});
+  EXPECT_EQ(placed.status, kExitSuccess) << placed.err;
+  EXPECT_NE(placed.out.find("legality: legal"), std::string::npos) << placed.out;
+}
+
 // Two fixed hard macros that overlap: no placer may move them, so no method makes the design
 // legal. The result is not written unless asked for, the reason is printed even with --quiet,
 // and the exit status is 1 either way.
