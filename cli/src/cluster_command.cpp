@@ -114,47 +114,35 @@ int run_cluster(const ParsedArguments& args, std::ostream& out, std::ostream& er
   }
   netlist::PlacementSettings& settings = header.settings;
 
-  // Canvas: --canvas, else the settings file, else the netlist's FP bbox, else from the area.
-  const char* canvas_source = "--canvas";
+  // Canvas: --canvas, else the settings file, else the netlist's FP bbox, else from the area;
+  // grid: --grid, else the settings file, else Circuit Training's grid-size selection.
   if (args.has("--canvas")) {
-    options.canvas_width = canvas[0];
-    options.canvas_height = canvas[1];
-  } else if (settings.width && settings.height) {
-    options.canvas_width = *settings.width;
-    options.canvas_height = *settings.height;
-    canvas_source = "--settings-from";
-  } else {
-    const netlist::Rect rect = netlist::default_canvas(flat, utilization);
-    options.canvas_width = rect.width();
-    options.canvas_height = rect.height();
-    canvas_source = flat.canvas ? "FP bbox" : "area / utilization";
+    settings.width = canvas[0];
+    settings.height = canvas[1];
   }
-  // Grid: --grid, else the settings file, else Circuit Training's grid-size selection.
-  const char* grid_source = "--grid";
   if (args.has("--grid")) {
-    options.columns = static_cast<std::int32_t>(grid[0]);
-    options.rows = static_cast<std::int32_t>(grid[1]);
-  } else if (settings.columns && settings.rows) {
-    options.columns = *settings.columns;
-    options.rows = *settings.rows;
-    grid_source = "--settings-from";
-  } else if (flat.counts().hard_macros == 0) {
-    options.columns = options.rows = 10;  // Circuit Training's default grid
-    grid_source = "default (no hard macros)";
-  } else {
-    const placement::GridChoice choice =
-        placement::select_grid(flat, options.canvas_width, options.canvas_height);
-    if (!choice.found) {
-      err << "macroplace cluster: grid-size selection found no grid where the hard macros fit "
-             "the "
-          << options.canvas_width << " x " << options.canvas_height
-          << " um canvas; give --grid C R (or a larger --canvas)\n";
-      return kExitFailure;
-    }
-    options.columns = choice.cols;
-    options.rows = choice.rows;
-    grid_source = "grid-size selection";
+    settings.columns = static_cast<std::int32_t>(grid[0]);
+    settings.rows = static_cast<std::int32_t>(grid[1]);
   }
+  placement::CanvasAndGrid chosen;
+  if (Status status = placement::choose_canvas_and_grid(flat, settings, utilization, &chosen);
+      !status.ok()) {
+    err << "macroplace cluster: " << status.message() << " (--grid C R)\n";
+    return kExitFailure;
+  }
+  options.canvas_width = chosen.width;
+  options.canvas_height = chosen.height;
+  options.columns = chosen.columns;
+  options.rows = chosen.rows;
+  const auto source = [&](const char* option, const char* chosen_source) {
+    return std::string(chosen_source) == "settings"
+               ? (args.has(option) ? option : "--settings-from")
+               : chosen_source;
+  };
+  const std::string canvas_text = source("--canvas", chosen.canvas_source);
+  const std::string grid_text = source("--grid", chosen.grid_source);
+  const char* canvas_source = canvas_text.c_str();
+  const char* grid_source = grid_text.c_str();
   if (Status status = options.validate(); !status.ok()) {
     err << "macroplace cluster: " << status.message() << "\n";
     return kExitUsage;

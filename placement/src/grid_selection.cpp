@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <string>
 #include <unordered_map>
+
+#include "macroplace/netlist/clustering.h"
 
 namespace macroplace::placement {
 
@@ -377,6 +380,43 @@ GridChoice select_grid(const netlist::Netlist& netlist, double canvas_width, dou
                   options.tolerance);
   choice.candidates = candidates;
   return choice;
+}
+
+Status choose_canvas_and_grid(const netlist::Netlist& netlist,
+                              const netlist::PlacementSettings& settings, double utilization,
+                              CanvasAndGrid* out) {
+  CanvasAndGrid result;
+  if (settings.width && settings.height) {
+    result.width = *settings.width;
+    result.height = *settings.height;
+    result.canvas_source = "settings";
+  } else {
+    const netlist::Rect rect = netlist::default_canvas(netlist, utilization);
+    result.width = rect.width();
+    result.height = rect.height();
+    result.canvas_source = netlist.canvas ? "FP bbox" : "area / utilization";
+  }
+  if (settings.columns && settings.rows) {
+    result.columns = *settings.columns;
+    result.rows = *settings.rows;
+    result.grid_source = "settings";
+  } else if (netlist.counts().hard_macros == 0) {
+    result.columns = result.rows = 10;  // Circuit Training's default grid
+    result.grid_source = "default (no hard macros)";
+  } else {
+    const GridChoice choice = select_grid(netlist, result.width, result.height);
+    if (!choice.found) {
+      char text[160];
+      std::snprintf(text, sizeof text, "%.6g x %.6g um canvas", result.width, result.height);
+      return Status::error("grid-size selection found no grid where the hard macros fit the " +
+                           std::string(text) + "; give a grid (or a larger canvas)");
+    }
+    result.columns = choice.cols;
+    result.rows = choice.rows;
+    result.grid_source = "grid-size selection";
+  }
+  *out = result;
+  return {};
 }
 
 }  // namespace macroplace::placement

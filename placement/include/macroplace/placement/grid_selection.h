@@ -23,6 +23,7 @@
 
 #include "macroplace/base/status.h"
 #include "macroplace/netlist/netlist.h"
+#include "macroplace/netlist/plc.h"
 
 namespace macroplace::placement {
 
@@ -117,5 +118,20 @@ GridChoice choose_grid(const std::vector<GridCandidate>& candidates, double tole
 
 GridChoice select_grid(const netlist::Netlist& netlist, double canvas_width, double canvas_height,
                        const GridSelectionOptions& options = {});
+
+// Canvas and grid for a design that may state neither (clustering a flat netlist, a corpus):
+// the settings' canvas, else the netlist's FP bbox, else a square holding its area at
+// `utilization`; the settings' grid, else Circuit Training's 10 x 10 when there is no hard
+// macro, else select_grid(). Fails when no grid packs the hard macros. The sources say where
+// each came from, for reports.
+struct CanvasAndGrid {
+  double width = 0, height = 0;
+  int columns = 0, rows = 0;
+  const char* canvas_source = "";  // "settings", "FP bbox", "area / utilization"
+  const char* grid_source = "";    // "settings", "default (no hard macros)", "grid-size selection"
+};
+Status choose_canvas_and_grid(const netlist::Netlist& netlist,
+                              const netlist::PlacementSettings& settings, double utilization,
+                              CanvasAndGrid* out);
 
 }  // namespace macroplace::placement
