@@ -145,9 +145,26 @@ void AtomicFile::flush_buffer() {
   buffer_.clear();
 }
 
+const std::string& AtomicFile::temporary_path() {
+  if (file_ != nullptr) {
+    if (std::fclose(file_) != 0 && status_.ok()) {
+      status_ = Status::error_at({path_, 0, 0}, "cannot close the temporary file");
+    }
+    file_ = nullptr;
+  }
+  external_ = true;
+  return temp_path_;
+}
+
 Status AtomicFile::commit() {
   flush_buffer();
   int close_result = 0;
+  if (external_) {
+    // Closed by the library that wrote it: on the disk before the rename.
+    const int fd = open(temp_path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) close_result = -1;
+    if (fd >= 0) close(fd);
+  }
   if (gz_ != nullptr) {
     close_result = gzclose(static_cast<gzFile>(gz_)) == Z_OK ? 0 : -1;
     gz_ = nullptr;

@@ -59,12 +59,13 @@ Status list_corpus(const std::string& corpus, std::vector<CorpusEntry>* out) {
   std::map<std::string, std::string> seen;
   if (fs::is_directory(corpus, error)) {
     std::vector<fs::path> found;
+    std::error_code probe;  // a failed probe (no such file) only means "not a design here"
     for (const fs::directory_entry& item : fs::directory_iterator(corpus, error)) {
-      if (item.is_directory(error)) {
+      if (item.is_directory(probe)) {
         for (const char* file : {"netlist.pb.txt", "netlist.pb.txt.gz"}) {
-          if (fs::is_regular_file(item.path() / file, error)) found.push_back(item.path() / file);
+          if (fs::is_regular_file(item.path() / file, probe)) found.push_back(item.path() / file);
         }
-      } else if (item.is_regular_file(error) && is_design_file(item.path())) {
+      } else if (item.is_regular_file(probe) && is_design_file(item.path())) {
         found.push_back(item.path());
       }
     }

@@ -53,6 +53,30 @@ TEST(AtomicFile, AbandonedWriteLeavesTheOldFileAndNoTemporary) {
   EXPECT_EQ(files_in(dir), 1);
 }
 
+// A library that writes by name (HDF5) gets the temporary's path: what it wrote appears at
+// commit and only then; abandoned, the temporary goes and the old file stays.
+TEST(AtomicFile, TemporaryPathForAnotherWriter) {
+  const std::string dir = make_temp_dir("atomic");
+  const std::string path = dir + "/data.h5";
+  macroplace::testing::write_file(path, "old");
+  {
+    AtomicFile file(path);
+    const std::string temporary = file.temporary_path();
+    EXPECT_NE(temporary, path);
+    macroplace::testing::write_file(temporary, "written by name");
+    EXPECT_EQ(read_file(path), "old");
+    ASSERT_TRUE(file.commit().ok());
+  }
+  EXPECT_EQ(read_file(path), "written by name");
+  EXPECT_EQ(files_in(dir), 1);
+  {
+    AtomicFile file(path);
+    macroplace::testing::write_file(file.temporary_path(), "half");
+  }
+  EXPECT_EQ(read_file(path), "written by name");
+  EXPECT_EQ(files_in(dir), 1);
+}
+
 TEST(AtomicFile, UnwritableFolderIsAnErrorNamingThePath) {
   AtomicFile file("/nonexistent-folder/out.txt");
   file.write("x");

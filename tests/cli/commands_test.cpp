@@ -323,6 +323,37 @@ TEST(GenerateCommand, WritesDesignsThatPlace) {
   EXPECT_NE(placed.out.find("legality: legal"), std::string::npos) << placed.out;
 }
 
+// A dataset from a corpus of two generated designs: built whole, inspected (every array read
+// back), a truncated copy refused with its name, an unknown action a usage error.
+TEST(DatasetCommand, BuildInspectAndRefuseDamage) {
+  const std::string dir = make_temp_dir("dataset_command");
+  ASSERT_EQ(run({"generate", "-o", dir + "/corpus", "--count", "2", "--hard-macros", "16",
+                 "--soft-macros", "120"})
+                .status,
+            kExitSuccess);
+  const Result built = run({"dataset", "build", dir + "/corpus", "-o", dir + "/data.h5",
+                            "--samples", "2", "--methods", "random,greedy", "--time-limit", "5"});
+  ASSERT_EQ(built.status, kExitSuccess) << built.err;
+  EXPECT_NE(built.out.find("wrote " + dir + "/data.h5: 2 designs, 8 samples"), std::string::npos)
+      << built.out;
+  const Result inspected = run({"dataset", "inspect", dir + "/data.h5"});
+  ASSERT_EQ(inspected.status, kExitSuccess) << inspected.err;
+  EXPECT_NE(inspected.out.find("schema version 1"), std::string::npos) << inspected.out;
+  EXPECT_NE(inspected.out.find("synthetic-1"), std::string::npos) << inspected.out;
+  EXPECT_NE(inspected.out.find("every array read back"), std::string::npos) << inspected.out;
+
+  const std::string bytes = macroplace::testing::read_file(dir + "/data.h5");
+  macroplace::testing::write_file(dir + "/cut.h5", bytes.substr(0, bytes.size() / 2));
+  const Result cut = run({"dataset", "inspect", dir + "/cut.h5"});
+  EXPECT_EQ(cut.status, kExitFailure);
+  EXPECT_NE(cut.err.find("cut.h5"), std::string::npos) << cut.err;
+  EXPECT_EQ(run({"dataset", "frobnicate", dir + "/data.h5"}).status, kExitUsage);
+  EXPECT_EQ(
+      run({"dataset", "build", dir + "/corpus", "-o", dir + "/x.h5", "--methods", "nope"}).status,
+      kExitUsage);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/x.h5"));
+}
+
 // Two fixed hard macros that overlap: no placer may move them, so no method makes the design
 // legal. The result is not written unless asked for, the reason is printed even with --quiet,
 // and the exit status is 1 either way.

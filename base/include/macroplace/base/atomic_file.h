@@ -38,6 +38,10 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   void write(std::string_view bytes);
+  // For a library that writes files by name (HDF5): the temporary's path, created empty and
+  // closed here. The library writes it instead of write() and closes it; commit() then syncs and
+  // renames it as usual (and the destructor or a signal still removes it when not committed).
+  const std::string& temporary_path();
   Status commit();
 
   static Status check_output(const std::string& path);
@@ -52,7 +56,8 @@ class AtomicFile {
   std::string buffer_;
   Status status_;
   bool committed_ = false;
-  int signal_slot_ = -1;  // where the signal handler finds the temporary's name
+  bool external_ = false;  // temporary_path() handed the temporary to another writer
+  int signal_slot_ = -1;   // where the signal handler finds the temporary's name
 };
 
 }  // namespace macroplace
