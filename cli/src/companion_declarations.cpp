@@ -12,6 +12,9 @@ const bool kDeclared = [] {
   macroplace::cli::declare_command(
       "train", "Train Circuit Training's policy with PPO on one design (in macroplace-rl)",
       "macroplace-rl");
+  macroplace::cli::declare_command("pretrain",
+                                   "Pre-train one policy on a corpus of designs (in macroplace-rl)",
+                                   "macroplace-rl");
   macroplace::cli::declare_command(
       "collect", "Join a training run as a collector of episodes (in macroplace-rl)",
       "macroplace-rl");

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   macroplace::rl::register_policy_method();
   macroplace::cli::add_command(macroplace::cli::train_command());
+  macroplace::cli::add_command(macroplace::cli::pretrain_command());
   macroplace::cli::add_command(macroplace::cli::collect_command());
   const std::vector<std::string> args(argv + 1, argv + argc);
   return macroplace::cli::run_command(args, std::cout, std::cerr);

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <system_error>
@@ -25,6 +26,7 @@
 #include "macroplace/base/numbers.h"
 #include "macroplace/base/progress_line.h"
 #include "macroplace/cli/commands.h"
+#include "macroplace/pretrain/corpus.h"
 #include "macroplace/rl/distributed.h"
 #include "macroplace/rl/trainer.h"
 
@@ -33,11 +35,11 @@ namespace macroplace::cli {
 namespace {
 
 // A flag's value into a training option by its config-file name; false after printing why.
-bool apply_flag(const ParsedArguments& args, const std::string& flag, const std::string& key,
-                rl::TrainerOptions* options, std::ostream& err) {
+bool apply_flag(const char* command, const ParsedArguments& args, const std::string& flag,
+                const std::string& key, rl::TrainerOptions* options, std::ostream& err) {
   if (!args.has(flag)) return true;
   if (const Status s = rl::apply_config_value(key, *args.value(flag), options); !s.ok()) {
-    err << "macroplace train: " << flag << ": " << s.message() << "\n";
+    err << "macroplace " << command << ": " << flag << ": " << s.message() << "\n";
     return false;
   }
   return true;
@@ -147,54 +149,90 @@ bool launch_role(LaunchRole* role, std::ostream& err) {
   return true;
 }
 
-int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
-  rl::TrainerOptions options;
-  options.netlist_path = args.positionals()[0];
-  options.plc_path = args.value("--plc").value_or("");
+// What train and pretrain share: run folder, resume or --init, config file, run and PPO flags,
+// the head's action side. False after printing why.
+bool common_options(const char* command, const ParsedArguments& args, rl::TrainerOptions* options,
+                    std::ostream& err) {
   const auto run_dir = args.value("--out");
   if (!run_dir) {
-    err << "macroplace train: --out RUN_DIR is required\n";
-    return kExitUsage;
+    err << "macroplace " << command << ": --out RUN_DIR is required\n";
+    return false;
   }
-  options.run_dir = *run_dir;
-  options.resume = args.has("--resume");
-  options.initial_checkpoint = args.value("--init").value_or("");
+  options->run_dir = *run_dir;
+  options->resume = args.has("--resume");
+  options->initial_checkpoint = args.value("--init").value_or("");
   if (const auto config = args.value("--config")) {
-    if (const Status s = rl::apply_config_file(*config, &options); !s.ok()) {
-      err << "macroplace train: " << s.to_string() << "\n";
-      return kExitUsage;
+    if (const Status s = rl::apply_config_file(*config, options); !s.ok()) {
+      err << "macroplace " << command << ": " << s.to_string() << "\n";
+      return false;
     }
   }
-  if (!apply_flag(args, "--episodes-per-iter", "episodes_per_iteration", &options, err) ||
-      !apply_flag(args, "--iterations", "iterations", &options, err) ||
-      !apply_flag(args, "--time-limit", "time_limit", &options, err) ||
-      !apply_flag(args, "--threads", "threads", &options, err) ||
-      !apply_flag(args, "--torch-threads", "torch_threads", &options, err) ||
-      !apply_flag(args, "--seed", "seed", &options, err) ||
-      !apply_flag(args, "--lr", "learning_rate", &options, err) ||
-      !apply_flag(args, "--minibatch", "minibatch_size", &options, err) ||
-      !apply_flag(args, "--epochs", "epochs", &options, err)) {
-    return kExitUsage;
+  if (!apply_flag(command, args, "--iterations", "iterations", options, err) ||
+      !apply_flag(command, args, "--time-limit", "time_limit", options, err) ||
+      !apply_flag(command, args, "--threads", "threads", options, err) ||
+      !apply_flag(command, args, "--torch-threads", "torch_threads", options, err) ||
+      !apply_flag(command, args, "--seed", "seed", options, err) ||
+      !apply_flag(command, args, "--lr", "learning_rate", options, err) ||
+      !apply_flag(command, args, "--minibatch", "minibatch_size", options, err) ||
+      !apply_flag(command, args, "--epochs", "epochs", options, err)) {
+    return false;
   }
-  if (args.has("--spatial-features")) options.policy.spatial_features = true;
+  if (args.has("--spatial-features")) options->policy.spatial_features = true;
   // The head's action side: Circuit Training's 128 (other designs' grids fit it too), or fitted
   // to the design's grid (fewer logits, a faster update, but on Ariane it learned less per
   // episode: greedy 0.881 vs 0.808 after 496 episodes, one seed each; PERFORMANCE.md).
   const std::string side = args.value("--action-side").value_or("128");
-  options.fit_action_side = side == "fit";
-  if (!options.fit_action_side) {
+  options->fit_action_side = side == "fit";
+  if (!options->fit_action_side) {
     std::int64_t value = 0;
-    rl::PolicyOptions fixed = options.policy;
+    rl::PolicyOptions fixed = options->policy;
     if (!parse_count(side, 1, 4096, &value) ||
         !fixed.fit_action_side(static_cast<std::int32_t>(value), static_cast<std::int32_t>(value))
              .ok() ||
         fixed.action_side != value) {
-      err << "macroplace train: --action-side expects 'fit' or the head's side x 2^k, at most "
-          << options.policy.action_side << " (" << options.policy.head_side << ", "
-          << 2 * options.policy.head_side << ", ...)\n";
-      return kExitUsage;
+      err << "macroplace " << command
+          << ": --action-side expects 'fit' or the head's side x 2^k, at most "
+          << options->policy.action_side << " (" << options->policy.head_side << ", "
+          << 2 * options->policy.head_side << ", ...)\n";
+      return false;
     }
-    options.policy = fixed;
+    options->policy = fixed;
+  }
+  return true;
+}
+
+// The options both commands list.
+std::vector<OptionSpec> with_common_options(std::vector<OptionSpec> options) {
+  const std::vector<OptionSpec> common = {
+      {"--out", "RUN_DIR", "run folder (required; created when missing)", 1},
+      {"--iterations", "N", "iterations to reach (default 100; counts resumed ones)", 1},
+      {"--time-limit", "S", "stop after the iteration that passes S seconds (default: none)", 1},
+      {"--threads", "N", "environment threads (default 1; 0: one per core)", 1},
+      {"--torch-threads", "N", "LibTorch threads (default: --threads)", 1},
+      {"--seed", "N", "random seed (default 1)", 1},
+      {"--resume", "", "continue the run in RUN_DIR from its checkpoint", 0},
+      {"--init", "CKPT", "start from this checkpoint's policy (fine-tuning)", 1},
+      {"--config", "FILE", "training options as key = value lines", 1},
+      {"--lr", "X", "Adam learning rate (default 4e-3)", 1},
+      {"--minibatch", "N", "PPO minibatch size (default 128)", 1},
+      {"--epochs", "N", "PPO epochs per iteration (default 4)", 1},
+      {"--spatial-features", "", "feed wire mask and density to the policy head", 0},
+      {"--action-side", "fit|N",
+       "the head's action grid: 128 (default, Circuit Training's) or 'fit' (the design's grid, "
+       "rounded up to the head's side x 2^k)",
+       1},
+      {"--quiet", "", "print nothing but errors", 0}};
+  options.insert(options.end(), common.begin(), common.end());
+  return options;
+}
+
+int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
+  rl::TrainerOptions options;
+  options.netlist_path = args.positionals()[0];
+  options.plc_path = args.value("--plc").value_or("");
+  if (!common_options("train", args, &options, err) ||
+      !apply_flag("train", args, "--episodes-per-iter", "episodes_per_iteration", &options, err)) {
+    return kExitUsage;
   }
   std::int64_t local_collectors = 0;
   if (const auto count = args.value("--collectors")) {
@@ -339,7 +377,106 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
   return std::isfinite(best_proxy) || options.iterations == 0 ? kExitSuccess : kExitFailure;
 }
 
+// `macroplace pretrain CORPUS`: one policy over every design of a corpus (flat ones clustered),
+// the designs' episodes in one PPO update per iteration.
+int run_pretrain(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
+  rl::TrainerOptions options;
+  options.episodes_per_iteration = 4;  // per design
+  if (!common_options("pretrain", args, &options, err) ||
+      !apply_flag("pretrain", args, "--episodes-per-design", "episodes_per_iteration", &options,
+                  err)) {
+    return kExitUsage;
+  }
+  std::vector<pretrain::CorpusEntry> entries;
+  if (const Status s = pretrain::list_corpus(args.positionals()[0], &entries); !s.ok()) {
+    err << "macroplace pretrain: " << s.to_string() << "\n";
+    return kExitFailure;
+  }
+  const bool quiet = args.has("--quiet");
+  ProgressLine line(!quiet);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    line.update("loading design " + std::to_string(i + 1) + "/" + std::to_string(entries.size()) +
+                ": " + entries[i].name);
+    pretrain::CorpusDesign design;
+    if (const Status s = pretrain::load_corpus_design(entries[i], &design); !s.ok()) {
+      line.finish();
+      err << "macroplace pretrain: " << s.to_string() << "\n";
+      return kExitFailure;
+    }
+    options.designs.push_back(
+        {design.name, std::make_shared<const netlist::Netlist>(std::move(design.design.netlist)),
+         design.design.settings});
+  }
+  line.finish();
+  if (const Status s = options.validate(); !s.ok()) {
+    err << "macroplace pretrain: " << s.message() << "\n";
+    return kExitUsage;
+  }
+  std::unique_ptr<rl::Trainer> trainer;
+  if (const Status s = rl::Trainer::create(options, &trainer); !s.ok()) {
+    err << "macroplace pretrain: " << s.to_string() << "\n";
+    return kExitFailure;
+  }
+  if (!quiet) {
+    out << "pre-training on " << options.designs.size() << " designs into " << options.run_dir
+        << ": " << trainer->parameter_count() << " parameters, " << options.episodes_per_iteration
+        << " episodes per design and iteration, from iteration " << trainer->iteration() << "\n";
+    out.flush();
+  }
+  rl::IterationMetrics last;
+  const Status status = rl::train(*trainer, [&](const rl::IterationMetrics& m) {
+    last = m;
+    char text[320];
+    std::snprintf(text, sizeof text,
+                  "[iteration %5d/%d] %zu designs  greedy mean %.4f  best mean %.4f  sampled "
+                  "mean %.4f  entropy %.3f  %.2f episodes/s",
+                  m.iteration, options.iterations, options.designs.size(), m.greedy_proxy,
+                  m.best_proxy, m.proxy_mean, m.entropy, m.episodes_per_second);
+    line.update(text, true);
+  });
+  line.finish();
+  const std::int32_t iterations_done = trainer->iteration();
+  trainer.reset();
+  if (!status.ok()) {
+    err << "macroplace pretrain: " << status.to_string() << "\n";
+    return kExitFailure;
+  }
+  if (!quiet) {
+    out << "done: " << iterations_done << " iterations\n";
+    char text[256];
+    std::snprintf(text, sizeof text, "%-28s %10s %10s %10s\n", "design", "greedy", "best",
+                  "sampled");
+    out << text;
+    for (const rl::DesignMetrics& design : last.designs) {
+      std::snprintf(text, sizeof text, "%-28s %10.4f %10.4f %10.4f\n", design.name.c_str(),
+                    design.greedy_proxy, design.best_proxy, design.proxy_mean);
+      out << text;
+    }
+    out << "wrote " << options.run_dir << "/{metrics.jsonl,checkpoint.pt,best-DESIGN.plc}\n";
+  }
+  return kExitSuccess;
+}
+
 }  // namespace
+
+const Command& pretrain_command() {
+  static const Command kCommand{
+      {"pretrain",
+       "macroplace pretrain CORPUS --out RUN_DIR [--episodes-per-design N] [options]",
+       "Pre-train one policy on every design of CORPUS (a folder of designs or a list file;\n"
+       "flat designs are clustered first). Every iteration collects --episodes-per-design\n"
+       "episodes on each design and makes one PPO update over all of them; metrics.jsonl has\n"
+       "each design's sampled, greedy and best proxy, best-DESIGN.plc its best placement.\n"
+       "The checkpoint places any design (`place --method rl:RUN_DIR/checkpoint.pt`) and\n"
+       "fine-tunes on one (`train --init RUN_DIR/checkpoint.pt`). --resume continues exactly,\n"
+       "as `train` does. Collection is in-process (no collectors yet).",
+       {"CORPUS"},
+       with_common_options(
+           {{"--episodes-per-design", "N", "episodes per design and iteration (default 4)", 1}})},
+      run_pretrain,
+      {}};
+  return kCommand;
+}
 
 const Command& train_command() {
   static const Command kCommand{
@@ -368,35 +505,19 @@ const Command& train_command() {
        "unit), so a run gives the same result with any number of collectors, and after a\n"
        "collector dies.",
        {"NETLIST"},
-       {{"--plc", "FILE", "placement and settings of the design", 1},
-        {"--out", "RUN_DIR", "run folder (required; created when missing)", 1},
-        {"--episodes-per-iter", "N", "episodes per PPO iteration (default 16)", 1},
-        {"--iterations", "N", "iterations to reach (default 100; counts resumed ones)", 1},
-        {"--time-limit", "S", "stop after the iteration that passes S seconds (default: none)", 1},
-        {"--threads", "N", "environment threads (default 1; 0: one per core)", 1},
-        {"--torch-threads", "N", "LibTorch threads (default: --threads)", 1},
-        {"--seed", "N", "random seed (default 1)", 1},
-        {"--resume", "", "continue the run in RUN_DIR from its checkpoint", 0},
-        {"--init", "CKPT", "start from this checkpoint's policy (fine-tuning)", 1},
-        {"--config", "FILE", "training options as key = value lines", 1},
-        {"--lr", "X", "Adam learning rate (default 4e-3)", 1},
-        {"--minibatch", "N", "PPO minibatch size (default 128)", 1},
-        {"--epochs", "N", "PPO epochs per iteration (default 4)", 1},
-        {"--spatial-features", "", "feed wire mask and density to the policy head", 0},
-        {"--action-side", "fit|N",
-         "policy head's action grid: N x N (default 128, Circuit Training's) or fitted to the "
-         "design's grid (faster per episode, learned less per episode on Ariane)",
-         1},
-        {"--collectors", "N", "start N local collector processes (distributed collection)", 1},
-        {"--collector-threads", "N", "environment threads of each local collector (default 1)", 1},
-        {"--listen", "HOST:PORT", "wait for collectors here (macroplace collect --connect)", 1},
-        {"--unit-episodes", "N", "episodes a collector runs per unit (default: up to 4)", 1},
-        {"--collector-timeout", "S", "a collector silent S seconds counts as gone (30)", 1},
-        {"--max-staleness", "K",
-         "use records up to K policy versions old, so collectors go on during the update "
-         "(0: strictly on-policy, repeatable)",
-         1},
-        {"--quiet", "", "print nothing but errors", 0}}},
+       with_common_options(
+           {{"--plc", "FILE", "placement and settings of the design", 1},
+            {"--episodes-per-iter", "N", "episodes per PPO iteration (default 16)", 1},
+            {"--collectors", "N", "start N local collector processes (distributed collection)", 1},
+            {"--collector-threads", "N", "environment threads of each local collector (default 1)",
+             1},
+            {"--listen", "HOST:PORT", "wait for collectors here (macroplace collect --connect)", 1},
+            {"--unit-episodes", "N", "episodes a collector runs per unit (default: up to 4)", 1},
+            {"--collector-timeout", "S", "a collector silent S seconds counts as gone (30)", 1},
+            {"--max-staleness", "K",
+             "use records up to K policy versions old, so collectors go on during the update "
+             "(0: strictly on-policy, repeatable)",
+             1}})},
       run_train,
       {}};
   return kCommand;

@@ -7,6 +7,7 @@
 namespace macroplace::cli {
 
 const Command& train_command();
+const Command& pretrain_command();
 const Command& collect_command();  // collect_command.cpp
 
 }  // namespace macroplace::cli

@@ -78,7 +78,18 @@ Status PpoOptions::validate() const {
 }
 
 Status TrainerOptions::validate() const {
-  if (netlist_path.empty() && !netlist) return Status::error("train: a netlist is required");
+  if (netlist_path.empty() && !netlist && designs.empty()) {
+    return Status::error("train: a netlist is required");
+  }
+  for (const TrainingDesign& design : designs) {
+    if (!design.netlist || design.name.empty()) {
+      return Status::error("train: every design of a corpus needs a name and a netlist");
+    }
+  }
+  if (designs.size() > 1 && !listen.empty()) {
+    return Status::error(
+        "train: collectors serve one design; a corpus run collects in-process (no --listen)");
+  }
   if (run_dir.empty()) return Status::error("train: a run folder (--out) is required");
   if (episodes_per_iteration < 1)
     return Status::error("train: episodes per iteration must be >= 1");

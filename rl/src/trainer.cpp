@@ -213,24 +213,42 @@ std::uint64_t as_unsigned(std::int64_t value) {
 
 }  // namespace
 
-struct Trainer::Impl {
-  TrainerOptions options;
+// One design being trained on: its environment, graph, collector and best placement so far.
+struct TrainedDesign {
+  std::string name;
   std::shared_ptr<const env::EnvDesign> design;
   GraphTensors graph;
+  std::string design_id;                 // the design's fingerprint, in every record
+  std::unique_ptr<Collector> collector;  // collects in-process, or replays collectors' records
+  std::unique_ptr<env::PlacementEnv> greedy_env;
+  double best_proxy = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::int32_t> best_actions;
+  std::uint64_t best_seed = 0;
+};
+
+struct Trainer::Impl {
+  TrainerOptions options;
+  std::vector<TrainedDesign> designs;  // one, or a corpus
   PolicyNetwork network{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer;
   std::mt19937_64 random;
   double kl_beta = 1.0;
   std::int32_t iteration = 0;
-  double best_proxy = std::numeric_limits<double>::quiet_NaN();
-  std::vector<std::int32_t> best_actions;
-  std::uint64_t best_seed = 0;
-  std::string design_id;  // the design's fingerprint, in the manifest and every record
-  std::unique_ptr<Collector> collector;  // collects in-process, or replays collectors' records
-  std::unique_ptr<CollectorHub> hub;     // with options.listen: where collectors deliver
+  std::unique_ptr<CollectorHub> hub;  // with options.listen: where collectors deliver
   std::function<void(const std::string&)> waiting;
-  std::unique_ptr<env::PlacementEnv> greedy_env;
   RunFolder folder;  // locked while this trainer lives
+
+  // The run's design identity: the fingerprint, or the corpus's fingerprints joined.
+  std::string run_design_id() const {
+    std::string id;
+    for (const TrainedDesign& d : designs) id += (id.empty() ? "" : ",") + d.design_id;
+    return id;
+  }
+  // best.plc for one design, best-NAME.plc for a corpus (and .json alike).
+  std::string best_path(const TrainedDesign& d, const char* extension) const {
+    return path(designs.size() == 1 ? ("best" + std::string(extension)).c_str()
+                                    : ("best-" + d.name + extension).c_str());
+  }
 
   std::string path(const char* name) const { return folder.path(name); }
   void build_network(const PolicyOptions& policy) { set_network(PolicyNetwork(policy)); }
@@ -245,7 +263,7 @@ struct Trainer::Impl {
   Status load_checkpoint();
   Status check_manifest(const TrainerOptions& requested);
   Status load_initial_policy(const std::string& file);
-  Status write_best(double episode_proxy) const;
+  Status write_best(const TrainedDesign& d, double episode_proxy) const;
 };
 
 Status Trainer::Impl::save_checkpoint() const {
@@ -264,12 +282,19 @@ Status Trainer::Impl::save_checkpoint() const {
     archive.write("policy_options", internal::encode_policy_options(network->options()));
     archive.write("iteration", torch::tensor(std::vector<std::int64_t>{iteration}));
     archive.write("kl_beta", torch::tensor(std::vector<double>{kl_beta}, torch::kFloat64));
-    archive.write("best_proxy", torch::tensor(std::vector<double>{best_proxy}, torch::kFloat64));
-    archive.write("best_seed", torch::tensor(std::vector<std::int64_t>{as_signed(best_seed)}));
-    std::vector<std::int64_t> actions(best_actions.begin(), best_actions.end());
-    archive.write(
-        "best_actions",
-        torch::tensor(actions, torch::kInt64).reshape({static_cast<std::int64_t>(actions.size())}));
+    // Each design's best: design 0 under the single-design keys, others prefixed.
+    for (std::size_t i = 0; i < designs.size(); ++i) {
+      const TrainedDesign& d = designs[i];
+      const std::string prefix = i == 0 ? "" : "design_" + std::to_string(i) + "_";
+      archive.write(prefix + "best_proxy",
+                    torch::tensor(std::vector<double>{d.best_proxy}, torch::kFloat64));
+      archive.write(prefix + "best_seed",
+                    torch::tensor(std::vector<std::int64_t>{as_signed(d.best_seed)}));
+      std::vector<std::int64_t> actions(d.best_actions.begin(), d.best_actions.end());
+      archive.write(prefix + "best_actions",
+                    torch::tensor(actions, torch::kInt64)
+                        .reshape({static_cast<std::int64_t>(actions.size())}));
+    }
     std::ostringstream state;
     state << random;
     const std::string text = state.str();
@@ -293,7 +318,7 @@ Status Trainer::Impl::load_checkpoint() {
     archive.load_from(file);
     // A fresh tensor per read: InputArchive::read() into a defined tensor re-points it (set_)
     // without converting the dtype.
-    const auto read = [&archive](const char* key) {
+    const auto read = [&archive](const std::string& key) {
       torch::Tensor value;
       archive.read(key, value);
       return value;
@@ -308,14 +333,18 @@ Status Trainer::Impl::load_checkpoint() {
     iteration = static_cast<std::int32_t>(tensor.item<std::int64_t>());
     tensor = read("kl_beta");
     kl_beta = tensor.item<double>();
-    tensor = read("best_proxy");
-    best_proxy = tensor.item<double>();
-    tensor = read("best_seed");
-    best_seed = as_unsigned(tensor.item<std::int64_t>());
-    tensor = read("best_actions");
-    tensor = tensor.contiguous();
-    best_actions.assign(tensor.data_ptr<std::int64_t>(),
-                        tensor.data_ptr<std::int64_t>() + tensor.numel());
+    for (std::size_t i = 0; i < designs.size(); ++i) {
+      TrainedDesign& d = designs[i];
+      const std::string prefix = i == 0 ? "" : "design_" + std::to_string(i) + "_";
+      tensor = read(prefix + "best_proxy");
+      d.best_proxy = tensor.item<double>();
+      tensor = read(prefix + "best_seed");
+      d.best_seed = as_unsigned(tensor.item<std::int64_t>());
+      tensor = read(prefix + "best_actions");
+      tensor = tensor.contiguous();
+      d.best_actions.assign(tensor.data_ptr<std::int64_t>(),
+                            tensor.data_ptr<std::int64_t>() + tensor.numel());
+    }
     tensor = read("random");
     tensor = tensor.contiguous();
     const std::string text(tensor.data_ptr<std::int64_t>(),
@@ -338,10 +367,12 @@ Status Trainer::Impl::load_checkpoint() {
 Status Trainer::Impl::check_manifest(const TrainerOptions& requested) {
   TrainerOptions recorded = requested;
   if (!requested.initial_checkpoint.empty()) recorded.policy = options.policy;  // the --init one
-  const RunManifest now = training_manifest(recorded, design_id);
+  const RunManifest now = training_manifest(recorded, run_design_id());
   if (!requested.resume) {
-    for (const char* stale : {"metrics.jsonl", "best.plc", "best.json"}) {
-      std::remove(path(stale).c_str());
+    std::remove(path("metrics.jsonl").c_str());
+    for (const TrainedDesign& d : designs) {
+      std::remove(best_path(d, ".plc").c_str());
+      std::remove(best_path(d, ".json").c_str());
     }
     return folder.write_manifest(now);
   }
@@ -366,17 +397,17 @@ Status Trainer::Impl::load_initial_policy(const std::string& file) {
   return {};
 }
 
-Status Trainer::Impl::write_best(double episode_proxy) const {
+Status Trainer::Impl::write_best(const TrainedDesign& d, double episode_proxy) const {
   // Replay the best episode in a fresh environment: its placement, legal by construction.
-  env::PlacementEnv replay(design);
-  replay.reset(best_seed);
-  for (const std::int32_t action : best_actions) {
+  env::PlacementEnv replay(d.design);
+  replay.reset(d.best_seed);
+  for (const std::int32_t action : d.best_actions) {
     if (replay.done() || !replay.legal(action)) {
       return Status::error("best episode does not replay (environment not deterministic?)");
     }
     replay.step(action);
   }
-  if (Status s = replay.write_plc(path("best.plc")); !s.ok()) return s;
+  if (Status s = replay.write_plc(best_path(d, ".plc")); !s.ok()) return s;
   const placement::CostBreakdown replayed = replay.info().costs;
   const bool legal = placement::check_legality(replay.cost()).legal();
   JsonWriter json(JsonWriter::Spacing::kSpaced);
@@ -389,9 +420,9 @@ Status Trainer::Impl::write_best(double episode_proxy) const {
   json.key("congestion_cost").value(replayed.congestion_cost);
   json.key("episode_proxy").value(episode_proxy);
   json.key("legal").value(legal);
-  json.key("episode_seed").value(best_seed);
+  json.key("episode_seed").value(d.best_seed);
   json.end_object();
-  AtomicFile file(path("best.json"));
+  AtomicFile file(best_path(d, ".json"));
   file.write(json.str() + "\n");
   return file.commit();
 }
@@ -418,27 +449,36 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
   torch::manual_seed(options.seed);
   impl->random.seed(options.seed);
   impl->kl_beta = options.ppo.initial_kl_beta;
-  // The design first: a policy fitted to its grid needs the grid.
-  std::shared_ptr<const netlist::Netlist> netlist = options.netlist;
-  placement::CostSettings settings = options.settings;
-  if (netlist == nullptr) {
-    placement::LoadedDesign loaded;
-    if (Status s = placement::load_design({options.netlist_path, options.plc_path, false}, &loaded);
-        !s.ok()) {
-      return s;
+  // The designs first: a policy fitted to their grid needs the grid.
+  std::vector<TrainingDesign> inputs = options.designs;
+  if (inputs.empty()) {
+    TrainingDesign single{"", options.netlist, options.settings};
+    if (single.netlist == nullptr) {
+      placement::LoadedDesign loaded;
+      if (Status s =
+              placement::load_design({options.netlist_path, options.plc_path, false}, &loaded);
+          !s.ok()) {
+        return s;
+      }
+      single.netlist = std::make_shared<const netlist::Netlist>(std::move(loaded.netlist));
+      single.settings = loaded.settings;
+      single.name = loaded.name;
     }
-    netlist = std::make_shared<const netlist::Netlist>(std::move(loaded.netlist));
-    settings = loaded.settings;
+    inputs.push_back(std::move(single));
   }
-  // The policy the options ask for (fitted to the grid when asked): a new run's, and what a
-  // resumed run's manifest must match.
+  // The policy the options ask for (fitted to the largest grid when asked): a new run's, and
+  // what a resumed run's manifest must match.
   TrainerOptions requested = options;
   if (options.fit_action_side) {
-    if (Status s = requested.policy.fit_action_side(settings.columns, settings.rows); !s.ok()) {
-      return s;
+    std::int32_t columns = 0, rows = 0;
+    for (const TrainingDesign& input : inputs) {
+      columns = std::max(columns, input.settings.columns);
+      rows = std::max(rows, input.settings.rows);
     }
+    if (Status s = requested.policy.fit_action_side(columns, rows); !s.ok()) return s;
     impl->options.policy = requested.policy;
   }
+  impl->designs.resize(inputs.size());  // before the checkpoint: it restores their bests
   if (options.resume) {
     if (Status s = impl->load_checkpoint(); !s.ok()) return s;
   } else {
@@ -456,19 +496,26 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
   env_options.observation.side = impl->options.policy.action_side;
   requested.env.observation.side =
       (options.initial_checkpoint.empty() ? requested.policy : impl->options.policy).action_side;
-  if (Status s = env::make_env_design(netlist, settings, env_options, &impl->design); !s.ok()) {
-    return s;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    TrainedDesign& d = impl->designs[i];
+    d.name = inputs[i].name;
+    if (Status s =
+            env::make_env_design(inputs[i].netlist, inputs[i].settings, env_options, &d.design);
+        !s.ok()) {
+      return inputs.size() == 1 ? s : Status::error("design '" + d.name + "': " + s.message());
+    }
+    d.design_id = placement::design_fingerprint(*d.design->netlist, d.design->settings);
+    d.graph = make_graph_tensors(d.design->graph);
+    d.collector = std::make_unique<Collector>(
+        d.design, d.design_id, options.episodes_per_iteration, options.threads,
+        impl->options.policy.spatial_features, options.ppo.discount);
+    d.greedy_env = std::make_unique<env::PlacementEnv>(d.design);
   }
-  impl->design_id = placement::design_fingerprint(*impl->design->netlist, impl->design->settings);
   if (Status s = impl->check_manifest(requested); !s.ok()) return s;
-  impl->graph = make_graph_tensors(impl->design->graph);
-  impl->collector = std::make_unique<Collector>(
-      impl->design, impl->design_id, options.episodes_per_iteration, options.threads,
-      impl->options.policy.spatial_features, options.ppo.discount);
   if (!options.listen.empty()) {
     HubOptions hub;
     if (Status s = parse_endpoint(options.listen, &hub.listen); !s.ok()) return s;
-    hub.identity = training_manifest(requested, impl->design_id);
+    hub.identity = training_manifest(requested, impl->run_design_id());
     hub.identity["netlist"] = options.netlist_path;
     hub.identity["plc"] = options.plc_path;
     hub.unit_episodes = options.unit_episodes;
@@ -485,7 +532,6 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
     hub.gather_timeout_seconds = options.gather_timeout_seconds;
     if (Status s = CollectorHub::start(hub, &impl->hub); !s.ok()) return s;
   }
-  impl->greedy_env = std::make_unique<env::PlacementEnv>(impl->design);
   out->reset(new Trainer(std::move(impl)));
   return {};
 }
@@ -507,7 +553,7 @@ std::int32_t Trainer::iteration() const {
   return impl_->iteration;
 }
 double Trainer::best_proxy() const {
-  return impl_->best_proxy;
+  return impl_->designs.front().best_proxy;
 }
 std::int64_t Trainer::parameter_count() const {
   return impl_->network->parameter_count();
@@ -525,19 +571,65 @@ std::vector<double> Trainer::parameters() const {
   return out;
 }
 
+namespace {
+
+// The reset seed of design `index`'s environments in an iteration (design 0: the single-design
+// run's seed, so one design is exactly that run).
+std::uint64_t design_seed(std::uint64_t seed, std::size_t index, std::int32_t iteration) {
+  return iteration_seed(seed + 0x632BE59BD9B4E019ULL * index, iteration);
+}
+
+// Feasible episodes' proxy figures of some records.
+struct EpisodeFigures {
+  std::int32_t feasible = 0, infeasible = 0;
+  double sum = 0, wirelength = 0, density = 0, congestion = 0, return_sum = 0;
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  std::int64_t best = -1;  // index of the lowest-proxy feasible record
+
+  void add(const std::vector<EpisodeRecord>& records, double discount) {
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const EpisodeRecord& c = records[i];
+      return_sum += c.discounted_return(discount);
+      if (c.infeasible || !std::isfinite(c.proxy)) {
+        ++infeasible;
+        continue;
+      }
+      ++feasible;
+      sum += c.proxy;
+      wirelength += c.wirelength_cost;
+      density += c.density_cost;
+      congestion += c.congestion_cost;
+      if (c.proxy < min) {
+        min = c.proxy;
+        best = static_cast<std::int64_t>(i);
+      }
+      max = std::max(max, c.proxy);
+    }
+  }
+};
+
+}  // namespace
+
 Status Trainer::run_iteration(IterationMetrics* metrics) {
   Impl& m = *impl_;
   const auto start = Clock::now();
 
   // 1. Rollouts: one episode per environment with the current policy. In-process, sampled with
-  // the run's random stream (the PPO update draws its minibatches from it next); distributed,
-  // the collectors' records of this version, replayed here into the batch.
-  Rollout rollout;
+  // the run's random stream (the PPO update draws its minibatches from it next), design after
+  // design; distributed (one design), the collectors' records of this version, replayed here
+  // into the batch.
+  std::vector<Rollout> rollouts(m.designs.size());
   IterationMetrics out;
   if (m.hub == nullptr) {
-    rollout = m.collector->collect(m.network, m.graph, iteration_seed(m.options.seed, m.iteration),
-                                   &m.random, m.iteration, /*keep_inputs=*/true);
+    for (std::size_t d = 0; d < m.designs.size(); ++d) {
+      TrainedDesign& design = m.designs[d];
+      rollouts[d] = design.collector->collect(m.network, design.graph,
+                                              design_seed(m.options.seed, d, m.iteration),
+                                              &m.random, m.iteration, /*keep_inputs=*/true);
+    }
   } else {
+    Rollout& rollout = rollouts[0];
     GatherStats gathered;
     if (Status s =
             m.hub->publish(m.iteration, policy_bytes(m.network), m.options.episodes_per_iteration);
@@ -550,7 +642,9 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
       return s;
     }
     const auto replay_start = Clock::now();
-    if (Status s = m.collector->replay(rollout.records, &rollout.batch); !s.ok()) return s;
+    if (Status s = m.designs[0].collector->replay(rollout.records, &rollout.batch); !s.ok()) {
+      return s;
+    }
     out.replay_seconds = seconds_since(replay_start);
     for (const EpisodeRecord& record : rollout.records) rollout.env_steps += record.steps();
     out.collectors = gathered.collectors;
@@ -558,52 +652,75 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
     out.records_dropped = gathered.records_dropped;
     out.records_stale = gathered.records_stale;
   }
-  const std::vector<EpisodeRecord>& records = rollout.records;
-  const auto num_envs = static_cast<std::int64_t>(records.size());
   const double rollout_seconds = seconds_since(start);
-  PpoBatch batch = std::move(rollout.batch);
 
-  // 3. PPO.
+  // 3. PPO: one design's batch as before; several designs' rows in one update.
   const auto update_start = Clock::now();
-  const PpoUpdateStats stats =
-      ppo_update(m.network, *m.optimizer, m.graph, batch, m.options.ppo, &m.kl_beta, &m.random);
+  PpoUpdateStats stats;
+  if (m.designs.size() == 1) {
+    stats = ppo_update(m.network, *m.optimizer, m.designs[0].graph, rollouts[0].batch,
+                       m.options.ppo, &m.kl_beta, &m.random);
+  } else {
+    std::vector<DesignBatch> parts;
+    for (std::size_t d = 0; d < m.designs.size(); ++d) {
+      parts.push_back({&m.designs[d].graph, std::move(rollouts[d].batch)});
+    }
+    stats = ppo_update(m.network, *m.optimizer, parts, m.options.ppo, &m.kl_beta, &m.random);
+  }
   const double update_seconds = seconds_since(update_start);
   ++m.iteration;
 
-  // 4. Metrics and the best placement.
-  out.iteration = m.iteration;
-  out.episodes = static_cast<std::int32_t>(num_envs);
-  out.env_steps = rollout.env_steps;
-  double sum = 0, wirelength = 0, density = 0, congestion = 0, return_sum = 0;
-  std::int32_t feasible = 0;
-  std::int64_t best_env = -1;
-  out.proxy_min = std::numeric_limits<double>::infinity();
-  out.proxy_max = -std::numeric_limits<double>::infinity();
-  for (std::int64_t i = 0; i < num_envs; ++i) {
-    const EpisodeRecord& c = records[i];
-    return_sum += c.discounted_return(m.options.ppo.discount);
-    if (c.infeasible || !std::isfinite(c.proxy)) {
-      ++out.infeasible_episodes;
-      continue;
-    }
-    ++feasible;
-    sum += c.proxy;
-    wirelength += c.wirelength_cost;
-    density += c.density_cost;
-    congestion += c.congestion_cost;
-    if (c.proxy < out.proxy_min) {
-      out.proxy_min = c.proxy;
-      best_env = i;
-    }
-    out.proxy_max = std::max(out.proxy_max, c.proxy);
-  }
+  // 4. Metrics and each design's best placement.
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  out.proxy_mean = feasible > 0 ? sum / feasible : nan;
-  out.wirelength_mean = feasible > 0 ? wirelength / feasible : nan;
-  out.density_mean = feasible > 0 ? density / feasible : nan;
-  out.congestion_mean = feasible > 0 ? congestion / feasible : nan;
-  if (feasible == 0) out.proxy_min = out.proxy_max = nan;
-  out.return_mean = return_sum / static_cast<double>(num_envs);
+  out.iteration = m.iteration;
+  EpisodeFigures all;
+  std::int64_t episodes = 0;
+  double greedy_sum = 0, best_sum = 0;
+  std::int32_t greedy_count = 0, best_count = 0;
+  for (std::size_t d = 0; d < m.designs.size(); ++d) {
+    TrainedDesign& design = m.designs[d];
+    const std::vector<EpisodeRecord>& records = rollouts[d].records;
+    episodes += static_cast<std::int64_t>(records.size());
+    out.env_steps += rollouts[d].env_steps;
+    EpisodeFigures figures;
+    figures.add(records, m.options.ppo.discount);
+    all.add(records, m.options.ppo.discount);
+    // The greedy episode of the updated policy (reset with seed 0, see run_policy_episode).
+    double greedy = nan;
+    std::vector<std::int32_t> greedy_actions;
+    if (m.options.greedy_evaluation) {
+      const auto greedy_start = Clock::now();
+      internal::run_policy_episode(m.network, design.graph, design.greedy_env.get(), nullptr,
+                                   &greedy_actions);
+      if (!design.greedy_env->info().infeasible) greedy = design.greedy_env->info().costs.proxy;
+      out.greedy_seconds += seconds_since(greedy_start);
+    }
+    const bool greedy_better = std::isfinite(greedy) && (figures.best < 0 || greedy < figures.min);
+    const double candidate = greedy_better ? greedy : figures.min;
+    if ((greedy_better || figures.best >= 0) && !(candidate >= design.best_proxy)) {
+      design.best_proxy = candidate;
+      design.best_actions = greedy_better ? greedy_actions : records[figures.best].actions;
+      design.best_seed = greedy_better ? 0 : records[figures.best].env_seed;
+      out.new_best = true;
+      if (Status s = m.write_best(design, candidate); !s.ok()) return s;
+    }
+    if (std::isfinite(greedy)) greedy_sum += greedy, ++greedy_count;
+    if (std::isfinite(design.best_proxy)) best_sum += design.best_proxy, ++best_count;
+    if (m.designs.size() > 1) {
+      out.designs.push_back({design.name,
+                             figures.feasible > 0 ? figures.sum / figures.feasible : nan,
+                             figures.feasible > 0 ? figures.min : nan, greedy, design.best_proxy});
+    }
+  }
+  out.episodes = static_cast<std::int32_t>(episodes);
+  out.infeasible_episodes = all.infeasible;
+  out.proxy_mean = all.feasible > 0 ? all.sum / all.feasible : nan;
+  out.proxy_min = all.feasible > 0 ? all.min : nan;
+  out.proxy_max = all.feasible > 0 ? all.max : nan;
+  out.wirelength_mean = all.feasible > 0 ? all.wirelength / all.feasible : nan;
+  out.density_mean = all.feasible > 0 ? all.density / all.feasible : nan;
+  out.congestion_mean = all.feasible > 0 ? all.congestion / all.feasible : nan;
+  out.return_mean = all.return_sum / static_cast<double>(std::max<std::int64_t>(episodes, 1));
   out.entropy = stats.entropy;
   out.kl = stats.kl;
   out.kl_beta = stats.kl_beta;
@@ -616,30 +733,10 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   out.rollout_seconds = rollout_seconds;
   out.update_seconds = update_seconds;
   const double total_seconds = seconds_since(start);
-  out.episodes_per_second = static_cast<double>(num_envs) / total_seconds;
-  out.env_steps_per_second = static_cast<double>(rollout.env_steps) / rollout_seconds;
-  // The greedy episode of the updated policy (reset with seed 0, see run_policy_episode).
-  out.greedy_proxy = nan;
-  std::vector<std::int32_t> greedy_actions;
-  if (m.options.greedy_evaluation) {
-    const auto greedy_start = Clock::now();
-    internal::run_policy_episode(m.network, m.graph, m.greedy_env.get(), nullptr, &greedy_actions);
-    if (!m.greedy_env->info().infeasible) {
-      out.greedy_proxy = m.greedy_env->info().costs.proxy;
-    }
-    out.greedy_seconds = seconds_since(greedy_start);
-  }
-  const bool greedy_better =
-      std::isfinite(out.greedy_proxy) && (best_env < 0 || out.greedy_proxy < out.proxy_min);
-  const double candidate = greedy_better ? out.greedy_proxy : out.proxy_min;
-  if ((greedy_better || best_env >= 0) && !(candidate >= m.best_proxy)) {
-    m.best_proxy = candidate;
-    m.best_actions = greedy_better ? greedy_actions : records[best_env].actions;
-    m.best_seed = greedy_better ? 0 : records[best_env].env_seed;
-    out.new_best = true;
-    if (Status s = m.write_best(candidate); !s.ok()) return s;
-  }
-  out.best_proxy = m.best_proxy;
+  out.episodes_per_second = static_cast<double>(episodes) / total_seconds;
+  out.env_steps_per_second = static_cast<double>(out.env_steps) / rollout_seconds;
+  out.greedy_proxy = greedy_count > 0 ? greedy_sum / greedy_count : nan;
+  out.best_proxy = best_count > 0 ? best_sum / best_count : nan;
 
   JsonWriter line(JsonWriter::Spacing::kSpaced);
   line.begin_object();
@@ -675,6 +772,15 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   line.key("replay_s").value(out.replay_seconds);
   line.key("episodes_per_s").value(out.episodes_per_second);
   line.key("env_steps_per_s").value(out.env_steps_per_second);
+  // Each design's figures as flat keys "design.NAME.proxy_mean", ...: metrics lines stay flat
+  // JSON objects (what the run folder's trim and eval's curve reader parse).
+  for (const DesignMetrics& design : out.designs) {
+    const std::string prefix = "design." + design.name + ".";
+    line.key(prefix + "proxy_mean").value(design.proxy_mean);
+    line.key(prefix + "proxy_min").value(design.proxy_min);
+    line.key(prefix + "greedy_proxy").value(design.greedy_proxy);
+    line.key(prefix + "best_proxy").value(design.best_proxy);
+  }
   line.end_object();
   // The line before the checkpoint: a kill in between leaves a line past the checkpoint, which
   // the resume cuts (check_manifest); the other order would lose the line for good.

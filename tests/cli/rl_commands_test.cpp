@@ -32,6 +32,7 @@ const std::string kDesign = "ct/sample_clustered/netlist.pb.txt";
 const bool kRegistered = [] {
   rl::register_policy_method();
   add_command(train_command());
+  add_command(pretrain_command());
   return true;
 }();
 
@@ -55,6 +56,38 @@ TEST(RlCommands, RlWithoutACheckpointIsAUsageError) {
         << result.err;
   }
   EXPECT_FALSE(std::filesystem::exists(out + "/eval"));  // nothing written
+}
+
+// `pretrain` on a generated corpus of two designs: each design's best placement and metrics,
+// and the pre-trained policy places a third design it never saw (legal result).
+TEST(RlCommands, PretrainOnACorpusAndPlaceAnotherDesign) {
+  const std::string dir = make_temp_dir("cli_pretrain");
+  ASSERT_EQ(run({"generate", "-o", dir + "/corpus", "--count", "2", "--hard-macros", "6",
+                 "--soft-macros", "40", "--ports", "16"})
+                .status,
+            kExitSuccess);
+  const Result trained =
+      run({"pretrain", dir + "/corpus", "--out", dir + "/run", "--iterations", "2",
+           "--episodes-per-design", "2", "--minibatch", "8", "--epochs", "1"});
+  ASSERT_EQ(trained.status, kExitSuccess) << trained.err;
+  EXPECT_NE(trained.out.find("pre-training on 2 designs"), std::string::npos) << trained.out;
+  EXPECT_NE(trained.out.find("synthetic-2"), std::string::npos) << trained.out;
+  for (const char* file : {"checkpoint.pt", "best-synthetic-1.plc", "best-synthetic-2.json"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir + "/run/" + file)) << file;
+  }
+  const std::string metrics = macroplace::testing::read_file(dir + "/run/metrics.jsonl");
+  EXPECT_EQ(count(metrics, "\n"), 2u);
+  EXPECT_EQ(count(metrics, "\"design.synthetic-2.greedy_proxy\": "), 2u);
+  const Result placed =
+      run({"place", example_path(kDesign), "--plc", example_path("ct/sample_clustered/initial.plc"),
+           "--method", "rl:" + dir + "/run/checkpoint.pt", "--max-moves", "500", "-o",
+           dir + "/placed.plc"});
+  EXPECT_EQ(placed.status, kExitSuccess) << placed.err;
+  EXPECT_NE(placed.out.find("legality: legal"), std::string::npos) << placed.out;
+
+  const Result empty = run({"pretrain", dir + "/nothing", "--out", dir + "/run2"});
+  EXPECT_EQ(empty.status, kExitFailure);
+  EXPECT_NE(empty.err.find("nothing"), std::string::npos) << empty.err;
 }
 
 TEST(RlCommands, MissingCheckpointFails) {

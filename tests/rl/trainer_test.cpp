@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -190,6 +191,76 @@ TEST(TrainerTest, MeanProxyImprovesAndRunFolderIsComplete) {
   // A second fresh run into the same folder is refused.
   std::unique_ptr<Trainer> again;
   EXPECT_FALSE(Trainer::create(options, &again).ok());
+}
+
+// Pre-training over several designs: one design given as a corpus is exactly the single-design
+// run; two designs train in one update, each with its metrics and best placement, and a
+// resumed corpus run equals an uninterrupted one bit for bit.
+TEST(TrainerTest, CorpusOfDesigns) {
+  const placement::LoadedDesign sample = design_of(small_run("rl_corpus_probe", 1));
+  const TrainingDesign sample_design{
+      "sample", std::make_shared<const netlist::Netlist>(sample.netlist), sample.settings};
+  TrainerOptions single = small_run("rl_corpus_single", 1);
+  ASSERT_TRUE(train(single, nullptr).ok());
+  TrainerOptions as_corpus = small_run("rl_corpus_one", 1);
+  as_corpus.designs = {sample_design};
+  ASSERT_TRUE(train(as_corpus, nullptr).ok());
+  std::unique_ptr<Trainer> a, b;
+  single.resume = as_corpus.resume = true;
+  ASSERT_TRUE(Trainer::create(single, &a).ok());
+  ASSERT_TRUE(Trainer::create(as_corpus, &b).ok());
+  EXPECT_EQ(a->parameters(), b->parameters());
+  EXPECT_TRUE(std::filesystem::exists(as_corpus.run_dir + "/best.plc"));
+
+  // Two designs: the sample and another Circuit Training toy.
+  placement::LoadedDesign toy;
+  ASSERT_TRUE(placement::load_design({macroplace::testing::example_path(
+                                          "ct/simple_grouped_with_coords/netlist.pb.txt"),
+                                      "", true},
+                                     &toy)
+                  .ok());
+  const TrainingDesign toy_design{"tiles", std::make_shared<const netlist::Netlist>(toy.netlist),
+                                  toy.settings};
+  TrainerOptions straight = small_run("rl_corpus_straight", 3);
+  straight.designs = {sample_design, toy_design};
+  straight.episodes_per_iteration = 4;
+  std::vector<IterationMetrics> history;
+  ASSERT_TRUE(train(straight, [&](const IterationMetrics& m) { history.push_back(m); }).ok());
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history[0].episodes, 8);
+  ASSERT_EQ(history[0].designs.size(), 2u);
+  EXPECT_EQ(history[0].designs[1].name, "tiles");
+  for (const IterationMetrics& m : history) {
+    const double mean_best = 0.5 * (m.designs[0].best_proxy + m.designs[1].best_proxy);
+    EXPECT_NEAR(m.best_proxy, mean_best, 1e-12);
+  }
+  for (const char* file : {"best-sample.plc", "best-sample.json", "best-tiles.plc"}) {
+    EXPECT_TRUE(std::filesystem::exists(straight.run_dir + "/" + file)) << file;
+  }
+  const auto metrics = lines_of(straight.run_dir + "/metrics.jsonl");
+  ASSERT_EQ(metrics.size(), 3u);
+  EXPECT_NEAR(field(metrics[2], "design.tiles.best_proxy"), history[2].designs[1].best_proxy, 1e-12)
+      << metrics[2];
+
+  TrainerOptions split = small_run("rl_corpus_split", 2);
+  split.designs = straight.designs;
+  split.episodes_per_iteration = 4;
+  ASSERT_TRUE(train(split, nullptr).ok());
+  split.iterations = 3;
+  split.resume = true;
+  ASSERT_TRUE(train(split, nullptr).ok());
+  straight.resume = true;
+  ASSERT_TRUE(Trainer::create(straight, &a).ok());
+  ASSERT_TRUE(Trainer::create(split, &b).ok());
+  EXPECT_EQ(a->parameters(), b->parameters());
+  const auto resumed = lines_of(split.run_dir + "/metrics.jsonl");
+  ASSERT_EQ(resumed.size(), 3u);
+  EXPECT_EQ(resumed[2].substr(0, 200), metrics[2].substr(0, 200));
+
+  // A corpus cannot go to collectors (they serve one design).
+  TrainerOptions listening = straight;
+  listening.listen = "127.0.0.1:0";
+  EXPECT_FALSE(listening.validate().ok());
 }
 
 TEST(TrainerTest, ResumeContinuesBitForBit) {

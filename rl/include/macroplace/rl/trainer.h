@@ -1,6 +1,6 @@
-// Trainer: single-machine PPO training of the policy on one design: batched environments on a
-// thread pool collect episodes with the current policy, the learner in the same process runs
-// the PPO update, and every iteration leaves its results in the run folder.
+// Trainer: single-machine PPO training of the policy on one design (or a corpus of them): batched
+// environments on a thread pool collect episodes with the current policy, the learner in the same
+// process runs the PPO update, and every iteration leaves its results in the run folder.
 //
 // Contract:
 // - Trainer::create() loads the design, builds the policy (seeded by `seed`) and, with `resume`,
@@ -12,6 +12,10 @@
 //   RUN_DIR/best.plc and best.json when a feasible episode beat the best proxy so far (replayed
 //   in a fresh environment, so the file is the episode's placement, legal by construction), and
 //   writes RUN_DIR/checkpoint.pt. Every file is written to a temporary name and renamed.
+// - With several designs (TrainerOptions::designs) each iteration does that on every design,
+//   one update over all their episodes; best placements are best-NAME.plc / best-NAME.json, and
+//   each metrics line has keys "design.NAME.proxy_mean" (proxy_min, greedy_proxy, best_proxy).
+//   One design is exactly the single-design run.
 // - Deterministic: the same options give bit-identical models and metrics (except timings) when
 //   LibTorch runs on one intra-op thread (torch_threads = 1); env threads never change results.
 //
@@ -33,7 +37,18 @@
 
 namespace macroplace::rl {
 
+// One design of a training run over several (pre-training on a corpus).
+struct TrainingDesign {
+  std::string name;  // names its metrics and best placement files
+  std::shared_ptr<const netlist::Netlist> netlist;
+  placement::CostSettings settings;
+};
+
 struct TrainerOptions {
+  // Several designs (pre-training on a corpus): when non-empty, used instead of netlist_path /
+  // netlist. Every iteration collects episodes_per_iteration episodes on each design and makes
+  // one PPO update over all of them (ppo_update over DesignBatches). In-process collection only.
+  std::vector<TrainingDesign> designs;
   std::string netlist_path;
   std::string plc_path;  // placement and settings; may be empty for designs that carry them
   // Or the design in memory (fine-tuning at placement time): used instead of the paths when set.
@@ -97,6 +112,16 @@ Status apply_config_value(const std::string& key, const std::string& value,
 // a resume may change those. A resume whose manifest differs in anything else is refused.
 RunManifest training_manifest(const TrainerOptions& options, const std::string& design_fingerprint);
 
+// One design's share of an iteration (runs over several designs).
+struct DesignMetrics {
+  std::string name;
+  double proxy_mean = 0, proxy_min = 0;  // its feasible episodes (NaN if none)
+  double greedy_proxy = 0;               // NaN: no greedy evaluation, or infeasible
+  double best_proxy = 0;                 // its best so far (NaN if none)
+};
+
+// With several designs the episode figures are over all designs' episodes, greedy_proxy and
+// best_proxy the means of the designs' (what a corpus run is judged by), and `designs` has each.
 struct IterationMetrics {
   std::int32_t iteration = 0;  // 1-based, the iteration just finished
   std::int32_t episodes = 0, infeasible_episodes = 0;
@@ -114,11 +139,12 @@ struct IterationMetrics {
   double best_proxy = 0;  // the run's best feasible proxy so far (NaN if none)
   bool new_best = false;
   // Distributed collection (0 when collecting in-process).
-  std::int32_t collectors = 0;        // distinct collectors whose episodes were used
-  std::int32_t collectors_alive = 0;  // heard from recently
-  std::int64_t records_dropped = 0;   // delivered for a closed version (or too old)
-  std::int64_t records_stale = 0;     // used although of an older version (max_staleness)
-  double replay_seconds = 0;          // rebuilding the batch from records
+  std::int32_t collectors = 0;         // distinct collectors whose episodes were used
+  std::int32_t collectors_alive = 0;   // heard from recently
+  std::int64_t records_dropped = 0;    // delivered for a closed version (or too old)
+  std::int64_t records_stale = 0;      // used although of an older version (max_staleness)
+  double replay_seconds = 0;           // rebuilding the batch from records
+  std::vector<DesignMetrics> designs;  // with several designs
 };
 
 class Trainer {
