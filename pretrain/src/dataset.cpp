@@ -51,11 +51,11 @@ class Handle {
 };
 
 void quiet_hdf5() {
-  static const bool done = [] {
+  static const bool kQuiet = [] {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors come back as Status, not on stderr
     return true;
   }();
-  (void)done;
+  (void)kQuiet;
 }
 
 template <typename T>
@@ -703,7 +703,7 @@ Status DatasetReader::read_samples(const std::string& name, std::int64_t first, 
   const std::string where = "design '" + name + "': ";
   hsize_t rows = 0, columns = 0;
   if (!array_shape(g, "sample_x", &rows, &columns) || first < 0 || count < 0 ||
-      static_cast<hsize_t>(first + count) > rows) {
+      static_cast<hsize_t>(first) + static_cast<hsize_t>(count) > rows) {
     return impl.error(where + "samples " + std::to_string(first) + " to " +
                       std::to_string(first + count) + " out of " + std::to_string(rows));
   }

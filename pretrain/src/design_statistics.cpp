@@ -140,6 +140,7 @@ std::string statistics_table(const std::vector<DesignStatistics>& designs) {
     label_width = std::max(label_width, label.size());
   }
   std::vector<std::size_t> widths;
+  widths.reserve(designs.size());
   for (const DesignStatistics& design : designs)
     widths.push_back(std::max<std::size_t>(10, design.name.size()));
   std::string out(label_width, ' ');

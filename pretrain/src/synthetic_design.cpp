@@ -238,7 +238,8 @@ Status generate_design(const SyntheticOptions& options, SyntheticDesign* out) {
   // Owners: ports, hard macros, soft macros, each with a hidden spot.
   Random spots = stream(o.seed, 100);
   std::vector<Owner> owners;
-  owners.reserve(static_cast<std::size_t>(o.ports + o.hard_macros + o.soft_macros));
+  owners.reserve(static_cast<std::size_t>(o.ports) + static_cast<std::size_t>(o.hard_macros) +
+                 static_cast<std::size_t>(o.soft_macros));
   for (std::int32_t i = 0; i < o.ports; ++i) {
     // Along the perimeter, uniformly.
     const double t = uniform(spots, 0, 2 * (width + height));
@@ -282,6 +283,7 @@ Status generate_design(const SyntheticOptions& options, SyntheticDesign* out) {
   const std::vector<double> degrees = degree_law(o.net_degree_mean, extra_max);
   std::discrete_distribution<std::int32_t> draw_extra(degrees.begin(), degrees.end());
   std::vector<double> weights;
+  weights.reserve(owners.size());
   for (const Owner& owner : owners) weights.push_back(owner.weight);
   std::discrete_distribution<std::int32_t> draw_start(weights.begin(), weights.end());
   // Further terminals are macros: a port joins a net as its start, or alone (below). (Ports lie
