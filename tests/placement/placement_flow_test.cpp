@@ -226,6 +226,7 @@ class DrawingPlacer final : public Placer {
   Status place(ProxyCost* cost, const PlacerContext& context, StageReport* report) override {
     asked = context.candidates;
     std::vector<std::unique_ptr<ProxyCost>> drawn;
+    drawn.reserve(kDraws);
     for (int i = 0; i < kDraws; ++i) drawn.push_back(draw(*cost, context.budget.seed + i));
     std::stable_sort(drawn.begin(), drawn.end(), [](const auto& a, const auto& b) {
       return a->costs().proxy < b->costs().proxy;
@@ -243,6 +244,7 @@ std::vector<std::unique_ptr<ProxyCost>> drawn_placements(const LoadedDesign& des
   ProxyCost start(design.netlist, design.settings);
   (void)legalize_macros(&start, {});
   std::vector<std::unique_ptr<ProxyCost>> drawn;
+  drawn.reserve(DrawingPlacer::kDraws);
   for (int i = 0; i < DrawingPlacer::kDraws; ++i) {
     drawn.push_back(DrawingPlacer::draw(start, seed + i));
   }
@@ -296,6 +298,7 @@ TEST(PlacementFlowCandidates, EveryCandidateFinishedAndTheBestKept) {
   const LoadedDesign design = load("ct/simple_grouped_with_coords/netlist.pb.txt");
   const auto drawn = drawn_placements(design, 1);
   std::vector<double> alone;
+  alone.reserve(3);
   for (int i = 0; i < 3; ++i) alone.push_back(finished_alone(*drawn[i], true));
   const double best_of_three = *std::min_element(alone.begin(), alone.end());
   // On this design finishing reorders the draws (0.435, 0.398, 0.371): the choice matters.

@@ -33,7 +33,7 @@ placement::LoadedDesign ariane() {
 
 // Two designs, a few samples (the start and moved placements) and two episodes.
 std::string write_dataset(const std::string& dir, std::vector<DatasetSample>* written) {
-  const std::string path = dir + "/data.h5";
+  std::string path = dir + "/data.h5";
   std::unique_ptr<DatasetWriter> writer;
   EXPECT_TRUE(DatasetWriter::create(path, &writer).ok());
   const placement::LoadedDesign design = ariane();
