@@ -136,7 +136,7 @@ FlowResult PreparedFlow::run(ProxyCost* cost) const {
   PlacerContext context;
   context.budget = options_.budget;
   context.progress = options_.progress;
-  context.candidates = std::max(1, options_.candidates);
+  context.candidates = options_.candidates;  // 1..kMaxCandidates (prepare_flow checked)
   if (recipe_.soft_macros != "keep") {
     const std::shared_ptr<Placer> soft = soft_;
     context.place_soft_macros = [soft, &context](ProxyCost* c) {
@@ -215,8 +215,8 @@ FlowResult PreparedFlow::run(ProxyCost* cost) const {
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return candidates[a]->costs().proxy < candidates[b]->costs().proxy;
   });
-  const std::size_t refined = std::min<std::size_t>(
-      count, static_cast<std::size_t>(std::max(1, options_.refine_candidates)));
+  // refine_candidates >= 1 (prepare_flow checked); fewer candidates may have come back.
+  const std::size_t refined = std::min(count, static_cast<std::size_t>(options_.refine_candidates));
   std::vector<StageReport> refine(count);
   std::size_t winner = order[0];
   for (std::size_t j = 0; j < refined && result.status.ok(); ++j) {
