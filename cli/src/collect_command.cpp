@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "macroplace/base/numbers.h"
 #include "macroplace/base/progress_line.h"
@@ -28,6 +29,10 @@ int run_collect(const ParsedArguments& args, std::ostream& out, std::ostream& er
   }
   options.netlist_path = args.value("--netlist").value_or("");
   options.plc_path = args.value("--plc").value_or("");
+  // A pre-training learner names its corpus; it loads here as `pretrain` loads it.
+  options.load_corpus = [](const std::string& corpus, std::vector<rl::TrainingDesign>* designs) {
+    return load_training_corpus(corpus, designs, {});
+  };
   const auto whole = [&](const char* flag, double low, double* value) {
     if (!args.has(flag)) return true;
     if (parse_number(*args.value(flag), value) && *value >= low) return true;
@@ -77,8 +82,9 @@ const Command& collect_command() {
        "macroplace collect --connect HOST:PORT [--netlist FILE --plc FILE] [--threads N]",
        "Join a training run as a collector: run episodes with the learner's current policy and\n"
        "deliver them, until the learner stops (`macroplace train --listen HOST:PORT`, or its\n"
-       "`--collectors N`). The design is the learner's (its paths) unless --netlist/--plc name\n"
-       "a copy here; a design or environment that differs from the learner's is refused.\n"
+       "`--collectors N`; `pretrain` alike). The design is the learner's (its paths) unless\n"
+       "--netlist/--plc name a copy here; a pre-training learner's corpus is loaded from its\n"
+       "path. A design, corpus or environment that differs from the learner's is refused.\n"
        "A learner that restarts (`train --resume`) is reconnected to.",
        {},
        {{"--connect", "HOST:PORT", "the learner (required)", 1},

@@ -149,6 +149,168 @@ bool launch_role(LaunchRole* role, std::ostream& err) {
   return true;
 }
 
+// Distributed collection as train and pretrain take it: local collector processes, collectors
+// started elsewhere (--listen), or a launcher's ranks.
+struct Distribution {
+  std::int64_t local_collectors = 0;
+  LaunchRole role;
+  bool launched = false;  // ranks of a launcher (neither --listen nor --collectors given)
+  bool collects() const { return launched && role.rank > 0; }
+  // Collectors to wait for before the first iteration.
+  std::int32_t expected() const {
+    return static_cast<std::int32_t>(local_collectors > 0 ? local_collectors
+                                     : launched           ? role.size - 1
+                                                          : 0);
+  }
+};
+
+// Parses --collectors, --listen, --unit-episodes, --max-staleness, --collector-timeout and a
+// launcher's variables into `options` and `out` (rank 0 of a launcher listens at MASTER_ADDR:
+// MASTER_PORT). False after printing why.
+bool distribution_options(const char* command, const ParsedArguments& args,
+                          rl::TrainerOptions* options, Distribution* out, std::ostream& err) {
+  const std::string name = std::string("macroplace ") + command + ": ";
+  if (const auto count = args.value("--collectors")) {
+    if (!parse_count(*count, 0, 1024, &out->local_collectors)) {
+      err << name << "--collectors expects a count 0-1024\n";
+      return false;
+    }
+  }
+  options->listen = args.value("--listen").value_or(out->local_collectors > 0 ? "127.0.0.1:0" : "");
+  if (const auto unit = args.value("--unit-episodes")) {
+    std::int64_t value = 0;
+    if (!parse_count(*unit, 1, options->episodes_per_iteration, &value)) {
+      err << name << "--unit-episodes expects 1 to the episodes per iteration\n";
+      return false;
+    }
+    options->unit_episodes = static_cast<std::int32_t>(value);
+  }
+  if (const auto staleness = args.value("--max-staleness")) {
+    std::int64_t value = 0;
+    if (!parse_count(*staleness, 0, 1000, &value)) {
+      err << name << "--max-staleness expects a count 0-1000\n";
+      return false;
+    }
+    options->max_staleness = static_cast<std::int32_t>(value);
+  }
+  if (const auto timeout = args.value("--collector-timeout")) {
+    if (!parse_number(*timeout, &options->collector_timeout_seconds) ||
+        !(options->collector_timeout_seconds > 0)) {
+      err << name << "--collector-timeout expects seconds\n";
+      return false;
+    }
+    options->gather_timeout_seconds =
+        std::max(options->gather_timeout_seconds, options->collector_timeout_seconds);
+  }
+  if (!launch_role(&out->role, err)) return false;
+  out->launched = out->role.launched && !args.has("--listen") && out->local_collectors == 0;
+  if (out->launched && out->role.rank == 0) options->listen = out->role.learner;
+  if (!options->listen.empty()) {
+    rl::Endpoint endpoint;
+    if (const Status s = rl::parse_endpoint(options->listen, &endpoint); !s.ok()) {
+      err << name << "--listen: " << s.message() << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+// A launcher's rank > 0: collects for rank 0 (on `collect`'s design, or the corpus) until it
+// stops. The exit status.
+int collect_for_rank_zero(const char* command, const Distribution& distribution,
+                          rl::CollectOptions collect, const rl::TrainerOptions& options, bool quiet,
+                          std::ostream& out, std::ostream& err) {
+  const LaunchRole& role = distribution.role;
+  if (const Status s = rl::parse_endpoint(role.learner, &collect.learner); !s.ok()) {
+    err << "macroplace " << command << ": MASTER_ADDR/MASTER_PORT: " << s.message() << "\n";
+    return kExitUsage;
+  }
+  collect.threads = std::max(1, options.threads);
+  collect.torch_threads = options.torch_threads;
+  if (!quiet) {
+    out << "rank " << role.rank << " of " << role.size << " (" << role.source
+        << "): collecting for the learner at " << role.learner << "\n";
+  }
+  if (const Status s = rl::run_collector(collect, {}); !s.ok()) {
+    err << "macroplace " << command << " (rank " << role.rank << "): " << s.to_string() << "\n";
+    return kExitFailure;
+  }
+  return kExitSuccess;
+}
+
+// After the trainer is made: says where collectors connect, starts the local ones and waits for
+// those expected (local ones, a launcher's ranks) before the first iteration, so that none
+// arrives after a short run has ended. False after printing why.
+bool start_collectors(const char* command, const Distribution& distribution,
+                      const ParsedArguments& args, rl::Trainer* trainer,
+                      LocalCollectors* collectors, ProgressLine* line, std::ostream& out,
+                      std::ostream& err) {
+  if (!args.has("--quiet")) {
+    if (distribution.launched) {
+      out << "rank 0 of " << distribution.role.size << " (" << distribution.role.source
+          << "): learning, collectors at " << distribution.role.learner << "\n";
+    }
+    if (trainer->collector_port() != 0) {
+      out << "collectors connect to port " << trainer->collector_port()
+          << " (macroplace collect --connect HOST:" << trainer->collector_port() << ")\n";
+    }
+    out.flush();
+  }
+  if (!collectors->start(static_cast<int>(distribution.local_collectors), trainer->collector_port(),
+                         args.value("--collector-threads").value_or("1"), err)) {
+    return false;
+  }
+  trainer->set_waiting([line](const std::string& text) { line->update(text, false); });
+  if (const std::int32_t expected = distribution.expected(); expected > 0) {
+    constexpr double kJoinSeconds = 120;
+    const std::int32_t joined = trainer->wait_for_collectors(expected, kJoinSeconds);
+    if (joined < expected) {
+      line->finish();
+      err << "macroplace " << command << ": " << joined << " of " << expected
+          << " collectors joined within " << kJoinSeconds << " s; training with those\n";
+    }
+  }
+  return true;
+}
+
+// The options train and pretrain list for distributed collection.
+std::vector<OptionSpec> distribution_option_specs() {
+  return {
+      {"--collectors", "N", "start N local collector processes (distributed collection)", 1},
+      {"--collector-threads", "N", "environment threads of each local collector (default 1)", 1},
+      {"--listen", "HOST:PORT", "wait for collectors here (macroplace collect --connect)", 1},
+      {"--unit-episodes", "N", "episodes a collector runs per unit (default: up to 4)", 1},
+      {"--collector-timeout", "S", "a collector silent S seconds counts as gone (30)", 1},
+      {"--max-staleness", "K",
+       "use records up to K policy versions old, so collectors go on during the update "
+       "(0: strictly on-policy, repeatable)",
+       1}};
+}
+
+}  // namespace
+
+Status load_training_corpus(const std::string& corpus, std::vector<rl::TrainingDesign>* designs,
+                            const std::function<void(const std::string&)>& progress) {
+  std::vector<pretrain::CorpusEntry> entries;
+  if (Status s = pretrain::list_corpus(corpus, &entries); !s.ok()) return s;
+  designs->clear();
+  designs->reserve(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (progress) {
+      progress("loading design " + std::to_string(i + 1) + "/" + std::to_string(entries.size()) +
+               ": " + entries[i].name);
+    }
+    pretrain::CorpusDesign design;
+    if (Status s = pretrain::load_corpus_design(entries[i], &design); !s.ok()) return s;
+    designs->push_back({design.name,
+                        std::make_shared<const netlist::Netlist>(std::move(design.design.netlist)),
+                        design.design.settings});
+  }
+  return {};
+}
+
+namespace {
+
 // What train and pretrain share: run folder, resume or --init, config file, run and PPO flags,
 // the head's action side. False after printing why.
 bool common_options(const char* command, const ParsedArguments& args, rl::TrainerOptions* options,
@@ -201,7 +363,7 @@ bool common_options(const char* command, const ParsedArguments& args, rl::Traine
   return true;
 }
 
-// The options both commands list.
+// The options both commands list (distributed collection's too).
 std::vector<OptionSpec> with_common_options(std::vector<OptionSpec> options) {
   const std::vector<OptionSpec> common = {
       {"--out", "RUN_DIR", "run folder (required; created when missing)", 1},
@@ -223,6 +385,8 @@ std::vector<OptionSpec> with_common_options(std::vector<OptionSpec> options) {
        1},
       {"--quiet", "", "print nothing but errors", 0}};
   options.insert(options.end(), common.begin(), common.end());
+  const std::vector<OptionSpec> distributed = distribution_option_specs();
+  options.insert(options.end(), distributed.begin(), distributed.end());
   return options;
 }
 
@@ -234,75 +398,15 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
       !apply_flag("train", args, "--episodes-per-iter", "episodes_per_iteration", &options, err)) {
     return kExitUsage;
   }
-  std::int64_t local_collectors = 0;
-  if (const auto count = args.value("--collectors")) {
-    if (!parse_count(*count, 0, 1024, &local_collectors)) {
-      err << "macroplace train: --collectors expects a count 0-1024\n";
-      return kExitUsage;
-    }
-  }
-  options.listen = args.value("--listen").value_or(local_collectors > 0 ? "127.0.0.1:0" : "");
-  if (const auto unit = args.value("--unit-episodes")) {
-    std::int64_t value = 0;
-    if (!parse_count(*unit, 1, options.episodes_per_iteration, &value)) {
-      err << "macroplace train: --unit-episodes expects 1 to the episodes per iteration\n";
-      return kExitUsage;
-    }
-    options.unit_episodes = static_cast<std::int32_t>(value);
-  }
-  if (const auto staleness = args.value("--max-staleness")) {
-    std::int64_t value = 0;
-    if (!parse_count(*staleness, 0, 1000, &value)) {
-      err << "macroplace train: --max-staleness expects a count 0-1000\n";
-      return kExitUsage;
-    }
-    options.max_staleness = static_cast<std::int32_t>(value);
-  }
-  if (const auto timeout = args.value("--collector-timeout")) {
-    if (!parse_number(*timeout, &options.collector_timeout_seconds) ||
-        !(options.collector_timeout_seconds > 0)) {
-      err << "macroplace train: --collector-timeout expects seconds\n";
-      return kExitUsage;
-    }
-    options.gather_timeout_seconds =
-        std::max(options.gather_timeout_seconds, options.collector_timeout_seconds);
-  }
-  LaunchRole role;
-  if (!launch_role(&role, err)) return kExitUsage;
-  if (role.launched && !args.has("--listen") && local_collectors == 0) {
-    if (role.rank > 0) {
-      // Every other rank collects for rank 0, on the same design.
-      rl::CollectOptions collect;
-      if (const Status s = rl::parse_endpoint(role.learner, &collect.learner); !s.ok()) {
-        err << "macroplace train: MASTER_ADDR/MASTER_PORT: " << s.message() << "\n";
-        return kExitUsage;
-      }
-      collect.netlist_path = options.netlist_path;
-      collect.plc_path = options.plc_path;
-      collect.threads = std::max(1, options.threads);
-      collect.torch_threads = options.torch_threads;
-      if (!args.has("--quiet")) {
-        out << "rank " << role.rank << " of " << role.size << " (" << role.source
-            << "): collecting for the learner at " << role.learner << "\n";
-      }
-      if (const Status s = rl::run_collector(collect, {}); !s.ok()) {
-        err << "macroplace train (rank " << role.rank << "): " << s.to_string() << "\n";
-        return kExitFailure;
-      }
-      return kExitSuccess;
-    }
-    options.listen = role.learner;
-    if (!args.has("--quiet")) {
-      out << "rank 0 of " << role.size << " (" << role.source << "): learning, collectors at "
-          << role.learner << "\n";
-    }
-  }
-  if (!options.listen.empty()) {
-    rl::Endpoint endpoint;
-    if (const Status s = rl::parse_endpoint(options.listen, &endpoint); !s.ok()) {
-      err << "macroplace train: --listen: " << s.message() << "\n";
-      return kExitUsage;
-    }
+  Distribution distribution;
+  if (!distribution_options("train", args, &options, &distribution, err)) return kExitUsage;
+  if (distribution.collects()) {
+    // Every other rank collects for rank 0, on the same design.
+    rl::CollectOptions collect;
+    collect.netlist_path = options.netlist_path;
+    collect.plc_path = options.plc_path;
+    return collect_for_rank_zero("train", distribution, collect, options, args.has("--quiet"), out,
+                                 err);
   }
   if (const Status s = options.validate(); !s.ok()) {
     err << "macroplace train: " << s.message() << "\n";
@@ -318,33 +422,11 @@ int run_train(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     out << "training " << options.netlist_path << " into " << options.run_dir << ": "
         << trainer->parameter_count() << " parameters, " << options.episodes_per_iteration
         << " episodes per iteration, from iteration " << trainer->iteration() << "\n";
-    if (trainer->collector_port() != 0) {
-      out << "collectors connect to port " << trainer->collector_port()
-          << " (macroplace collect --connect HOST:" << trainer->collector_port() << ")\n";
-    }
-    out.flush();
   }
   LocalCollectors collectors;
-  if (!collectors.start(static_cast<int>(local_collectors), trainer->collector_port(),
-                        args.value("--collector-threads").value_or("1"), err)) {
-    return kExitFailure;
-  }
   ProgressLine line(!quiet);
-  trainer->set_waiting([&](const std::string& text) { line.update(text, false); });
-  // Local collector processes and a launcher's other ranks start with the learner: wait for
-  // them before the first iteration, so that none arrives after a short run has ended.
-  const std::int32_t expected = local_collectors > 0 ? static_cast<std::int32_t>(local_collectors)
-                                : role.launched && role.rank == 0
-                                    ? static_cast<std::int32_t>(role.size - 1)
-                                    : 0;
-  if (expected > 0) {
-    constexpr double kJoinSeconds = 120;
-    const std::int32_t joined = trainer->wait_for_collectors(expected, kJoinSeconds);
-    if (joined < expected) {
-      line.finish();
-      err << "macroplace train: " << joined << " of " << expected << " collectors joined within "
-          << kJoinSeconds << " s; training with those\n";
-    }
+  if (!start_collectors("train", distribution, args, trainer.get(), &collectors, &line, out, err)) {
+    return kExitFailure;
   }
   const bool distributed = trainer->collector_port() != 0;
   const Status status = rl::train(*trainer, [&](const rl::IterationMetrics& m) {
@@ -387,25 +469,28 @@ int run_pretrain(const ParsedArguments& args, std::ostream& out, std::ostream& e
                   err)) {
     return kExitUsage;
   }
-  std::vector<pretrain::CorpusEntry> entries;
-  if (const Status s = pretrain::list_corpus(args.positionals()[0], &entries); !s.ok()) {
-    err << "macroplace pretrain: " << s.to_string() << "\n";
-    return kExitFailure;
+  options.corpus_path = args.positionals()[0];
+  Distribution distribution;
+  if (!distribution_options("pretrain", args, &options, &distribution, err)) return kExitUsage;
+  // Collectors load the corpus themselves (clustering flat designs takes minutes): give them
+  // that long before a run without any delivery counts as stalled.
+  options.gather_timeout_seconds = std::max(options.gather_timeout_seconds, 3600.0);
+  if (distribution.collects()) {
+    rl::CollectOptions collect;
+    collect.load_corpus = [](const std::string& corpus, std::vector<rl::TrainingDesign>* designs) {
+      return load_training_corpus(corpus, designs, {});
+    };
+    return collect_for_rank_zero("pretrain", distribution, collect, options, args.has("--quiet"),
+                                 out, err);
   }
   const bool quiet = args.has("--quiet");
   ProgressLine line(!quiet);
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    line.update("loading design " + std::to_string(i + 1) + "/" + std::to_string(entries.size()) +
-                ": " + entries[i].name);
-    pretrain::CorpusDesign design;
-    if (const Status s = pretrain::load_corpus_design(entries[i], &design); !s.ok()) {
-      line.finish();
-      err << "macroplace pretrain: " << s.to_string() << "\n";
-      return kExitFailure;
-    }
-    options.designs.push_back(
-        {design.name, std::make_shared<const netlist::Netlist>(std::move(design.design.netlist)),
-         design.design.settings});
+  if (const Status s = load_training_corpus(options.corpus_path, &options.designs,
+                                            [&](const std::string& text) { line.update(text); });
+      !s.ok()) {
+    line.finish();
+    err << "macroplace pretrain: " << s.to_string() << "\n";
+    return kExitFailure;
   }
   line.finish();
   if (const Status s = options.validate(); !s.ok()) {
@@ -421,7 +506,11 @@ int run_pretrain(const ParsedArguments& args, std::ostream& out, std::ostream& e
     out << "pre-training on " << options.designs.size() << " designs into " << options.run_dir
         << ": " << trainer->parameter_count() << " parameters, " << options.episodes_per_iteration
         << " episodes per design and iteration, from iteration " << trainer->iteration() << "\n";
-    out.flush();
+  }
+  LocalCollectors collectors;
+  if (!start_collectors("pretrain", distribution, args, trainer.get(), &collectors, &line, out,
+                        err)) {
+    return kExitFailure;
   }
   rl::IterationMetrics last;
   const Status status = rl::train(*trainer, [&](const rl::IterationMetrics& m) {
@@ -436,7 +525,8 @@ int run_pretrain(const ParsedArguments& args, std::ostream& out, std::ostream& e
   });
   line.finish();
   const std::int32_t iterations_done = trainer->iteration();
-  trainer.reset();
+  trainer.reset();  // tells the collectors to stop
+  collectors.stop();
   if (!status.ok()) {
     err << "macroplace pretrain: " << status.to_string() << "\n";
     return kExitFailure;
@@ -452,7 +542,8 @@ int run_pretrain(const ParsedArguments& args, std::ostream& out, std::ostream& e
                     design.greedy_proxy, design.best_proxy, design.proxy_mean);
       out << text;
     }
-    out << "wrote " << options.run_dir << "/{metrics.jsonl,checkpoint.pt,best-DESIGN.plc}\n";
+    out << "wrote " << options.run_dir
+        << "/{metrics.jsonl,checkpoint.pt,policy.pt,best-DESIGN.plc}\n";
   }
   return kExitSuccess;
 }
@@ -467,9 +558,11 @@ const Command& pretrain_command() {
        "flat designs are clustered first). Every iteration collects --episodes-per-design\n"
        "episodes on each design and makes one PPO update over all of them; metrics.jsonl has\n"
        "each design's sampled, greedy and best proxy, best-DESIGN.plc its best placement.\n"
-       "The checkpoint places any design (`place --method rl:RUN_DIR/checkpoint.pt`) and\n"
-       "fine-tunes on one (`train --init RUN_DIR/checkpoint.pt`). --resume continues exactly,\n"
-       "as `train` does. Collection is in-process (no collectors yet).",
+       "RUN_DIR/policy.pt (the policy alone) places any design (`place --method\n"
+       "rl:RUN_DIR/policy.pt`) and fine-tunes on one (`train --init RUN_DIR/policy.pt`).\n"
+       "--resume continues exactly, as `train` does. --collectors N (or --listen, or a\n"
+       "launcher's ranks) collects in collector processes, as for `train`: each loads the\n"
+       "corpus from its path and collects units of every design.",
        {"CORPUS"},
        with_common_options(
            {{"--episodes-per-design", "N", "episodes per design and iteration (default 4)", 1}})},
@@ -507,17 +600,7 @@ const Command& train_command() {
        {"NETLIST"},
        with_common_options(
            {{"--plc", "FILE", "placement and settings of the design", 1},
-            {"--episodes-per-iter", "N", "episodes per PPO iteration (default 16)", 1},
-            {"--collectors", "N", "start N local collector processes (distributed collection)", 1},
-            {"--collector-threads", "N", "environment threads of each local collector (default 1)",
-             1},
-            {"--listen", "HOST:PORT", "wait for collectors here (macroplace collect --connect)", 1},
-            {"--unit-episodes", "N", "episodes a collector runs per unit (default: up to 4)", 1},
-            {"--collector-timeout", "S", "a collector silent S seconds counts as gone (30)", 1},
-            {"--max-staleness", "K",
-             "use records up to K policy versions old, so collectors go on during the update "
-             "(0: strictly on-policy, repeatable)",
-             1}})},
+            {"--episodes-per-iter", "N", "episodes per PPO iteration (default 16)", 1}})},
       run_train,
       {}};
   return kCommand;

@@ -2,12 +2,24 @@
 // cli library).
 #pragma once
 
+#include <functional>
+#include <string>
+#include <vector>
+
 #include "command_registry.h"
+#include "macroplace/base/status.h"
+#include "macroplace/rl/trainer.h"
 
 namespace macroplace::cli {
 
 const Command& train_command();
 const Command& pretrain_command();
 const Command& collect_command();  // collect_command.cpp
+
+// The designs of a corpus (a folder or list file) as the trainer takes them, flat ones clustered
+// (pretrain/corpus.h); `progress` (optional) hears "loading design i/n: NAME". What `pretrain`
+// trains on and what its collectors load.
+Status load_training_corpus(const std::string& corpus, std::vector<rl::TrainingDesign>* designs,
+                            const std::function<void(const std::string&)>& progress);
 
 }  // namespace macroplace::cli

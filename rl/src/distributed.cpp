@@ -26,7 +26,7 @@ using Clock = std::chrono::steady_clock;
 using Bytes = std::vector<std::uint8_t>;
 
 // Bumped when keys or their contents change: a collector of another version is refused.
-constexpr const char* kProtocol = "macroplace-collect-1";
+constexpr const char* kProtocol = "macroplace-collect-2";  // 2: corpora
 constexpr auto kPoll = std::chrono::milliseconds(10);
 constexpr auto kStoreTimeout = std::chrono::milliseconds(10000);
 
@@ -36,6 +36,25 @@ bool parse_whole(const std::string& text, Int* out) {
   const char* end = text.data() + text.size();
   const auto result = std::from_chars(text.data(), end, *out);
   return !text.empty() && result.ec == std::errc() && result.ptr == end;
+}
+
+// The identity's "design": one fingerprint, or a corpus's, comma-separated, in corpus order.
+std::vector<std::string> split_designs(const std::string& text) {
+  std::vector<std::string> ids;
+  std::size_t begin = 0;
+  for (;;) {
+    const std::size_t comma = text.find(',', begin);
+    ids.push_back(text.substr(begin, comma - begin));
+    if (comma == std::string::npos) return ids;
+    begin = comma + 1;
+  }
+}
+
+// Which design unit `unit` is collected on: units 0..k-1 on design 0, the next k on design 1,
+// ..., round again for a working-ahead quota (k = units per design; 0: one design).
+std::size_t design_of_unit(std::int64_t unit, std::int64_t units_per_design, std::size_t designs) {
+  if (units_per_design <= 0 || designs <= 1) return 0;
+  return static_cast<std::size_t>(unit / units_per_design) % designs;
 }
 
 double seconds_since(Clock::time_point start) {
@@ -245,13 +264,25 @@ struct CollectorHub::Impl {
         "unit " + std::to_string(unit) + " of version " + std::to_string(version);
     if (Status s = decode_unit(to_text(store->get(name)), source, records); !s.ok()) return s;
     store->deleteKey(name);
+    const std::string& design = unit_design(unit);
     for (const EpisodeRecord& record : *records) {
-      if (record.policy_version != version || record.design != options.identity["design"]) {
+      if (record.policy_version != version || record.design != design) {
         return Status::error(source + " holds records of another version or design");
       }
     }
     return {};
   }
+  // The fingerprint of the design unit `unit` is collected on (see design_of_unit).
+  const std::string& unit_design(std::int64_t unit) {
+    if (design_ids.empty()) {
+      design_ids = split_designs(options.identity["design"]);
+      const auto named = options.identity.find("units_per_design");  // a corpus's
+      if (named != options.identity.end()) parse_whole(named->second, &units_per_design);
+    }
+    return design_ids[design_of_unit(unit, units_per_design, design_ids.size())];
+  }
+  std::vector<std::string> design_ids;
+  std::int64_t units_per_design = 0;
 };
 
 CollectorHub::CollectorHub(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -568,8 +599,21 @@ std::string mismatch(const RunManifest& learner, const RunManifest& mine) {
   for (const auto& [name, own] : mine) {
     if (name != "design" && name.compare(0, 4, "env.") != 0) continue;
     if (value(learner, name) == own) continue;
-    differences += (differences.empty() ? "" : "; ") + name + ": learner '" + value(learner, name) +
-                   "', collector '" + own + "'";
+    std::string difference =
+        name + ": learner '" + value(learner, name) + "', collector '" + own + "'";
+    if (name == "design" && value(learner, "corpus") != "(none)") {
+      // A corpus: its count and the first design that differs, not every fingerprint.
+      const std::vector<std::string> theirs = split_designs(value(learner, name));
+      const std::vector<std::string> ours = split_designs(own);
+      std::size_t first = 0;
+      while (first < theirs.size() && first < ours.size() && theirs[first] == ours[first]) {
+        ++first;
+      }
+      difference = "corpus: learner " + std::to_string(theirs.size()) + " designs, collector " +
+                   std::to_string(ours.size()) + ", first difference at design " +
+                   std::to_string(first + 1);
+    }
+    differences += (differences.empty() ? "" : "; ") + difference;
   }
   return differences.empty()
              ? ""
@@ -585,12 +629,12 @@ Status run_collector(const CollectOptions& options,
   std::string error;
   if (!connection.connect(&error)) return Status::error(error);
 
-  // The run's identity: the design to load and what must match. Read again after every
-  // reconnection: the learner on that port may be another run now.
+  // The run's identity: the design (or corpus) to load and what must match. Read again after
+  // every reconnection: the learner on that port may be another run now.
   RunManifest identity;
-  std::int64_t unit_episodes = 0;
+  std::int64_t unit_episodes = 0, units_per_design = 0;
   std::uint64_t seed = 0;
-  std::string netlist, plc;
+  std::string netlist, plc, corpus;
   const auto read_identity = [&]() -> Status {
     try {
       connection.store().wait({"mp/identity"});
@@ -598,8 +642,11 @@ Status run_collector(const CollectOptions& options,
     } catch (const std::exception& e) {
       return Status::error("the learner sent no run identity: " + one_line(e));
     }
+    const auto named = identity.find("corpus");  // pre-training: the corpus's path
+    corpus = named == identity.end() ? "" : named->second;
     if (!parse_whole(identity["unit_episodes"], &unit_episodes) || unit_episodes <= 0 ||
-        !parse_whole(identity["seed"], &seed)) {
+        !parse_whole(identity["seed"], &seed) ||
+        (!corpus.empty() && !parse_whole(identity["units_per_design"], &units_per_design))) {
       if (identity["protocol"] != kProtocol) {
         return Status::error("refused: " + mismatch(identity, {}));
       }
@@ -611,17 +658,73 @@ Status run_collector(const CollectOptions& options,
   };
   if (Status s = read_identity(); !s.ok()) return s;
 
+  // What this collector collects on: the learner's design, or each design of its corpus.
+  struct Target {
+    std::shared_ptr<const env::EnvDesign> design;
+    std::string id;
+    GraphTensors graph;
+    std::unique_ptr<Collector> collector;
+  };
+  std::vector<Target> targets;
+  std::vector<TrainingDesign> corpus_designs;  // loaded once per corpus path
+  std::string loaded_corpus;
   CollectorProgress state;
   PolicyNetwork network{nullptr};
-  std::shared_ptr<const env::EnvDesign> design;
-  std::unique_ptr<Collector> collector;
-  GraphTensors graph;
-  std::string design_id;
   bool spatial = false;
   const auto start = Clock::now();
   int failures = 0;
   torch::set_num_threads(options.torch_threads > 0 ? options.torch_threads
                                                    : std::max(1, options.threads));
+  // Loads the targets as the learner builds its environments (defaults, plus the policy's
+  // features); `why` says what is wrong when they cannot serve this learner.
+  const auto load_targets = [&](std::string* why) -> Status {
+    spatial = network->options().spatial_features;
+    TrainerOptions reference;
+    reference.env.observation.side = network->options().action_side;
+    env::EnvOptions env_options = reference.env;
+    env_options.observation.wire_mask = env_options.observation.density = spatial;
+    targets.clear();
+    if (corpus.empty()) {
+      Target target;
+      if (Status s = env::load_env_design(netlist, plc, env_options, &target.design); !s.ok()) {
+        return s;
+      }
+      targets.push_back(std::move(target));
+    } else {
+      if (!options.load_corpus) {
+        *why = "the learner trains on a corpus (" + corpus + ") and this collector cannot load one";
+        return {};
+      }
+      if (loaded_corpus != corpus) {
+        corpus_designs.clear();
+        if (Status s = options.load_corpus(corpus, &corpus_designs); !s.ok()) return s;
+        loaded_corpus = corpus;
+      }
+      for (const TrainingDesign& input : corpus_designs) {
+        Target target;
+        if (Status s =
+                env::make_env_design(input.netlist, input.settings, env_options, &target.design);
+            !s.ok()) {
+          return Status::error("design '" + input.name + "': " + s.message());
+        }
+        targets.push_back(std::move(target));
+      }
+    }
+    std::string design_id;
+    for (Target& target : targets) {
+      target.id = placement::design_fingerprint(*target.design->netlist, target.design->settings);
+      design_id += (design_id.empty() ? "" : ",") + target.id;
+    }
+    *why = mismatch(identity, training_manifest(reference, design_id));
+    if (!why->empty()) return {};
+    for (Target& target : targets) {
+      target.graph = make_graph_tensors(target.design->graph);
+      target.collector = std::make_unique<Collector>(target.design, target.id,
+                                                     static_cast<std::int32_t>(unit_episodes),
+                                                     options.threads, spatial, 1.0);
+    }
+    return {};
+  };
   for (;;) {
     try {
       if (!connection.connected()) {
@@ -629,7 +732,7 @@ Status run_collector(const CollectOptions& options,
         // A restarted learner: register again, and check and load everything anew.
         state.id = -1;
         state.version = -1;
-        collector.reset();
+        targets.clear();
         if (Status s = read_identity(); !s.ok()) return s;
       }
       c10d::TCPStore& store = connection.store();
@@ -648,28 +751,15 @@ Status run_collector(const CollectOptions& options,
             !s.ok()) {
           return s;
         }
-        if (collector == nullptr || spatial != network->options().spatial_features ||
-            design->options.observation.side != network->options().action_side) {
-          // The environment as the learner builds it: defaults, plus the policy's features.
-          spatial = network->options().spatial_features;
-          TrainerOptions reference;
-          reference.env.observation.side = network->options().action_side;
-          env::EnvOptions env_options = reference.env;
-          env_options.observation.wire_mask = env_options.observation.density = spatial;
-          if (Status s = env::load_env_design(netlist, plc, env_options, &design); !s.ok()) {
-            return s;
-          }
-          design_id = placement::design_fingerprint(*design->netlist, design->settings);
-          const std::string why = mismatch(identity, training_manifest(reference, design_id));
+        if (targets.empty() || spatial != network->options().spatial_features ||
+            targets[0].design->options.observation.side != network->options().action_side) {
+          std::string why;
+          if (Status s = load_targets(&why); !s.ok()) return s;
           if (!why.empty()) {
             store.set(key("refused", state.id), to_bytes(why));
             return Status::error("refused by the learner at " + options.learner.text() + ": " +
                                  why);
           }
-          graph = make_graph_tensors(design->graph);
-          collector = std::make_unique<Collector>(design, design_id,
-                                                  static_cast<std::int32_t>(unit_episodes),
-                                                  options.threads, spatial, 1.0);
         }
         state.version = version;
       }
@@ -704,8 +794,10 @@ Status run_collector(const CollectOptions& options,
         last_beat = Clock::now();
         store.add(key("beat", state.id), 1);
       };
-      Rollout rollout = collector->collect(network, graph, unit_reset_seed(seed, version, unit),
-                                           &sampler, version, false, beat);
+      Target& target = targets[design_of_unit(unit, units_per_design, targets.size())];
+      Rollout rollout =
+          target.collector->collect(network, target.graph, unit_reset_seed(seed, version, unit),
+                                    &sampler, version, false, beat);
       for (EpisodeRecord& record : rollout.records) record.collector = state.id;
       store.set(key("records", version, unit), to_bytes(encode_unit(rollout.records)));
       const std::int64_t slot = store.add(key("delivered", version), 1) - 1;

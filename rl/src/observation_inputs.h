@@ -6,6 +6,7 @@
 #include <exception>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "macroplace/env/batched_env.h"
@@ -26,10 +27,15 @@ void run_policy_episode(PolicyNetwork& network, const GraphTensors& graph, env::
                         std::mt19937_64* random, std::vector<std::int32_t>* actions);
 
 // A trained policy from a checkpoint (its architecture and weights): from an open archive
-// (throws on bad content), or from a file.
+// (throws on bad content), or from a file (checkpoint.pt or policy.pt; empty: the shipped one).
 void read_policy(torch::serialize::InputArchive& archive, PolicyOptions* policy,
                  PolicyNetwork* network);
 Status load_policy(const std::string& checkpoint, PolicyOptions* policy, PolicyNetwork* network);
+// The policy alone (architecture and weights, what read_policy reads) into `archive`.
+void write_policy(const PolicyNetwork& network, torch::serialize::OutputArchive* archive);
+
+// The shipped policy's file (models/shipped-policy/policy.pt), as built into the library.
+std::string_view shipped_policy();
 
 // The first line of an exception's message: LibTorch's errors carry a C++ stack trace after it.
 std::string one_line_reason(const std::exception& e);

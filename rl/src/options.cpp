@@ -86,9 +86,8 @@ Status TrainerOptions::validate() const {
       return Status::error("train: every design of a corpus needs a name and a netlist");
     }
   }
-  if (designs.size() > 1 && !listen.empty()) {
-    return Status::error(
-        "train: collectors serve one design; a corpus run collects in-process (no --listen)");
+  if (!designs.empty() && !listen.empty() && corpus_path.empty()) {
+    return Status::error("train: collectors of a corpus run need the corpus's path");
   }
   if (run_dir.empty()) return Status::error("train: a run folder (--out) is required");
   if (episodes_per_iteration < 1)
@@ -109,7 +108,6 @@ Status TrainerOptions::validate() const {
 }
 
 Status PolicyPlacerOptions::validate() const {
-  if (checkpoint.empty()) return Status::error("place: --policy CHECKPOINT is required");
   if (samples < 0) return Status::error("place: --samples must be >= 0");
   if (!(sample_seconds >= 0)) return Status::error("place: sampling seconds must be >= 0");
   if (candidates < 1) return Status::error("place: candidates must be >= 1");

@@ -7,9 +7,12 @@ placement::PlacerInfo policy_placer_info() {
   placement::PlacerInfo info;
   info.name = "rl";
   info.stage = placement::Stage::kHardMacros;
-  info.summary = "a policy trained by `macroplace train` (greedy or best of sampled episodes)";
+  info.summary =
+      "a policy trained by `macroplace train` or `pretrain`, or the shipped one (greedy or best of "
+      "sampled episodes)";
   info.options = {
-      {"--policy", "CKPT", "rl: a training checkpoint (RUN_DIR/checkpoint.pt)"},
+      {"--policy", "CKPT",
+       "rl: RUN_DIR/policy.pt or checkpoint.pt (default: the shipped pre-trained policy)"},
       {"--samples", "K", "rl: best of the greedy and K sampled episodes (default 0)"},
       {"--sample-share", "F",
        "rl: sample episodes for this share of the time budget (K, when given, still caps)"},
@@ -20,7 +23,7 @@ placement::PlacerInfo policy_placer_info() {
 placement::MethodInfo policy_method_info() {
   placement::MethodInfo method;
   method.name = "rl";
-  method.summary = "a trained policy places the hard macros (rl:CKPT)";
+  method.summary = "a trained policy places the hard macros (rl:CKPT; the shipped one by default)";
   method.hard_macros = "rl";
   method.soft_macros = "analytical";
   method.refine = "sa";

@@ -11,6 +11,7 @@
 #include <memory>
 #include <random>
 
+#include "macroplace/base/atomic_file.h"
 #include "macroplace/rl/policy_method.h"
 #include "macroplace/rl/torch_policy.h"
 #include "macroplace/rl/trainer.h"
@@ -50,8 +51,19 @@ Status load(const placement::ProxyCost& cost, const PolicyPlacerOptions& options
     TrainerOptions tuning;
     tuning.netlist = netlist;
     tuning.settings = cost.settings();
-    tuning.run_dir = run_dir.string();
+    tuning.run_dir = (run_dir / "run").string();
     tuning.initial_checkpoint = options.checkpoint;
+    if (tuning.initial_checkpoint.empty()) {
+      // The shipped policy as a file for the trainer, beside the private run folder.
+      tuning.initial_checkpoint = (run_dir / "shipped-policy.pt").string();
+      std::filesystem::create_directories(run_dir, error);
+      AtomicFile file(tuning.initial_checkpoint);
+      file.write(internal::shipped_policy());
+      if (Status s = file.commit(); !s.ok()) {
+        std::filesystem::remove_all(run_dir, error);
+        return s;
+      }
+    }
     tuning.env = options.env;
     tuning.episodes_per_iteration = options.finetune_episodes;
     tuning.threads = tuning.torch_threads = options.torch_threads;
@@ -64,7 +76,7 @@ Status load(const placement::ProxyCost& cost, const PolicyPlacerOptions& options
       if (Status s = Trainer::create(tuning, &trainer); !s.ok()) return s;
       if (Status s = train(*trainer, nullptr); !s.ok()) return s;
       out->finetune_iterations = trainer->iteration();
-      return internal::load_policy((run_dir / "checkpoint.pt").string(), &out->policy,
+      return internal::load_policy((run_dir / "run" / "policy.pt").string(), &out->policy,
                                    &out->network);
     }();
     std::filesystem::remove_all(run_dir, error);  // best effort
@@ -146,15 +158,14 @@ class PolicyPlacer final : public placement::Placer {
   static Status create(const placement::PlacerParameters& parameters,
                        std::unique_ptr<placement::Placer>* out) {
     auto placer = std::make_unique<PolicyPlacer>();
-    const auto policy = parameters.find("--policy");
-    if (policy == parameters.end() || policy->second.empty()) {
-      return Status::error(
-          "a trained policy is needed: --policy RUN_DIR/checkpoint.pt (or rl:CKPT)");
-    }
-    placer->options_.checkpoint = policy->second;
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(placer->options_.checkpoint, error)) {
-      return Status::error("cannot read checkpoint '" + placer->options_.checkpoint + "'");
+    // No --policy: the shipped policy (an empty checkpoint path).
+    if (const auto policy = parameters.find("--policy"); policy != parameters.end()) {
+      placer->options_.checkpoint = policy->second;
+      std::error_code error;
+      if (policy->second.empty() ||
+          !std::filesystem::is_regular_file(placer->options_.checkpoint, error)) {
+        return Status::error("cannot read checkpoint '" + placer->options_.checkpoint + "'");
+      }
     }
     std::int64_t samples = 0;
     if (Status s = placement::whole_parameter(parameters, "--samples", 0, &samples); !s.ok()) {

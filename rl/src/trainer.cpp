@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -105,13 +106,42 @@ std::string one_line_reason(const std::exception& e) {
 Status load_policy(const std::string& checkpoint, PolicyOptions* policy, PolicyNetwork* network) {
   try {
     torch::serialize::InputArchive archive;
-    archive.load_from(checkpoint);
+    if (checkpoint.empty()) {
+      const std::string_view bytes = shipped_policy();
+      archive.load_from(bytes.data(), bytes.size());
+    } else {
+      archive.load_from(checkpoint);
+    }
     read_policy(archive, policy, network);
   } catch (const std::exception& e) {
-    return Status::error_at({checkpoint, 0, 0},
+    return Status::error_at({checkpoint.empty() ? "(the shipped policy)" : checkpoint, 0, 0},
                             "not a readable macroplace checkpoint: " + one_line_reason(e));
   }
   return {};
+}
+
+void write_policy(const PolicyNetwork& network, torch::serialize::OutputArchive* archive) {
+  torch::serialize::OutputArchive model;
+  network->save(model);
+  archive->write("model", model);
+  archive->write("policy_options", encode_policy_options(network->options()));
+}
+
+}  // namespace internal
+}  // namespace macroplace::rl
+
+// Defined in shipped_policy.S (rl/CMakeLists.txt): the bytes of models/shipped-policy/policy.pt.
+extern "C" {
+extern const char kMacroplaceShippedPolicyBegin[];
+extern const char kMacroplaceShippedPolicyEnd[];
+}
+
+namespace macroplace::rl {
+namespace internal {
+
+std::string_view shipped_policy() {
+  return {kMacroplaceShippedPolicyBegin,
+          static_cast<std::size_t>(kMacroplaceShippedPolicyEnd - kMacroplaceShippedPolicyBegin)};
 }
 
 torch::Tensor encode_policy_options(const PolicyOptions& options) {
@@ -260,55 +290,72 @@ struct Trainer::Impl {
         torch::optim::AdamOptions(options.ppo.learning_rate).eps(options.ppo.adam_epsilon));
   }
   Status save_checkpoint() const;
+  Status save_policy() const;
   Status load_checkpoint();
   Status check_manifest(const TrainerOptions& requested);
   Status load_initial_policy(const std::string& file);
   Status write_best(const TrainedDesign& d, double episode_proxy) const;
 };
 
-Status Trainer::Impl::save_checkpoint() const {
-  const std::string target = path("checkpoint.pt");
-  // Through AtomicFile: a unique temporary that is synced before the rename, removed on an error
-  // or a signal, and swept by the next run after a SIGKILL.
+namespace {
+
+// An archive filled by `fill`, written to `target` through AtomicFile: a unique temporary that is
+// synced before the rename, removed on an error or a signal, and swept by the next run after a
+// SIGKILL. `what` names it in errors.
+Status write_archive(const std::string& target, const std::string& what,
+                     const std::function<void(torch::serialize::OutputArchive*)>& fill) {
   AtomicFile file(target);
   try {
     torch::serialize::OutputArchive archive;
-    torch::serialize::OutputArchive model;
-    network->save(model);
-    archive.write("model", model);
-    torch::serialize::OutputArchive adam;
-    optimizer->save(adam);
-    archive.write("optimizer", adam);
-    archive.write("policy_options", internal::encode_policy_options(network->options()));
-    archive.write("iteration", torch::tensor(std::vector<std::int64_t>{iteration}));
-    archive.write("kl_beta", torch::tensor(std::vector<double>{kl_beta}, torch::kFloat64));
-    // Each design's best: design 0 under the single-design keys, others prefixed.
-    for (std::size_t i = 0; i < designs.size(); ++i) {
-      const TrainedDesign& d = designs[i];
-      const std::string prefix = i == 0 ? "" : "design_" + std::to_string(i) + "_";
-      archive.write(prefix + "best_proxy",
-                    torch::tensor(std::vector<double>{d.best_proxy}, torch::kFloat64));
-      archive.write(prefix + "best_seed",
-                    torch::tensor(std::vector<std::int64_t>{as_signed(d.best_seed)}));
-      std::vector<std::int64_t> actions(d.best_actions.begin(), d.best_actions.end());
-      archive.write(prefix + "best_actions",
-                    torch::tensor(actions, torch::kInt64)
-                        .reshape({static_cast<std::int64_t>(actions.size())}));
-    }
-    std::ostringstream state;
-    state << random;
-    const std::string text = state.str();
-    std::vector<std::int64_t> bytes(text.begin(), text.end());
-    archive.write("random", torch::tensor(bytes, torch::kInt64));
+    fill(&archive);
     archive.save_to([&file](const void* data, std::size_t size) {
       file.write(std::string_view(static_cast<const char*>(data), size));
       return size;
     });
   } catch (const std::exception& e) {
     return Status::error_at({target, 0, 0},
-                            "cannot write the checkpoint: " + internal::one_line_reason(e));
+                            "cannot write the " + what + ": " + internal::one_line_reason(e));
   }
   return file.commit();
+}
+
+}  // namespace
+
+Status Trainer::Impl::save_checkpoint() const {
+  return write_archive(
+      path("checkpoint.pt"), "checkpoint", [this](torch::serialize::OutputArchive* archive) {
+        internal::write_policy(network, archive);
+        torch::serialize::OutputArchive adam;
+        optimizer->save(adam);
+        archive->write("optimizer", adam);
+        archive->write("iteration", torch::tensor(std::vector<std::int64_t>{iteration}));
+        archive->write("kl_beta", torch::tensor(std::vector<double>{kl_beta}, torch::kFloat64));
+        // Each design's best: design 0 under the single-design keys, others prefixed.
+        for (std::size_t i = 0; i < designs.size(); ++i) {
+          const TrainedDesign& d = designs[i];
+          const std::string prefix = i == 0 ? "" : "design_" + std::to_string(i) + "_";
+          archive->write(prefix + "best_proxy",
+                         torch::tensor(std::vector<double>{d.best_proxy}, torch::kFloat64));
+          archive->write(prefix + "best_seed",
+                         torch::tensor(std::vector<std::int64_t>{as_signed(d.best_seed)}));
+          std::vector<std::int64_t> actions(d.best_actions.begin(), d.best_actions.end());
+          archive->write(prefix + "best_actions",
+                         torch::tensor(actions, torch::kInt64)
+                             .reshape({static_cast<std::int64_t>(actions.size())}));
+        }
+        std::ostringstream state;
+        state << random;
+        const std::string text = state.str();
+        std::vector<std::int64_t> bytes(text.begin(), text.end());
+        archive->write("random", torch::tensor(bytes, torch::kInt64));
+      });
+}
+
+Status Trainer::Impl::save_policy() const {
+  return write_archive(path("policy.pt"), "policy",
+                       [this](torch::serialize::OutputArchive* archive) {
+                         internal::write_policy(network, archive);
+                       });
 }
 
 Status Trainer::Impl::load_checkpoint() {
@@ -518,6 +565,24 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
     hub.identity = training_manifest(requested, impl->run_design_id());
     hub.identity["netlist"] = options.netlist_path;
     hub.identity["plc"] = options.plc_path;
+    if (!options.designs.empty()) {
+      // A corpus: collectors load it themselves (CollectOptions::load_corpus) and collect unit
+      // u on design (u / units per design) mod D; records go back to their design by its
+      // fingerprint, so two designs of the corpus must differ.
+      std::error_code error;
+      hub.identity["corpus"] = std::filesystem::absolute(options.corpus_path, error).string();
+      hub.identity["designs"] = std::to_string(impl->designs.size());
+      for (std::size_t i = 0; i < impl->designs.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+          if (impl->designs[i].design_id == impl->designs[j].design_id) {
+            return Status::error("designs '" + impl->designs[j].name + "' and '" +
+                                 impl->designs[i].name +
+                                 "' of the corpus are the same design: collectors cannot tell "
+                                 "their episodes apart");
+          }
+        }
+      }
+    }
     hub.unit_episodes = options.unit_episodes;
     if (hub.unit_episodes == 0) {
       for (std::int32_t size = 4; size >= 1; --size) {
@@ -526,6 +591,10 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
           break;
         }
       }
+    }
+    if (!options.designs.empty()) {
+      hub.identity["units_per_design"] =
+          std::to_string(options.episodes_per_iteration / hub.unit_episodes);
     }
     hub.collector_timeout_seconds = options.collector_timeout_seconds;
     hub.max_staleness = options.max_staleness;
@@ -617,8 +686,8 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
 
   // 1. Rollouts: one episode per environment with the current policy. In-process, sampled with
   // the run's random stream (the PPO update draws its minibatches from it next), design after
-  // design; distributed (one design), the collectors' records of this version, replayed here
-  // into the batch.
+  // design; distributed, the collectors' records of this version, replayed here into each
+  // design's batch.
   std::vector<Rollout> rollouts(m.designs.size());
   IterationMetrics out;
   if (m.hub == nullptr) {
@@ -629,24 +698,35 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
                                               &m.random, m.iteration, /*keep_inputs=*/true);
     }
   } else {
-    Rollout& rollout = rollouts[0];
+    // Every design's episodes of this version from the collectors, each record replayed on its
+    // design (found by the record's fingerprint).
+    const std::int32_t episodes =
+        m.options.episodes_per_iteration * static_cast<std::int32_t>(m.designs.size());
+    std::vector<EpisodeRecord> records;
     GatherStats gathered;
-    if (Status s =
-            m.hub->publish(m.iteration, policy_bytes(m.network), m.options.episodes_per_iteration);
-        !s.ok()) {
+    if (Status s = m.hub->publish(m.iteration, policy_bytes(m.network), episodes); !s.ok()) {
       return s;
     }
-    if (Status s = m.hub->gather(m.iteration, m.options.episodes_per_iteration, &rollout.records,
-                                 &gathered, m.waiting);
-        !s.ok()) {
+    if (Status s = m.hub->gather(m.iteration, episodes, &records, &gathered, m.waiting); !s.ok()) {
       return s;
     }
     const auto replay_start = Clock::now();
-    if (Status s = m.designs[0].collector->replay(rollout.records, &rollout.batch); !s.ok()) {
-      return s;
+    for (EpisodeRecord& record : records) {
+      std::size_t d = 0;
+      while (d < m.designs.size() && m.designs[d].design_id != record.design) ++d;
+      if (d == m.designs.size()) {
+        return Status::error("a collector delivered an episode of a design not in this run");
+      }
+      rollouts[d].env_steps += record.steps();
+      rollouts[d].records.push_back(std::move(record));
+    }
+    for (std::size_t d = 0; d < m.designs.size(); ++d) {
+      if (Status s = m.designs[d].collector->replay(rollouts[d].records, &rollouts[d].batch);
+          !s.ok()) {
+        return s;
+      }
     }
     out.replay_seconds = seconds_since(replay_start);
-    for (const EpisodeRecord& record : rollout.records) rollout.env_steps += record.steps();
     out.collectors = gathered.collectors;
     out.collectors_alive = gathered.collectors_alive;
     out.records_dropped = gathered.records_dropped;
@@ -663,6 +743,8 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   } else {
     std::vector<DesignBatch> parts;
     for (std::size_t d = 0; d < m.designs.size(); ++d) {
+      // A design without episodes this time (collectors working ahead: max_staleness) adds none.
+      if (rollouts[d].records.empty()) continue;
       parts.push_back({&m.designs[d].graph, std::move(rollouts[d].batch)});
     }
     stats = ppo_update(m.network, *m.optimizer, parts, m.options.ppo, &m.kl_beta, &m.random);
@@ -786,6 +868,8 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   // the resume cuts (check_manifest); the other order would lose the line for good.
   if (Status s = m.folder.append_line("metrics.jsonl", line.str()); !s.ok()) return s;
   if (Status s = m.save_checkpoint(); !s.ok()) return s;
+  // After the checkpoint: a kill in between leaves policy.pt one iteration behind, never ahead.
+  if (Status s = m.save_policy(); !s.ok()) return s;
   if (metrics != nullptr) *metrics = out;
   return {};
 }

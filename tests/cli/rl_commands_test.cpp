@@ -44,18 +44,23 @@ std::size_t count(const std::string& text, const std::string& what) {
   return found;
 }
 
-TEST(RlCommands, RlWithoutACheckpointIsAUsageError) {
-  const std::string out = make_temp_dir("cli_eval_rl_usage");
-  for (const char* methods : {"rl", "greedy,rl", "rl:"}) {
-    SCOPED_TRACE(methods);
-    const Result result = run(
-        {"eval", "--designs", example_path(kDesign), "--methods", methods, "--out", out + "/eval"});
-    EXPECT_EQ(result.status, kExitUsage);
-    EXPECT_NE(result.err.find("a trained policy is needed: --policy RUN_DIR/checkpoint.pt"),
-              std::string::npos)
-        << result.err;
-  }
+// `rl` without a checkpoint places with the shipped policy (no file needed); `rl:` with an empty
+// path is a usage error found before any work.
+TEST(RlCommands, RlWithoutACheckpointUsesTheShippedPolicy) {
+  const std::string out = make_temp_dir("cli_eval_rl_shipped");
+  const Result empty =
+      run({"eval", "--designs", example_path(kDesign), "--methods", "rl:", "--out", out + "/eval"});
+  EXPECT_EQ(empty.status, kExitUsage);
+  EXPECT_NE(empty.err.find("cannot read checkpoint ''"), std::string::npos) << empty.err;
   EXPECT_FALSE(std::filesystem::exists(out + "/eval"));  // nothing written
+
+  const Result placed =
+      run({"place", example_path(kDesign), "--plc", example_path("ct/sample_clustered/initial.plc"),
+           "--method", "rl", "--max-moves", "500", "-o", out + "/placed.plc"});
+  ASSERT_EQ(placed.status, kExitSuccess) << placed.err;
+  EXPECT_NE(placed.out.find("hard macros: policy: greedy best of 1 episodes"), std::string::npos)
+      << placed.out;
+  EXPECT_NE(placed.out.find("legality: legal"), std::string::npos) << placed.out;
 }
 
 // `pretrain` on a generated corpus of two designs: each design's best placement and metrics,
@@ -72,7 +77,8 @@ TEST(RlCommands, PretrainOnACorpusAndPlaceAnotherDesign) {
   ASSERT_EQ(trained.status, kExitSuccess) << trained.err;
   EXPECT_NE(trained.out.find("pre-training on 2 designs"), std::string::npos) << trained.out;
   EXPECT_NE(trained.out.find("synthetic-2"), std::string::npos) << trained.out;
-  for (const char* file : {"checkpoint.pt", "best-synthetic-1.plc", "best-synthetic-2.json"}) {
+  for (const char* file :
+       {"checkpoint.pt", "policy.pt", "best-synthetic-1.plc", "best-synthetic-2.json"}) {
     EXPECT_TRUE(std::filesystem::exists(dir + "/run/" + file)) << file;
   }
   const std::string metrics = macroplace::testing::read_file(dir + "/run/metrics.jsonl");
@@ -80,7 +86,7 @@ TEST(RlCommands, PretrainOnACorpusAndPlaceAnotherDesign) {
   EXPECT_EQ(count(metrics, "\"design.synthetic-2.greedy_proxy\": "), 2u);
   const Result placed =
       run({"place", example_path(kDesign), "--plc", example_path("ct/sample_clustered/initial.plc"),
-           "--method", "rl:" + dir + "/run/checkpoint.pt", "--max-moves", "500", "-o",
+           "--method", "rl:" + dir + "/run/policy.pt", "--max-moves", "500", "-o",
            dir + "/placed.plc"});
   EXPECT_EQ(placed.status, kExitSuccess) << placed.err;
   EXPECT_NE(placed.out.find("legality: legal"), std::string::npos) << placed.out;

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -246,6 +248,106 @@ TEST(Distributed, ACollectorOfAnotherDesignIsRefused) {
   EXPECT_NE(status.message().find("refused"), std::string::npos) << status.message();
   EXPECT_NE(status.message().find("design: learner '" + s.design_id + "'"), std::string::npos)
       << status.message();
+}
+
+// Pre-training with collectors: each loads the learner's corpus, collects units of every design,
+// and the learner replays each record on its design. One collector or two give the same run;
+// a collector that cannot load corpora, or whose corpus differs, is refused.
+TEST(Distributed, CorpusCollectorsGiveTheSameRunWithAnyCount) {
+  const std::vector<std::string> paths = {"ct/sample_clustered", "ct/simple_grouped_with_coords"};
+  const auto load = [&](const std::string& corpus, std::vector<TrainingDesign>* designs) {
+    EXPECT_EQ(corpus, std::filesystem::absolute("corpus.txt").string());
+    designs->clear();
+    for (const std::string& path : paths) {
+      placement::LoadedDesign loaded;
+      Status s = placement::load_design(
+          {example_path(path + "/netlist.pb.txt"), example_path(path + "/initial.plc"), false},
+          &loaded);
+      if (!s.ok()) return s;
+      designs->push_back({path.substr(3),
+                          std::make_shared<const netlist::Netlist>(std::move(loaded.netlist)),
+                          loaded.settings});
+    }
+    return Status();
+  };
+  const auto run = [&](const std::string& dir, int collectors, std::vector<IterationMetrics>* got,
+                       std::vector<double>* parameters) {
+    TrainerOptions options;
+    ASSERT_TRUE(load(std::filesystem::absolute("corpus.txt").string(), &options.designs).ok());
+    options.corpus_path = "corpus.txt";
+    options.run_dir = macroplace::testing::make_temp_dir(dir);
+    options.episodes_per_iteration = 4;  // per design
+    options.iterations = 2;
+    options.torch_threads = 1;
+    options.seed = kSeed;
+    options.ppo.minibatch_size = 8;
+    options.listen = "127.0.0.1:0";
+    options.unit_episodes = 2;
+    std::unique_ptr<Trainer> trainer;
+    const Status created = Trainer::create(options, &trainer);
+    ASSERT_TRUE(created.ok()) << created.to_string();
+    CollectOptions collect;
+    collect.learner.port = trainer->collector_port();
+    collect.load_corpus = load;
+    std::vector<std::thread> threads;
+    threads.reserve(static_cast<std::size_t>(collectors));
+    std::vector<Status> results(static_cast<std::size_t>(collectors));
+    for (int i = 0; i < collectors; ++i) {
+      threads.emplace_back([&, i] { results[i] = run_collector(collect, {}); });
+    }
+    got->resize(2);
+    for (IterationMetrics& m : *got) ASSERT_TRUE(trainer->run_iteration(&m).ok());
+    *parameters = trainer->parameters();
+    trainer.reset();  // stop
+    for (std::thread& thread : threads) thread.join();
+    for (const Status& result : results) EXPECT_TRUE(result.ok()) << result.to_string();
+  };
+  std::vector<IterationMetrics> one, two;
+  std::vector<double> one_parameters, two_parameters;
+  run("rl_corpus_collect_1", 1, &one, &one_parameters);
+  run("rl_corpus_collect_2", 2, &two, &two_parameters);
+  ASSERT_EQ(one.size(), 2u);
+  ASSERT_EQ(two.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(one[i].episodes, 8);  // 4 per design
+    ASSERT_EQ(one[i].designs.size(), 2u);
+    EXPECT_EQ(one[i].designs[1].name, "simple_grouped_with_coords");
+    EXPECT_TRUE(std::isfinite(one[i].designs[0].proxy_mean));
+    EXPECT_TRUE(std::isfinite(one[i].designs[1].proxy_mean));
+    EXPECT_EQ(one[i].proxy_mean, two[i].proxy_mean) << i;
+    EXPECT_EQ(one[i].designs[1].proxy_mean, two[i].designs[1].proxy_mean) << i;
+    EXPECT_EQ(one[i].total_loss, two[i].total_loss) << i;
+  }
+  EXPECT_EQ(one_parameters, two_parameters);
+
+  // Refusals: no corpus loader; a corpus of other designs.
+  TrainerOptions options;
+  ASSERT_TRUE(load(std::filesystem::absolute("corpus.txt").string(), &options.designs).ok());
+  options.corpus_path = "corpus.txt";
+  options.run_dir = macroplace::testing::make_temp_dir("rl_corpus_collect_refused");
+  options.episodes_per_iteration = 2;
+  options.listen = "127.0.0.1:0";
+  options.gather_timeout_seconds = 5;
+  std::unique_ptr<Trainer> trainer;
+  ASSERT_TRUE(Trainer::create(options, &trainer).ok());
+  // The learner publishes version 0 when an iteration starts; with no delivery it gives up.
+  Status learned;
+  std::thread learner([&] { learned = trainer->run_iteration(nullptr); });
+  CollectOptions collect;
+  collect.learner.port = trainer->collector_port();
+  collect.connect_timeout_seconds = 20;
+  Status status = run_collector(collect, {});
+  EXPECT_NE(status.message().find("cannot load one"), std::string::npos) << status.message();
+  collect.load_corpus = [&](const std::string& corpus, std::vector<TrainingDesign>* designs) {
+    Status s = load(corpus, designs);
+    designs->pop_back();  // one design fewer
+    return s;
+  };
+  status = run_collector(collect, {});
+  EXPECT_NE(status.message().find("corpus: learner 2 designs, collector 1"), std::string::npos)
+      << status.message();
+  learner.join();
+  EXPECT_FALSE(learned.ok());
 }
 
 // A learner of another macroplace (another protocol) is refused before anything is loaded.

@@ -53,7 +53,7 @@ placement::FlowResult place_with_flow(const TrainerOptions& run, const std::stri
   options.method = "rl";
   options.candidates = options.refine_candidates = candidates;
   options.parameters = std::move(parameters);
-  options.parameters["--policy"] = checkpoint;
+  if (!checkpoint.empty()) options.parameters["--policy"] = checkpoint;  // else the shipped one
   options.soft_macros = soft_macros;
   options.refine = refine;
   options.budget.max_moves = 2000;  // the annealing refiner's, per chain: repeatable
@@ -103,6 +103,10 @@ TEST(TrainerTest, MeanProxyImprovesAndRunFolderIsComplete) {
   EXPECT_NEAR(field(metrics[0], "proxy_mean"), first, 1e-12);
   EXPECT_TRUE(std::filesystem::exists(options.run_dir + "/checkpoint.pt"));
   EXPECT_TRUE(std::filesystem::exists(options.run_dir + "/best.plc"));
+  // policy.pt: the policy alone, smaller than the checkpoint (no optimizer state).
+  ASSERT_TRUE(std::filesystem::exists(options.run_dir + "/policy.pt"));
+  EXPECT_LT(3 * std::filesystem::file_size(options.run_dir + "/policy.pt"),
+            std::filesystem::file_size(options.run_dir + "/checkpoint.pt") + 4096);
   const auto best = lines_of(options.run_dir + "/best.json");
   ASSERT_EQ(best.size(), 1u);
   EXPECT_NE(best[0].find("\"legal\": true"), std::string::npos);
@@ -129,6 +133,11 @@ TEST(TrainerTest, MeanProxyImprovesAndRunFolderIsComplete) {
   const placement::FlowResult kept =
       place_with_flow(options, checkpoint, {{"--samples", "4"}}, "keep");
   EXPECT_EQ(figure(kept.stages[1], "policy_proxy"), figure(policy, "policy_proxy"));
+  // policy.pt places exactly as the checkpoint does (the same weights).
+  const placement::FlowResult from_policy =
+      place_with_flow(options, options.run_dir + "/policy.pt", {{"--samples", "4"}}, "keep");
+  EXPECT_EQ(figure(from_policy.stages[1], "policy_proxy"), figure(policy, "policy_proxy"));
+  EXPECT_EQ(from_policy.final.proxy, kept.final.proxy);
   // The rl method passes the conformance checks every method passes (placement tests).
   macroplace::testing::run_conformant(
       design_of(options),
@@ -368,6 +377,33 @@ TEST(TrainerTest, FineTunesFromAnotherRunsPolicy) {
       place_with_flow(base, base.run_dir + "/checkpoint.pt", {{"--finetune-minutes", "1e-9"}});
   EXPECT_EQ(figure(result.stages[1], "finetune_iterations"), 1);  // one iteration
   EXPECT_TRUE(result.legality.legal());
+}
+
+// The shipped policy (models/shipped-policy/policy.pt, built into the library) places a design
+// with no file given, exactly as the repository's file does, and fine-tunes.
+TEST(TrainerTest, ShippedPolicyPlacesWithNoFile) {
+  const TrainerOptions run = small_run("rl_shipped_probe", 1);
+  const std::string file = MACROPLACE_SHIPPED_POLICY;  // what the build embedded
+  ASSERT_TRUE(std::filesystem::exists(file)) << file;
+  PolicyPlacerResult results[2];
+  for (int i = 0; i < 2; ++i) {
+    const placement::LoadedDesign design = design_of(run);
+    placement::ProxyCost cost(design.netlist, design.settings);
+    PolicyPlacerOptions placer;
+    placer.checkpoint = i == 0 ? "" : file;
+    placer.samples = 3;
+    ASSERT_TRUE(place_with_policy(&cost, placer, 5, &results[i]).ok());
+  }
+  EXPECT_EQ(results[0].actions, results[1].actions);
+  EXPECT_EQ(results[0].sample_proxies, results[1].sample_proxies);
+  EXPECT_EQ(results[0].policy_costs.proxy, results[1].policy_costs.proxy);
+
+  const placement::FlowResult placed = place_with_flow(run, "", {});
+  EXPECT_TRUE(placed.legality.legal());
+  EXPECT_EQ(placed.stages[1].placer, "rl");
+  const placement::FlowResult tuned = place_with_flow(run, "", {{"--finetune-minutes", "1e-9"}});
+  EXPECT_EQ(figure(tuned.stages[1], "finetune_iterations"), 1);
+  EXPECT_TRUE(tuned.legality.legal());
 }
 
 // The run folder is one run: a resume with another design or architecture or other

@@ -8,7 +8,10 @@
 //
 // Protocol (keys under "mp/"): the learner publishes its run identity (the training manifest:
 // design fingerprint, environment and model options, seed; the design's paths; the episodes per
-// unit) and, per policy version v, the weights ("weights/v", then "version" = v). A collector
+// unit) and, per policy version v, the weights ("weights/v", then "version" = v). A learner of a
+// corpus (pre-training) names the corpus's path and every design's fingerprint in corpus order;
+// unit u is collected on design (u / units per design) mod D, and the learner replays each
+// record on its design. A collector
 // claims unit u of version v with an atomic add (the units v needs, no more; a unit whose
 // claimer goes silent for collector_timeout_seconds is offered again under the same index),
 // collects `unit_episodes` episodes with the
@@ -115,9 +118,17 @@ class CollectorHub {
   std::unique_ptr<Impl> impl_;
 };
 
+struct TrainingDesign;  // trainer.h
+
+// Loads the designs of a corpus (a folder or list file) in corpus order: pretrain/'s loader,
+// which rl/ cannot call itself (pretrain/ is built on rl/).
+using CorpusLoader =
+    std::function<Status(const std::string& corpus, std::vector<TrainingDesign>* designs)>;
+
 struct CollectOptions {
   Endpoint learner;
   std::string netlist_path, plc_path;    // empty: the learner's paths
+  CorpusLoader load_corpus;              // for a learner of a corpus; none: such one refuses
   std::int32_t threads = 1;              // environment threads
   std::int32_t torch_threads = 0;        // LibTorch threads; 0: threads
   double connect_timeout_seconds = 120;  // to reach (or reach again) the learner

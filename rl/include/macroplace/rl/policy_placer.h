@@ -3,14 +3,15 @@
 // This is the hard-macro placer `rl` of the placement flow (placement/placer.h): the flow then
 // finishes with its soft-macro placer and refiner, as for every method.
 //
-// Contract: the policy's architecture comes from the checkpoint (Trainer's checkpoint.pt); any
-// design fits it (the graph size is free, the action side must match). Episodes are those of
-// env::PlacementEnv with `env` options on the evaluator's netlist, settings and current placement
-// (fixed macros, the starting positions of soft macros), so every hard macro the policy places is
-// legal; an episode that runs out of legal cells (infeasible) is not kept, and when none is
-// feasible the call fails. The best episode's placement (hard macros, and soft macros as the
-// episode's force-directed placer left them) is written into the evaluator. Deterministic for a
-// seed (fine-tuning included, for a given number of iterations).
+// Contract: the policy's architecture comes from the checkpoint (Trainer's checkpoint.pt or
+// policy.pt, or the shipped policy); any design fits it (the graph size is free, the action side
+// must match). Episodes are those of env::PlacementEnv with `env` options on the evaluator's
+// netlist, settings and current placement (fixed macros, the starting positions of soft macros),
+// so every hard macro the policy places is legal; an episode that runs out of legal cells
+// (infeasible) is not kept, and when none is feasible the call fails. The best episode's placement
+// (hard macros, and soft macros as the episode's force-directed placer left them) is written into
+// the evaluator. Deterministic for a seed (fine-tuning included, for a given number of
+// iterations).
 //
 //   PolicyPlacerOptions options;
 //   options.checkpoint = "run/checkpoint.pt"; options.samples = 16;
@@ -30,6 +31,8 @@
 namespace macroplace::rl {
 
 struct PolicyPlacerOptions {
+  // A training checkpoint (RUN_DIR/checkpoint.pt) or policy file (RUN_DIR/policy.pt); empty:
+  // the shipped policy (models/shipped-policy, built into the library).
   std::string checkpoint;
   std::int32_t samples = 0;  // 0: the greedy episode only; K: best of greedy and K samples
   // Sampling stops after this many seconds (counted from the call, the policy's loading and

@@ -11,7 +11,9 @@
 //   on-policy), updates the policy, then appends one JSON line to RUN_DIR/metrics.jsonl, rewrites
 //   RUN_DIR/best.plc and best.json when a feasible episode beat the best proxy so far (replayed
 //   in a fresh environment, so the file is the episode's placement, legal by construction), and
-//   writes RUN_DIR/checkpoint.pt. Every file is written to a temporary name and renamed.
+//   writes RUN_DIR/checkpoint.pt, then RUN_DIR/policy.pt (the policy alone, a third of the
+//   size: what `place --method rl:FILE` and `--init FILE` read, and what is shipped). Every file
+//   is written to a temporary name and renamed.
 // - With several designs (TrainerOptions::designs) each iteration does that on every design,
 //   one update over all their episodes; best placements are best-NAME.plc / best-NAME.json, and
 //   each metrics line has keys "design.NAME.proxy_mean" (proxy_min, greedy_proxy, best_proxy).
@@ -47,8 +49,11 @@ struct TrainingDesign {
 struct TrainerOptions {
   // Several designs (pre-training on a corpus): when non-empty, used instead of netlist_path /
   // netlist. Every iteration collects episodes_per_iteration episodes on each design and makes
-  // one PPO update over all of them (ppo_update over DesignBatches). In-process collection only.
+  // one PPO update over all of them (ppo_update over DesignBatches). With `listen`, collectors
+  // load the designs from `corpus_path` (the corpus they were read from: a folder or list file)
+  // and must find the same designs (fingerprints), in the same order.
   std::vector<TrainingDesign> designs;
+  std::string corpus_path;
   std::string netlist_path;
   std::string plc_path;  // placement and settings; may be empty for designs that carry them
   // Or the design in memory (fine-tuning at placement time): used instead of the paths when set.
