@@ -29,6 +29,7 @@ int run_collect(const ParsedArguments& args, std::ostream& out, std::ostream& er
   }
   options.netlist_path = args.value("--netlist").value_or("");
   options.plc_path = args.value("--plc").value_or("");
+  options.corpus_path = args.value("--corpus").value_or("");
   // A pre-training learner names its corpus; it loads here as `pretrain` loads it.
   options.load_corpus = [](const std::string& corpus, std::vector<rl::TrainingDesign>* designs) {
     return load_training_corpus(corpus, designs, {});
@@ -79,17 +80,20 @@ int run_collect(const ParsedArguments& args, std::ostream& out, std::ostream& er
 const Command& collect_command() {
   static const Command kCommand{
       {"collect",
-       "macroplace collect --connect HOST:PORT [--netlist FILE --plc FILE] [--threads N]",
+       "macroplace collect --connect HOST:PORT [--netlist FILE --plc FILE] [--corpus PATH]\n"
+       "                   [--threads N]",
        "Join a training run as a collector: run episodes with the learner's current policy and\n"
        "deliver them, until the learner stops (`macroplace train --listen HOST:PORT`, or its\n"
        "`--collectors N`; `pretrain` alike). The design is the learner's (its paths) unless\n"
        "--netlist/--plc name a copy here; a pre-training learner's corpus is loaded from its\n"
-       "path. A design, corpus or environment that differs from the learner's is refused.\n"
+       "path unless --corpus names a copy here. A design, corpus or environment that differs\n"
+       "from the learner's is refused.\n"
        "A learner that restarts (`train --resume`) is reconnected to.",
        {},
        {{"--connect", "HOST:PORT", "the learner (required)", 1},
         {"--netlist", "FILE", "the design here, when its path differs from the learner's", 1},
         {"--plc", "FILE", "its placement and settings", 1},
+        {"--corpus", "PATH", "a pre-training learner's corpus here, when its path differs", 1},
         {"--threads", "N", "environment threads (default 1)", 1},
         {"--torch-threads", "N", "LibTorch threads (default: --threads)", 1},
         {"--connect-timeout", "S", "give up after S seconds without the learner (120)", 1},

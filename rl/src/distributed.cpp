@@ -643,7 +643,9 @@ Status run_collector(const CollectOptions& options,
       return Status::error("the learner sent no run identity: " + one_line(e));
     }
     const auto named = identity.find("corpus");  // pre-training: the corpus's path
-    corpus = named == identity.end() ? "" : named->second;
+    corpus = named == identity.end() || named->second.empty() ? ""
+             : options.corpus_path.empty()                    ? named->second
+                                                              : options.corpus_path;
     if (!parse_whole(identity["unit_episodes"], &unit_episodes) || unit_episodes <= 0 ||
         !parse_whole(identity["seed"], &seed) ||
         (!corpus.empty() && !parse_whole(identity["units_per_design"], &units_per_design))) {

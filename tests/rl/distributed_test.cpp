@@ -338,8 +338,10 @@ TEST(Distributed, CorpusCollectorsGiveTheSameRunWithAnyCount) {
   collect.connect_timeout_seconds = 20;
   Status status = run_collector(collect, {});
   EXPECT_NE(status.message().find("cannot load one"), std::string::npos) << status.message();
+  collect.corpus_path = "copy-here.txt";  // the corpus at another path on this machine
   collect.load_corpus = [&](const std::string& corpus, std::vector<TrainingDesign>* designs) {
-    Status s = load(corpus, designs);
+    EXPECT_EQ(corpus, "copy-here.txt");
+    Status s = load(std::filesystem::absolute("corpus.txt").string(), designs);
     designs->pop_back();  // one design fewer
     return s;
   };

@@ -129,6 +129,7 @@ struct CollectOptions {
   Endpoint learner;
   std::string netlist_path, plc_path;    // empty: the learner's paths
   CorpusLoader load_corpus;              // for a learner of a corpus; none: such one refuses
+  std::string corpus_path;               // that corpus here; empty: the learner's path
   std::int32_t threads = 1;              // environment threads
   std::int32_t torch_threads = 0;        // LibTorch threads; 0: threads
   double connect_timeout_seconds = 120;  // to reach (or reach again) the learner
