@@ -32,6 +32,7 @@ const Command& convert_command();
 const Command& cost_command();
 const Command& cluster_command();
 const Command& generate_command();
+const Command& augment_command();
 const Command& dataset_command();
 const Command& place_command();
 const Command& eval_command();

@@ -12,8 +12,8 @@ namespace {
 
 std::vector<Command>& all_commands() {
   static std::vector<Command> commands = {
-      info_command(),    convert_command(), cost_command(), cluster_command(), generate_command(),
-      dataset_command(), place_command(),   eval_command(), report_command(),
+      info_command(),    convert_command(), cost_command(),  cluster_command(), generate_command(),
+      augment_command(), dataset_command(), place_command(), eval_command(),    report_command(),
   };
   return commands;
 }

@@ -323,6 +323,31 @@ TEST(GenerateCommand, WritesDesignsThatPlace) {
   EXPECT_NE(placed.out.find("legality: legal"), std::string::npos) << placed.out;
 }
 
+// A variant for a corpus: mirrored with half the hard macros, written whole; it places legally;
+// bad or missing options are usage errors before anything is written.
+TEST(AugmentCommand, WritesAVariantThatPlaces) {
+  const std::string dir = make_temp_dir("augment");
+  ASSERT_EQ(run({"generate", "-o", dir + "/corpus", "--hard-macros", "20", "--soft-macros", "150"})
+                .status,
+            kExitSuccess);
+  const std::string design = dir + "/corpus/synthetic-1/netlist.pb.txt";
+  const Result bad = run({"augment", design, "-o", dir + "/bad", "--mirror", "z"});
+  EXPECT_EQ(bad.status, kExitUsage);
+  EXPECT_NE(bad.err.find("--mirror expects x, y or xy"), std::string::npos) << bad.err;
+  const Result idle = run({"augment", design, "-o", dir + "/idle"});
+  EXPECT_EQ(idle.status, kExitUsage);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/bad"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/idle"));
+  const Result made = run({"augment", design, "-o", dir + "/variant", "--mirror", "xy",
+                           "--hard-macro-share", "0.5", "--seed", "3"});
+  ASSERT_EQ(made.status, kExitSuccess) << made.err;
+  EXPECT_NE(made.out.find(": 10 hard macros, 150 soft macros"), std::string::npos) << made.out;
+  const Result placed = run(
+      {"place", dir + "/variant/netlist.pb.txt", "--method", "greedy", "-o", dir + "/placed.plc"});
+  EXPECT_EQ(placed.status, kExitSuccess) << placed.err;
+  EXPECT_NE(placed.out.find("legality: legal"), std::string::npos) << placed.out;
+}
+
 // A dataset from a corpus of two generated designs: built whole, inspected (every array read
 // back), a truncated copy refused with its name, an unknown action a usage error.
 TEST(DatasetCommand, BuildInspectAndRefuseDamage) {
