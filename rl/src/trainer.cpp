@@ -565,24 +565,6 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
     hub.identity = training_manifest(requested, impl->run_design_id());
     hub.identity["netlist"] = options.netlist_path;
     hub.identity["plc"] = options.plc_path;
-    if (!options.designs.empty()) {
-      // A corpus: collectors load it themselves (CollectOptions::load_corpus) and collect unit
-      // u on design (u / units per design) mod D; records go back to their design by its
-      // fingerprint, so two designs of the corpus must differ.
-      std::error_code error;
-      hub.identity["corpus"] = std::filesystem::absolute(options.corpus_path, error).string();
-      hub.identity["designs"] = std::to_string(impl->designs.size());
-      for (std::size_t i = 0; i < impl->designs.size(); ++i) {
-        for (std::size_t j = 0; j < i; ++j) {
-          if (impl->designs[i].design_id == impl->designs[j].design_id) {
-            return Status::error("designs '" + impl->designs[j].name + "' and '" +
-                                 impl->designs[i].name +
-                                 "' of the corpus are the same design: collectors cannot tell "
-                                 "their episodes apart");
-          }
-        }
-      }
-    }
     hub.unit_episodes = options.unit_episodes;
     if (hub.unit_episodes == 0) {
       for (std::int32_t size = 4; size >= 1; --size) {
@@ -593,8 +575,23 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
       }
     }
     if (!options.designs.empty()) {
+      // A corpus: collectors load it themselves (CollectOptions::load_corpus) and collect unit
+      // u on design (u / units per design) mod D; records go back to their design by its
+      // fingerprint, so two designs of the corpus must differ.
+      std::error_code error;
+      hub.identity["corpus"] = std::filesystem::absolute(options.corpus_path, error).string();
       hub.identity["units_per_design"] =
           std::to_string(options.episodes_per_iteration / hub.unit_episodes);
+      for (std::size_t i = 0; i < impl->designs.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+          if (impl->designs[i].design_id == impl->designs[j].design_id) {
+            return Status::error("designs '" + impl->designs[j].name + "' and '" +
+                                 impl->designs[i].name +
+                                 "' of the corpus are the same design: collectors cannot tell "
+                                 "their episodes apart");
+          }
+        }
+      }
     }
     hub.collector_timeout_seconds = options.collector_timeout_seconds;
     hub.max_staleness = options.max_staleness;
