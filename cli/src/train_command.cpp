@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -15,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -466,6 +468,8 @@ int run_pretrain(const ParsedArguments& args, std::ostream& out, std::ostream& e
   options.episodes_per_iteration = 4;  // per design
   if (!common_options("pretrain", args, &options, err) ||
       !apply_flag("pretrain", args, "--episodes-per-design", "episodes_per_iteration", &options,
+                  err) ||
+      !apply_flag("pretrain", args, "--designs-per-iteration", "designs_per_iteration", &options,
                   err)) {
     return kExitUsage;
   }
@@ -503,24 +507,41 @@ int run_pretrain(const ParsedArguments& args, std::ostream& out, std::ostream& e
     return kExitFailure;
   }
   if (!quiet) {
+    const std::size_t drawn =
+        options.designs_per_iteration > 0
+            ? std::min(options.designs.size(),
+                       static_cast<std::size_t>(options.designs_per_iteration))
+            : options.designs.size();
     out << "pre-training on " << options.designs.size() << " designs into " << options.run_dir
         << ": " << trainer->parameter_count() << " parameters, " << options.episodes_per_iteration
-        << " episodes per design and iteration, from iteration " << trainer->iteration() << "\n";
+        << " episodes on each of " << drawn << " designs per iteration, from iteration "
+        << trainer->iteration() << "\n";
   }
   LocalCollectors collectors;
   if (!start_collectors("pretrain", distribution, args, trainer.get(), &collectors, &line, out,
                         err)) {
     return kExitFailure;
   }
-  rl::IterationMetrics last;
+  // Each design's figures from the last iteration that trained on it (all of them, in corpus
+  // order, when iterations draw a few designs each).
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<rl::DesignMetrics> latest;
+  latest.reserve(options.designs.size());
+  for (const rl::TrainingDesign& design : options.designs) {
+    latest.push_back({design.name, nan, nan, nan, nan});
+  }
   const Status status = rl::train(*trainer, [&](const rl::IterationMetrics& m) {
-    last = m;
+    for (const rl::DesignMetrics& design : m.designs) {
+      for (rl::DesignMetrics& known : latest) {
+        if (known.name == design.name) known = design;
+      }
+    }
     char text[320];
     std::snprintf(text, sizeof text,
                   "[iteration %5d/%d] %zu designs  greedy mean %.4f  best mean %.4f  sampled "
                   "mean %.4f  entropy %.3f  %.2f episodes/s",
-                  m.iteration, options.iterations, options.designs.size(), m.greedy_proxy,
-                  m.best_proxy, m.proxy_mean, m.entropy, m.episodes_per_second);
+                  m.iteration, options.iterations, m.designs.size(), m.greedy_proxy, m.best_proxy,
+                  m.proxy_mean, m.entropy, m.episodes_per_second);
     line.update(text, true);
   });
   line.finish();
@@ -537,7 +558,7 @@ int run_pretrain(const ParsedArguments& args, std::ostream& out, std::ostream& e
     std::snprintf(text, sizeof text, "%-28s %10s %10s %10s\n", "design", "greedy", "best",
                   "sampled");
     out << text;
-    for (const rl::DesignMetrics& design : last.designs) {
+    for (const rl::DesignMetrics& design : latest) {
       std::snprintf(text, sizeof text, "%-28s %10.4f %10.4f %10.4f\n", design.name.c_str(),
                     design.greedy_proxy, design.best_proxy, design.proxy_mean);
       out << text;
@@ -553,11 +574,13 @@ int run_pretrain(const ParsedArguments& args, std::ostream& out, std::ostream& e
 const Command& pretrain_command() {
   static const Command kCommand{
       {"pretrain",
-       "macroplace pretrain CORPUS --out RUN_DIR [--episodes-per-design N] [options]",
+       "macroplace pretrain CORPUS --out RUN_DIR [--episodes-per-design N]\n"
+       "                   [--designs-per-iteration K] [options]",
        "Pre-train one policy on every design of CORPUS (a folder of designs or a list file;\n"
        "flat designs are clustered first). Every iteration collects --episodes-per-design\n"
-       "episodes on each design and makes one PPO update over all of them; metrics.jsonl has\n"
-       "each design's sampled, greedy and best proxy, best-DESIGN.plc its best placement.\n"
+       "episodes on each design (or on K designs drawn anew each iteration, seeded) and makes\n"
+       "one PPO update over all of them; metrics.jsonl has each trained design's sampled,\n"
+       "greedy and best proxy, best-DESIGN.plc its best placement.\n"
        "RUN_DIR/policy.pt (the policy alone) places any design (`place --method\n"
        "rl:RUN_DIR/policy.pt`) and fine-tunes on one (`train --init RUN_DIR/policy.pt`).\n"
        "--resume continues exactly, as `train` does. --collectors N (or --listen, or a\n"
@@ -565,7 +588,9 @@ const Command& pretrain_command() {
        "corpus from its path and collects units of every design.",
        {"CORPUS"},
        with_common_options(
-           {{"--episodes-per-design", "N", "episodes per design and iteration (default 4)", 1}})},
+           {{"--episodes-per-design", "N", "episodes per design and iteration (default 4)", 1},
+            {"--designs-per-iteration", "K",
+             "designs trained on per iteration, drawn anew each time (default 0: all)", 1}})},
       run_pretrain,
       {}};
   return kCommand;

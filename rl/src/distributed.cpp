@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <numeric>
 #include <random>
 #include <set>
 #include <sstream>
@@ -48,13 +49,6 @@ std::vector<std::string> split_designs(const std::string& text) {
     if (comma == std::string::npos) return ids;
     begin = comma + 1;
   }
-}
-
-// Which design unit `unit` is collected on: units 0..k-1 on design 0, the next k on design 1,
-// ..., round again for a working-ahead quota (k = units per design; 0: one design).
-std::size_t design_of_unit(std::int64_t unit, std::int64_t units_per_design, std::size_t designs) {
-  if (units_per_design <= 0 || designs <= 1) return 0;
-  return static_cast<std::size_t>(unit / units_per_design) % designs;
 }
 
 double seconds_since(Clock::time_point start) {
@@ -179,6 +173,29 @@ std::uint64_t unit_sampler_seed(std::uint64_t seed, std::int64_t version, std::i
   return mix(unit_reset_seed(seed, version, unit) ^ 0xD1B54A32D192ED03ULL);
 }
 
+std::vector<std::size_t> designs_of_iteration(std::uint64_t seed, std::int64_t version,
+                                              std::size_t designs,
+                                              std::int32_t designs_per_iteration) {
+  std::vector<std::size_t> chosen(designs);
+  std::iota(chosen.begin(), chosen.end(), std::size_t{0});
+  const auto k = static_cast<std::size_t>(std::max(designs_per_iteration, 0));
+  if (k == 0 || k >= designs) return chosen;
+  // The first k of a Fisher-Yates shuffle with raw 64-bit draws (the same on every library).
+  std::mt19937_64 draw(mix(unit_reset_seed(seed, version, -1) ^ 0x2545F4914F6CDD1DULL));
+  for (std::size_t i = 0; i < k; ++i) {
+    std::swap(chosen[i], chosen[i + draw() % (designs - i)]);
+  }
+  chosen.resize(k);
+  std::sort(chosen.begin(), chosen.end());
+  return chosen;
+}
+
+std::size_t design_of_unit(std::int64_t unit, std::int64_t units_per_design,
+                           const std::vector<std::size_t>& chosen) {
+  if (units_per_design <= 0 || chosen.size() <= 1) return chosen.front();
+  return chosen[static_cast<std::size_t>(unit / units_per_design) % chosen.size()];
+}
+
 std::string policy_bytes(PolicyNetwork& network) {
   torch::serialize::OutputArchive archive;
   torch::serialize::OutputArchive model;
@@ -264,7 +281,7 @@ struct CollectorHub::Impl {
         "unit " + std::to_string(unit) + " of version " + std::to_string(version);
     if (Status s = decode_unit(to_text(store->get(name)), source, records); !s.ok()) return s;
     store->deleteKey(name);
-    const std::string& design = unit_design(unit);
+    const std::string& design = unit_design(version, unit);
     for (const EpisodeRecord& record : *records) {
       if (record.policy_version != version || record.design != design) {
         return Status::error(source + " holds records of another version or design");
@@ -272,17 +289,27 @@ struct CollectorHub::Impl {
     }
     return {};
   }
-  // The fingerprint of the design unit `unit` is collected on (see design_of_unit).
-  const std::string& unit_design(std::int64_t unit) {
+  // The fingerprint of the design unit `unit` of `version` is collected on (design_of_unit).
+  const std::string& unit_design(std::int64_t version, std::int64_t unit) {
     if (design_ids.empty()) {
       design_ids = split_designs(options.identity["design"]);
-      const auto named = options.identity.find("units_per_design");  // a corpus's
-      if (named != options.identity.end()) parse_whole(named->second, &units_per_design);
+      if (options.identity.count("corpus") != 0) {
+        parse_whole(options.identity["units_per_design"], &units_per_design);
+        const auto per_iteration = options.identity.find("designs_per_iteration");
+        if (per_iteration != options.identity.end()) {
+          parse_whole(per_iteration->second, &designs_per_iteration);
+        }
+        parse_whole(options.identity["seed"], &seed);
+      }
     }
-    return design_ids[design_of_unit(unit, units_per_design, design_ids.size())];
+    const std::vector<std::size_t> chosen =
+        designs_of_iteration(seed, version, design_ids.size(), designs_per_iteration);
+    return design_ids[design_of_unit(unit, units_per_design, chosen)];
   }
   std::vector<std::string> design_ids;
   std::int64_t units_per_design = 0;
+  std::int32_t designs_per_iteration = 0;
+  std::uint64_t seed = 0;
 };
 
 CollectorHub::CollectorHub(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -633,6 +660,7 @@ Status run_collector(const CollectOptions& options,
   // every reconnection: the learner on that port may be another run now.
   RunManifest identity;
   std::int64_t unit_episodes = 0, units_per_design = 0;
+  std::int32_t designs_per_iteration = 0;
   std::uint64_t seed = 0;
   std::string netlist, plc, corpus;
   const auto read_identity = [&]() -> Status {
@@ -652,6 +680,13 @@ Status run_collector(const CollectOptions& options,
       if (identity["protocol"] != kProtocol) {
         return Status::error("refused: " + mismatch(identity, {}));
       }
+      return Status::error("the learner's run identity is incomplete");
+    }
+    // A corpus's designs per iteration (absent: every design, every iteration).
+    const auto per_iteration = identity.find("designs_per_iteration");
+    designs_per_iteration = 0;
+    if (per_iteration != identity.end() &&
+        !parse_whole(per_iteration->second, &designs_per_iteration)) {
       return Status::error("the learner's run identity is incomplete");
     }
     netlist = options.netlist_path.empty() ? identity["netlist"] : options.netlist_path;
@@ -796,7 +831,9 @@ Status run_collector(const CollectOptions& options,
         last_beat = Clock::now();
         store.add(key("beat", state.id), 1);
       };
-      Target& target = targets[design_of_unit(unit, units_per_design, targets.size())];
+      Target& target = targets[design_of_unit(
+          unit, units_per_design,
+          designs_of_iteration(seed, version, targets.size(), designs_per_iteration))];
       Rollout rollout =
           target.collector->collect(network, target.graph, unit_reset_seed(seed, version, unit),
                                     &sampler, version, false, beat);

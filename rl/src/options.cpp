@@ -101,6 +101,9 @@ Status TrainerOptions::validate() const {
     return Status::error("train: episodes per unit must divide episodes per iteration");
   }
   if (max_staleness < 0) return Status::error("train: max staleness must be >= 0");
+  if (designs_per_iteration < 0) {
+    return Status::error("train: designs per iteration must be >= 0");
+  }
   if (!(collector_timeout_seconds > 0) || !(gather_timeout_seconds > 0)) {
     return Status::error("train: collector timeouts must be > 0");
   }
@@ -228,6 +231,8 @@ Status apply_config_value(const std::string& key, const std::string& value,
     ok = parse_bool(value, f->second);
   } else if (key == "seed") {
     ok = parse_integer(value, &options->seed);
+  } else if (key == "designs_per_iteration") {
+    ok = parse_integer(value, &options->designs_per_iteration);
   } else {
     return Status::error("unknown training option '" + key + "'");
   }
@@ -251,6 +256,10 @@ RunManifest training_manifest(const TrainerOptions& options,
   }
   manifest["seed"] = std::to_string(options.seed);
   manifest["design"] = design_fingerprint;
+  // Only when set: manifests of runs from before the option stay the same.
+  if (options.designs_per_iteration > 0) {
+    manifest["designs_per_iteration"] = std::to_string(options.designs_per_iteration);
+  }
   // The rest of the architecture and the environment (set by library callers, not the config).
   const PolicyOptions& policy = options.policy;
   manifest["head_side"] = std::to_string(policy.head_side);

@@ -685,10 +685,13 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   // the run's random stream (the PPO update draws its minibatches from it next), design after
   // design; distributed, the collectors' records of this version, replayed here into each
   // design's batch.
+  // The designs this iteration trains on (every one unless designs_per_iteration says fewer).
+  const std::vector<std::size_t> chosen = designs_of_iteration(
+      m.options.seed, m.iteration, m.designs.size(), m.options.designs_per_iteration);
   std::vector<Rollout> rollouts(m.designs.size());
   IterationMetrics out;
   if (m.hub == nullptr) {
-    for (std::size_t d = 0; d < m.designs.size(); ++d) {
+    for (const std::size_t d : chosen) {
       TrainedDesign& design = m.designs[d];
       rollouts[d] = design.collector->collect(m.network, design.graph,
                                               design_seed(m.options.seed, d, m.iteration),
@@ -698,7 +701,7 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
     // Every design's episodes of this version from the collectors, each record replayed on its
     // design (found by the record's fingerprint).
     const std::int32_t episodes =
-        m.options.episodes_per_iteration * static_cast<std::int32_t>(m.designs.size());
+        m.options.episodes_per_iteration * static_cast<std::int32_t>(chosen.size());
     std::vector<EpisodeRecord> records;
     GatherStats gathered;
     if (Status s = m.hub->publish(m.iteration, policy_bytes(m.network), episodes); !s.ok()) {
@@ -718,6 +721,7 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
       rollouts[d].records.push_back(std::move(record));
     }
     for (std::size_t d = 0; d < m.designs.size(); ++d) {
+      if (rollouts[d].records.empty()) continue;  // not drawn this iteration
       if (Status s = m.designs[d].collector->replay(rollouts[d].records, &rollouts[d].batch);
           !s.ok()) {
         return s;
@@ -759,6 +763,11 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   for (std::size_t d = 0; d < m.designs.size(); ++d) {
     TrainedDesign& design = m.designs[d];
     const std::vector<EpisodeRecord>& records = rollouts[d].records;
+    if (records.empty() && !std::binary_search(chosen.begin(), chosen.end(), d)) {
+      // Not trained on this iteration: only its best so far counts.
+      if (std::isfinite(design.best_proxy)) best_sum += design.best_proxy, ++best_count;
+      continue;
+    }
     episodes += static_cast<std::int64_t>(records.size());
     out.env_steps += rollouts[d].env_steps;
     EpisodeFigures figures;

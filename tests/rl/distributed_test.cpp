@@ -271,7 +271,7 @@ TEST(Distributed, CorpusCollectorsGiveTheSameRunWithAnyCount) {
     return Status();
   };
   const auto run = [&](const std::string& dir, int collectors, std::vector<IterationMetrics>* got,
-                       std::vector<double>* parameters) {
+                       std::vector<double>* parameters, std::int32_t designs_per_iteration = 0) {
     TrainerOptions options;
     ASSERT_TRUE(load(std::filesystem::absolute("corpus.txt").string(), &options.designs).ok());
     options.corpus_path = "corpus.txt";
@@ -283,6 +283,7 @@ TEST(Distributed, CorpusCollectorsGiveTheSameRunWithAnyCount) {
     options.ppo.minibatch_size = 8;
     options.listen = "127.0.0.1:0";
     options.unit_episodes = 2;
+    options.designs_per_iteration = designs_per_iteration;
     std::unique_ptr<Trainer> trainer;
     const Status created = Trainer::create(options, &trainer);
     ASSERT_TRUE(created.ok()) << created.to_string();
@@ -296,7 +297,10 @@ TEST(Distributed, CorpusCollectorsGiveTheSameRunWithAnyCount) {
       threads.emplace_back([&, i] { results[i] = run_collector(collect, {}); });
     }
     got->resize(2);
-    for (IterationMetrics& m : *got) ASSERT_TRUE(trainer->run_iteration(&m).ok());
+    for (IterationMetrics& m : *got) {
+      const Status iterated = trainer->run_iteration(&m);
+      ASSERT_TRUE(iterated.ok()) << iterated.to_string();
+    }
     *parameters = trainer->parameters();
     trainer.reset();  // stop
     for (std::thread& thread : threads) thread.join();
@@ -319,6 +323,18 @@ TEST(Distributed, CorpusCollectorsGiveTheSameRunWithAnyCount) {
     EXPECT_EQ(one[i].total_loss, two[i].total_loss) << i;
   }
   EXPECT_EQ(one_parameters, two_parameters);
+
+  // One design per iteration: the learner and the collectors draw the same one (the learner
+  // refuses a unit whose records are of another design), and only it is trained and reported.
+  std::vector<IterationMetrics> drawn;
+  run("rl_corpus_collect_drawn", 2, &drawn, &two_parameters, 1);
+  ASSERT_EQ(drawn.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(drawn[i].episodes, 4);
+    ASSERT_EQ(drawn[i].designs.size(), 1u);
+    const std::size_t d = designs_of_iteration(kSeed, static_cast<std::int64_t>(i), 2, 1).at(0);
+    EXPECT_EQ(drawn[i].designs[0].name, paths[d].substr(3)) << i;
+  }
 
   // Refusals: no corpus loader; a corpus of other designs.
   TrainerOptions options;
@@ -350,6 +366,41 @@ TEST(Distributed, CorpusCollectorsGiveTheSameRunWithAnyCount) {
       << status.message();
   learner.join();
   EXPECT_FALSE(learned.ok());
+}
+
+// A corpus's designs per iteration: k distinct ones in corpus order, the same for the same
+// (seed, version), every design about equally often over many versions; all of them for 0 or
+// k >= D. Units go k at a time to each chosen design.
+TEST(Distributed, DesignsOfAnIterationAreASeededUniformChoice) {
+  EXPECT_EQ(designs_of_iteration(3, 7, 4, 0), (std::vector<std::size_t>{0, 1, 2, 3}));
+  EXPECT_EQ(designs_of_iteration(3, 7, 4, 9), (std::vector<std::size_t>{0, 1, 2, 3}));
+  constexpr std::size_t kDesigns = 6;
+  constexpr std::int64_t kVersions = 3000;
+  std::vector<int> times(kDesigns, 0);
+  int differ_from_previous = 0;
+  std::vector<std::size_t> previous;
+  for (std::int64_t v = 0; v < kVersions; ++v) {
+    const std::vector<std::size_t> chosen = designs_of_iteration(11, v, kDesigns, 2);
+    ASSERT_EQ(chosen.size(), 2u);
+    EXPECT_LT(chosen[0], chosen[1]);  // distinct, ascending
+    EXPECT_LT(chosen[1], kDesigns);
+    EXPECT_EQ(chosen, designs_of_iteration(11, v, kDesigns, 2));
+    for (const std::size_t d : chosen) ++times[d];
+    differ_from_previous += chosen != previous ? 1 : 0;
+    previous = chosen;
+  }
+  // Each design is drawn with probability 1/3: 1000 of 3000 expected, binomial sd ~26.
+  for (const int count : times) EXPECT_NEAR(count, 1000, 130);
+  // 15 pairs: the same pair twice in a row 1 time in 15.
+  EXPECT_GT(differ_from_previous, kVersions * 4 / 5);
+  EXPECT_NE(designs_of_iteration(1, 0, 50, 5), designs_of_iteration(2, 0, 50, 5));
+  const std::vector<std::size_t> chosen = {1, 4, 5};
+  EXPECT_EQ(design_of_unit(0, 2, chosen), 1u);
+  EXPECT_EQ(design_of_unit(1, 2, chosen), 1u);
+  EXPECT_EQ(design_of_unit(2, 2, chosen), 4u);
+  EXPECT_EQ(design_of_unit(5, 2, chosen), 5u);
+  EXPECT_EQ(design_of_unit(6, 2, chosen), 1u);  // working ahead: round again
+  EXPECT_EQ(design_of_unit(5, 0, chosen), 1u);  // one design
 }
 
 // A learner of another macroplace (another protocol) is refused before anything is loaded.

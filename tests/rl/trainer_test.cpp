@@ -15,6 +15,7 @@
 
 #include "macroplace/placement/design_loader.h"
 #include "macroplace/placement/placement_flow.h"
+#include "macroplace/rl/distributed.h"
 #include "macroplace/rl/policy_placer.h"
 #include "macroplace/rl/torch_policy.h"
 #include "testing/conformance.h"
@@ -265,6 +266,31 @@ TEST(TrainerTest, CorpusOfDesigns) {
   const auto resumed = lines_of(split.run_dir + "/metrics.jsonl");
   ASSERT_EQ(resumed.size(), 3u);
   EXPECT_EQ(resumed[2].substr(0, 200), metrics[2].substr(0, 200));
+
+  // One design drawn per iteration: 4 episodes of it, only it in the metrics; the mean best is
+  // over every design that has one.
+  TrainerOptions drawn = small_run("rl_corpus_drawn", 3);
+  drawn.designs = straight.designs;
+  drawn.episodes_per_iteration = 4;
+  drawn.designs_per_iteration = 1;
+  history.clear();
+  ASSERT_TRUE(train(drawn, [&](const IterationMetrics& m) { history.push_back(m); }).ok());
+  ASSERT_EQ(history.size(), 3u);
+  std::vector<double> best = {std::nan(""), std::nan("")};
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const IterationMetrics& m = history[i];
+    EXPECT_EQ(m.episodes, 4);
+    ASSERT_EQ(m.designs.size(), 1u);
+    const std::size_t d = designs_of_iteration(drawn.seed, static_cast<std::int64_t>(i), 2, 1)[0];
+    EXPECT_EQ(m.designs[0].name, drawn.designs[d].name);
+    best[d] = m.designs[0].best_proxy;
+    double sum = 0;
+    int count = 0;
+    for (const double proxy : best) {
+      if (std::isfinite(proxy)) sum += proxy, ++count;
+    }
+    EXPECT_NEAR(m.best_proxy, sum / count, 1e-12) << i;
+  }
 
   // A corpus cannot go to collectors (they serve one design).
   TrainerOptions listening = straight;

@@ -10,8 +10,9 @@
 // design fingerprint, environment and model options, seed; the design's paths; the episodes per
 // unit) and, per policy version v, the weights ("weights/v", then "version" = v). A learner of a
 // corpus (pre-training) names the corpus's path and every design's fingerprint in corpus order;
-// unit u is collected on design (u / units per design) mod D, and the learner replays each
-// record on its design. A collector
+// version v trains on designs_of_iteration(seed, v, D, designs per iteration) (all D, or a seeded
+// choice), unit u is collected on design_of_unit(u, units per design, those designs), and the
+// learner replays each record on its design. A collector
 // claims unit u of version v with an atomic add (the units v needs, no more; a unit whose
 // claimer goes silent for collector_timeout_seconds is offered again under the same index),
 // collects `unit_episodes` episodes with the
@@ -62,6 +63,17 @@ Status parse_endpoint(const std::string& text, Endpoint* out);
 // reset seed and the action sampler's seed. Pure: a unit can be collected again anywhere.
 std::uint64_t unit_reset_seed(std::uint64_t seed, std::int64_t version, std::int64_t unit);
 std::uint64_t unit_sampler_seed(std::uint64_t seed, std::int64_t version, std::int64_t unit);
+
+// The designs of a corpus of `designs` that policy version `version` trains on, ascending: all of
+// them when designs_per_iteration is 0 or at least `designs`, otherwise that many, chosen
+// uniformly without replacement by (seed, version). Pure: the learner and every collector agree.
+std::vector<std::size_t> designs_of_iteration(std::uint64_t seed, std::int64_t version,
+                                              std::size_t designs,
+                                              std::int32_t designs_per_iteration);
+// Which of `chosen` unit `unit` is collected on: units 0..k-1 on chosen[0], the next k on
+// chosen[1], ..., round again for a working-ahead quota (k = units per design; 0: chosen[0]).
+std::size_t design_of_unit(std::int64_t unit, std::int64_t units_per_design,
+                           const std::vector<std::size_t>& chosen);
 
 // The policy (architecture and weights) as bytes, as the learner publishes it, and back.
 std::string policy_bytes(PolicyNetwork& network);

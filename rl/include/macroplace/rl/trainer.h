@@ -48,8 +48,9 @@ struct TrainingDesign {
 
 struct TrainerOptions {
   // Several designs (pre-training on a corpus): when non-empty, used instead of netlist_path /
-  // netlist. Every iteration collects episodes_per_iteration episodes on each design and makes
-  // one PPO update over all of them (ppo_update over DesignBatches). With `listen`, collectors
+  // netlist. Every iteration collects episodes_per_iteration episodes on each design (or on
+  // designs_per_iteration of them) and makes one PPO update over all of them (ppo_update over
+  // DesignBatches). With `listen`, collectors
   // load the designs from `corpus_path` (the corpus they were read from: a folder or list file)
   // and must find the same designs (fingerprints), in the same order.
   std::vector<TrainingDesign> designs;
@@ -70,6 +71,11 @@ struct TrainerOptions {
   // is always the policy's action side.
   env::EnvOptions env;
   std::int32_t episodes_per_iteration = 16;
+  // With several designs: how many of them each iteration trains on (episodes_per_iteration
+  // episodes each), a seeded choice per iteration (designs_of_iteration in distributed.h); 0:
+  // all. Fewer designs with more episodes each give PPO several returns per design to compare
+  // within one update, at the same cost per iteration.
+  std::int32_t designs_per_iteration = 0;
   std::int32_t iterations = 100;
   // Stop after the first iteration that ends past this many seconds of the run (this process's
   // part of it); 0: no limit.
