@@ -32,12 +32,15 @@ int run_augment(const ParsedArguments& args, std::ostream& out, std::ostream& er
   double seed = 1;
   if (!number_options("augment", args, "--hard-macro-share", 1e-9, 1, false,
                       &options.hard_macro_share, err) ||
+      !number_options("augment", args, "--aspect", 0.01, 100, false, &options.aspect, err) ||
       !number_options("augment", args, "--seed", 0, 1e15, true, &seed, err)) {
     return kExitUsage;
   }
   options.seed = static_cast<std::uint64_t>(seed);
-  if (!options.mirror_x && !options.mirror_y && options.hard_macro_share == 1) {
-    err << "macroplace augment: nothing to do: give --mirror and/or --hard-macro-share\n";
+  if (!options.mirror_x && !options.mirror_y && options.hard_macro_share == 1 &&
+      options.aspect == 1) {
+    err << "macroplace augment: nothing to do: give --mirror, --aspect and/or "
+           "--hard-macro-share\n";
     return kExitUsage;
   }
   AtomicFolder folder(*out_dir, {"netlist.pb.txt", "initial.plc"});
@@ -62,8 +65,8 @@ int run_augment(const ParsedArguments& args, std::ostream& out, std::ostream& er
     status = netlist::write_plc(
         augmented, header,
         "macroplace augment " + input + (mirror.empty() ? "" : " --mirror " + mirror) +
-            " --hard-macro-share " + std::to_string(options.hard_macro_share) + " --seed " +
-            std::to_string(options.seed),
+            " --aspect " + std::to_string(options.aspect) + " --hard-macro-share " +
+            std::to_string(options.hard_macro_share) + " --seed " + std::to_string(options.seed),
         folder.staging() + "/initial.plc");
   }
   if (status.ok()) status = folder.commit();
@@ -83,15 +86,20 @@ int run_augment(const ParsedArguments& args, std::ostream& out, std::ostream& er
 const Command& augment_command() {
   static const Command kCommand{
       {"augment",
-       "macroplace augment DESIGN -o OUTDIR [--mirror x|y|xy] [--hard-macro-share F] [--seed S]",
+       "macroplace augment DESIGN -o OUTDIR [--mirror x|y|xy] [--aspect A]\n"
+       "                  [--hard-macro-share F] [--seed S]",
        "Write a variant of DESIGN for pre-training corpora (OUTDIR/netlist.pb.txt and\n"
        "initial.plc): mirrored about the canvas's centre lines (nodes, pins turned with their\n"
-       "macros, port sides, blockages), and/or with a seeded share of its hard macros (the\n"
-       "others go with their pins, and nets left with one terminal). DESIGN loads as in a\n"
-       "corpus: its initial.plc beside it, a flat design clustered first.",
+       "macros, port sides, blockages), stretched to A times the canvas's aspect ratio at the\n"
+       "same area (positions, blockages and the grid scale; macros keep their size), and/or\n"
+       "with a seeded share of its hard macros (the others go with their pins, and nets left\n"
+       "with one terminal). DESIGN loads as in a corpus: its initial.plc beside it, a flat\n"
+       "design clustered first.",
        {"DESIGN"},
        {{"-o", "OUTDIR", "output folder (created if missing; required)", 1},
         {"--mirror", "x|y|xy", "mirror x (left-right), y (bottom-top) or both", 1},
+        {"--aspect", "A",
+         "width/height times A at the same area, [0.01, 100] (default 1: unchanged)", 1},
         {"--hard-macro-share", "F", "keep this share of the hard macros, (0, 1] (default 1)", 1},
         {"--seed", "S", "draws the hard-macro subset (default 1)", 1}}},
       run_augment,

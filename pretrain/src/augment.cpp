@@ -28,6 +28,9 @@ Status AugmentOptions::validate() const {
   if (!(hard_macro_share > 0 && hard_macro_share <= 1)) {
     return Status::error("augment: the hard-macro share must be in (0, 1]");
   }
+  if (!(aspect >= 0.01 && aspect <= 100)) {
+    return Status::error("augment: the aspect factor must be in [0.01, 100]");
+  }
   return {};
 }
 
@@ -36,10 +39,18 @@ Status augment_design(const netlist::Netlist& in, const netlist::PlacementSettin
                       netlist::PlacementSettings* out_header) {
   if (Status s = options.validate(); !s.ok()) return s;
   const bool mirror = options.mirror_x || options.mirror_y;
-  if (mirror && (!header.width || !header.height)) {
-    return Status::error("augment: mirroring needs the canvas size (a placement header)");
+  const bool stretch = options.aspect != 1;
+  if ((mirror || stretch) && (!header.width || !header.height)) {
+    return Status::error(
+        "augment: mirroring and stretching need the canvas size (a placement "
+        "header)");
   }
   const double width = header.width.value_or(0), height = header.height.value_or(0);
+  // Stretching: x times `sx`, y times 1 / sx, so the area (and the macros' share of it) stays.
+  const double sx = std::sqrt(options.aspect), sy = 1 / sx;
+  const double new_width = width * sx, new_height = height * sy;
+  const auto moved_x = [&](double x) { return (options.mirror_x ? width - x : x) * sx; };
+  const auto moved_y = [&](double y) { return (options.mirror_y ? height - y : y) * sy; };
 
   // Which hard macros stay: a seeded draw without replacement.
   std::vector<NodeId> hard;
@@ -67,6 +78,30 @@ Status augment_design(const netlist::Netlist& in, const netlist::PlacementSettin
     if (kept[node]) id[node] = next++;
   }
 
+  // Where each node's centre goes. A stretched macro keeps its size: one that would hang over
+  // the new canvas is moved in (its initial position only), one that cannot fit is an error.
+  std::vector<double> new_x(static_cast<std::size_t>(in.num_nodes()));
+  std::vector<double> new_y(new_x.size());
+  for (NodeId node = 0; node < in.num_nodes(); ++node) {
+    new_x[node] = moved_x(in.x(node));
+    new_y[node] = moved_y(in.y(node));
+    const NodeKind kind = in.kind(node);
+    if (!kept[node] || !stretch || (kind != NodeKind::kHardMacro && kind != NodeKind::kSoftMacro)) {
+      continue;
+    }
+    const bool swaps = netlist::swaps_width_and_height(in.orientation(node));
+    const double w = swaps ? in.height(node) : in.width(node);
+    const double h = swaps ? in.width(node) : in.height(node);
+    if (kind == NodeKind::kHardMacro && (w > new_width || h > new_height)) {
+      return Status::error("augment: hard macro '" + std::string(in.name(node)) + "' (" +
+                           std::to_string(w) + " x " + std::to_string(h) +
+                           ") does not fit the stretched canvas (" + std::to_string(new_width) +
+                           " x " + std::to_string(new_height) + "): use an aspect closer to 1");
+    }
+    if (w <= new_width) new_x[node] = std::clamp(new_x[node], w / 2, new_width - w / 2);
+    if (h <= new_height) new_y[node] = std::clamp(new_y[node], h / 2, new_height - h / 2);
+  }
+
   netlist::Netlist result;
   for (NodeId node = 0; node < in.num_nodes(); ++node) {
     if (!kept[node]) continue;
@@ -83,14 +118,21 @@ Status augment_design(const netlist::Netlist& in, const netlist::PlacementSettin
       result.add_pin(owner == netlist::kNoNode ? netlist::kNoNode : id[owner], kind, in.name(node),
                      dx, dy);
     } else {
-      result.add_node(kind, in.name(node), in.width(node), in.height(node),
-                      options.mirror_x ? width - in.x(node) : in.x(node),
-                      options.mirror_y ? height - in.y(node) : in.y(node));
+      result.add_node(kind, in.name(node), in.width(node), in.height(node), new_x[node],
+                      new_y[node]);
     }
     const NodeId made = id[node];
-    if (netlist::is_pin(kind)) {  // a pin's stored position (files carry one), mirrored alike
-      result.set_position(made, options.mirror_x ? width - in.x(node) : in.x(node),
-                          options.mirror_y ? height - in.y(node) : in.y(node));
+    if (netlist::is_pin(kind)) {
+      // A pin's stored position (files carry one): its owner's new centre plus the (mirrored)
+      // offset, so it stays on its macro however the macro moved.
+      const NodeId owner = in.pin_owner(node);
+      if (owner == netlist::kNoNode) {
+        result.set_position(made, new_x[node], new_y[node]);
+      } else {
+        const double dx = (in.x(node) - in.x(owner)) * (options.mirror_x ? -1 : 1);
+        const double dy = (in.y(node) - in.y(owner)) * (options.mirror_y ? -1 : 1);
+        result.set_position(made, new_x[owner] + dx, new_y[owner] + dy);
+      }
     }
     result.set_orientation(made, in.orientation(node));
     result.set_fixed(made, in.fixed(node));
@@ -109,21 +151,32 @@ Status augment_design(const netlist::Netlist& in, const netlist::PlacementSettin
     if (terminals.size() < 2) continue;
     result.add_net(terminals.data(), terminals.size(), in.net_weight(net), in.net_name(net));
   }
-  const auto mirror_rect = [&](netlist::Rect rect) {
+  const auto moved_rect = [&](netlist::Rect rect) {
     if (options.mirror_x) rect = {width - rect.x1, rect.y0, width - rect.x0, rect.y1};
     if (options.mirror_y) rect = {rect.x0, height - rect.y1, rect.x1, height - rect.y0};
-    return rect;
+    return netlist::Rect{rect.x0 * sx, rect.y0 * sy, rect.x1 * sx, rect.y1 * sy};
   };
-  if (in.canvas) result.canvas = mirror_rect(*in.canvas);
+  if (in.canvas) result.canvas = moved_rect(*in.canvas);
   for (netlist::Blockage blockage : in.blockages) {
-    blockage.rect = mirror_rect(blockage.rect);
+    blockage.rect = moved_rect(blockage.rect);
     result.blockages.push_back(blockage);
   }
   result.block_name = in.block_name;
   result.metadata = in.metadata;
   if (Status s = result.validate(); !s.ok()) return s;
   netlist::PlacementSettings settings = header;
-  for (netlist::Blockage& blockage : settings.blockages) blockage.rect = mirror_rect(blockage.rect);
+  for (netlist::Blockage& blockage : settings.blockages) blockage.rect = moved_rect(blockage.rect);
+  if (stretch) {
+    // The grid stretches with the canvas, so its cells keep about their shape.
+    settings.width = new_width;
+    settings.height = new_height;
+    const auto cells = [](std::int32_t count, double scale) {
+      return std::max<std::int32_t>(
+          1, static_cast<std::int32_t>(std::lround(static_cast<double>(count) * scale)));
+    };
+    if (settings.columns) settings.columns = cells(*settings.columns, sx);
+    if (settings.rows) settings.rows = cells(*settings.rows, sy);
+  }
   *out = std::move(result);
   *out_header = std::move(settings);
   return {};

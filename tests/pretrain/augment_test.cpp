@@ -2,11 +2,13 @@
 // exactly; congestion within 0.1%: CT's routing is not quite symmetric), every terminal lands
 // where the mirror puts it (pins turned with their macros' orientations), a
 // mirror twice is the original, and a hard-macro subset keeps the drawn share, drops the macros'
-// pins and the nets left with one terminal, and is a valid netlist, repeatably for a seed.
+// pins and the nets left with one terminal, and is a valid netlist, repeatably for a seed; a
+// stretched canvas keeps its area, ports on their sides and pins on their macros.
 #include "macroplace/pretrain/augment.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 #include <set>
 #include <string>
@@ -141,6 +143,68 @@ TEST(Augment, HardMacroSubsetKeepsTheShareAndAValidNetlist) {
   EXPECT_NE(kept, kept_again);
 }
 
+// Stretched to 4 times the aspect ratio: the canvas twice as wide and half as high (same area),
+// the grid likewise, ports scaled along their sides, macros inside the new canvas at their
+// scaled centres unless that would hang over an edge, pins still on their macros.
+TEST(Augment, StretchedCanvasKeepsAreaPortsAndPins) {
+  const SyntheticDesign design = scattered_design();
+  const double width = *design.settings.width, height = *design.settings.height;
+  AugmentOptions options;
+  options.aspect = 4;
+  netlist::Netlist wide;
+  netlist::PlacementSettings header;
+  ASSERT_TRUE(augment_design(design.netlist, design.settings, options, &wide, &header).ok());
+  ASSERT_EQ(wide.num_nodes(), design.netlist.num_nodes());
+  EXPECT_NEAR(*header.width, 2 * width, 1e-9);
+  EXPECT_NEAR(*header.height, height / 2, 1e-9);
+  EXPECT_EQ(*header.columns, 2 * *design.settings.columns);
+  EXPECT_EQ(*header.rows, static_cast<std::int32_t>(std::lround(*design.settings.rows / 2.0)));
+  int scaled_macros = 0;
+  for (NodeId node = 0; node < wide.num_nodes(); ++node) {
+    const NodeKind kind = wide.kind(node);
+    if (kind == NodeKind::kPort) {
+      EXPECT_NEAR(wide.x(node), 2 * design.netlist.x(node), 1e-9);
+      EXPECT_NEAR(wide.y(node), design.netlist.y(node) / 2, 1e-9);
+      EXPECT_EQ(wide.port_side(node), design.netlist.port_side(node));
+    } else if (kind == NodeKind::kHardMacro || kind == NodeKind::kSoftMacro) {
+      const bool swaps = netlist::swaps_width_and_height(wide.orientation(node));
+      const double w = swaps ? wide.height(node) : wide.width(node);
+      const double h = swaps ? wide.width(node) : wide.height(node);
+      EXPECT_EQ(wide.width(node), design.netlist.width(node));
+      EXPECT_GE(wide.x(node) - w / 2, -1e-9) << node;
+      EXPECT_LE(wide.x(node) + w / 2, *header.width + 1e-9) << node;
+      if (h <= *header.height) {
+        EXPECT_GE(wide.y(node) - h / 2, -1e-9) << node;
+        EXPECT_LE(wide.y(node) + h / 2, *header.height + 1e-9) << node;
+      }
+      const double y = design.netlist.y(node) / 2;
+      if (y - h / 2 >= 0 && y + h / 2 <= *header.height) {
+        EXPECT_NEAR(wide.x(node), 2 * design.netlist.x(node), 1e-9) << node;
+        EXPECT_NEAR(wide.y(node), y, 1e-9) << node;
+        scaled_macros += kind == NodeKind::kHardMacro ? 1 : 0;
+      }
+    } else if (netlist::is_pin(kind)) {
+      const NodeId owner = wide.pin_owner(node);
+      double px0 = 0, py0 = 0, ox0 = 0, oy0 = 0, px1 = 0, py1 = 0, ox1 = 0, oy1 = 0;
+      design.netlist.terminal_position(node, &px0, &py0);
+      design.netlist.terminal_position(owner, &ox0, &oy0);
+      wide.terminal_position(node, &px1, &py1);
+      wide.terminal_position(owner, &ox1, &oy1);
+      EXPECT_NEAR(px1 - ox1, px0 - ox0, 1e-9) << node;
+      EXPECT_NEAR(py1 - oy1, py0 - oy0, 1e-9) << node;
+    }
+  }
+  EXPECT_GT(scaled_macros, 0);
+  const placement::CostBreakdown costs = costs_of(wide, header);
+  EXPECT_TRUE(std::isfinite(costs.proxy));
+
+  // So flat a canvas that a hard macro cannot fit: refused, naming it.
+  options.aspect = 100;
+  const Status status = augment_design(design.netlist, design.settings, options, &wide, &header);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("does not fit"), std::string::npos) << status.message();
+}
+
 TEST(Augment, BadOptionsAreRefused) {
   const SyntheticDesign design = scattered_design();
   netlist::Netlist out;
@@ -151,6 +215,9 @@ TEST(Augment, BadOptionsAreRefused) {
   options.hard_macro_share = 1.5;
   EXPECT_FALSE(augment_design(design.netlist, design.settings, options, &out, &header).ok());
   options.hard_macro_share = 1;
+  options.aspect = 0;
+  EXPECT_FALSE(augment_design(design.netlist, design.settings, options, &out, &header).ok());
+  options.aspect = 1;
   options.mirror_x = true;
   const Status status = augment_design(design.netlist, {}, options, &out, &header);
   ASSERT_FALSE(status.ok());
