@@ -12,9 +12,11 @@
 // A violation is returned as Outcome::problem; the fuzzers trap on it, the regression test fails.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +24,8 @@
 #include "macroplace/base/status.h"
 #include "macroplace/netlist/bookshelf.h"
 #include "macroplace/netlist/ct_netlist.h"
+#include "macroplace/netlist/def.h"
+#include "macroplace/netlist/lef.h"
 #include "macroplace/netlist/netlist.h"
 #include "macroplace/netlist/plc.h"
 
@@ -164,6 +168,69 @@ inline Outcome run_bookshelf(const std::uint8_t* data, std::size_t size,
   netlist::Netlist netlist;
   outcome.status = netlist::read_bookshelf(folder + "/d.aux", &netlist);
   judge(netlist, &outcome);
+  return outcome;
+}
+
+// ---- LEF ----
+// ok(): every macro's size and pin positions are finite numbers.
+inline Outcome run_lef(const std::uint8_t* data, std::size_t size) {
+  Outcome outcome;
+  netlist::LefLibrary lef;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  outcome.status = netlist::parse_lef(text, "fuzz.lef", &lef);
+  if (!outcome.status.ok()) {
+    outcome.problem = location_problem(outcome.status);
+    if (!outcome.problem.empty()) outcome.kind = Problem::kNoLocation;
+    return outcome;
+  }
+  for (const netlist::LefMacro& macro : lef.macros) {
+    bool finite = std::isfinite(macro.width) && std::isfinite(macro.height) && macro.width >= 0 &&
+                  macro.height >= 0;
+    for (const netlist::LefPin& pin : macro.pins) {
+      finite = finite && std::isfinite(pin.x) && std::isfinite(pin.y);
+    }
+    if (!finite) {
+      outcome.kind = Problem::kInvalidModel;
+      outcome.problem = "ok() with a non-finite size or pin position in macro " + macro.name;
+      return outcome;
+    }
+  }
+  return outcome;
+}
+
+// ---- DEF ----
+// ok(): placing every component one unit to the right writes a DEF that reads back with the
+// same sections and exactly those placements.
+inline Outcome run_def(const std::uint8_t* data, std::size_t size) {
+  Outcome outcome;
+  netlist::DefFloorplan def;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  outcome.status = netlist::parse_def(text, "fuzz.def", &def);
+  if (!outcome.status.ok()) {
+    outcome.problem = location_problem(outcome.status);
+    if (!outcome.problem.empty()) outcome.kind = Problem::kNoLocation;
+    return outcome;
+  }
+  std::map<std::string, netlist::DefPlacementChange, std::less<>> changes;
+  for (const netlist::DefComponent& c : def.components) {
+    changes[c.name] = {netlist::DefPlacement::kPlaced, c.x + 1, c.y, c.orientation};
+  }
+  std::string placed;
+  netlist::DefFloorplan back;
+  Status s = netlist::def_with_placements(def, changes, &placed);
+  if (s.ok()) s = netlist::parse_def(placed, "placed.def", &back);
+  bool same = s.ok() && back.components.size() == def.components.size() &&
+              back.pins.size() == def.pins.size() && back.rows.size() == def.rows.size();
+  for (std::size_t i = 0; same && i < def.components.size(); ++i) {
+    const netlist::DefComponent& c = back.components[i];
+    same = c.name == def.components[i].name && c.status == netlist::DefPlacement::kPlaced &&
+           c.x == def.components[i].x + 1 && c.y == def.components[i].y;
+  }
+  if (!same) {
+    outcome.kind = Problem::kInvalidModel;
+    outcome.problem = "placements written back do not read back: " +
+                      (s.ok() ? std::string("other components or sections") : s.to_string());
+  }
   return outcome;
 }
 

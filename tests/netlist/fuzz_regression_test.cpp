@@ -33,13 +33,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-enum class Reader { kCtNetlist, kPlc, kBookshelf };
+enum class Reader { kCtNetlist, kPlc, kBookshelf, kLef, kDef };
 
 const char* reader_name(Reader reader) {
   switch (reader) {
     case Reader::kCtNetlist: return "ct_netlist";
     case Reader::kPlc: return "plc";
     case Reader::kBookshelf: return "bookshelf";
+    case Reader::kLef: return "lef";
+    case Reader::kDef: return "def";
   }
   return "?";
 }
@@ -72,6 +74,8 @@ Outcome run(Reader reader, const std::string& path, const std::string& scratch) 
     case Reader::kCtNetlist: return run_ct_netlist(data, bytes.size());
     case Reader::kPlc: return run_plc(data, bytes.size());
     case Reader::kBookshelf: return run_bookshelf(data, bytes.size(), scratch);
+    case Reader::kLef: return run_lef(data, bytes.size());
+    case Reader::kDef: return run_def(data, bytes.size());
   }
   return {};
 }
@@ -150,7 +154,8 @@ TEST(FuzzHarnessTest, BookshelfSplitsOnSeparatorLines) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Readers, FuzzRegressionTest,
-                         ::testing::Values(Reader::kCtNetlist, Reader::kPlc, Reader::kBookshelf),
+                         ::testing::Values(Reader::kCtNetlist, Reader::kPlc, Reader::kBookshelf,
+                                           Reader::kLef, Reader::kDef),
                          [](const ::testing::TestParamInfo<Reader>& param) {
                            return std::string(reader_name(param.param));
                          });

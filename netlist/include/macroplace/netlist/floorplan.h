@@ -1,0 +1,75 @@
+// OpenROAD interop: an OpenROAD floorplan (DEF + LEF) applied to a netlist, and a netlist's
+// macro placement back as DEF placements or an OpenROAD Tcl script (docs/OPENROAD.md).
+//
+// Contract:
+// - The canvas is the DEF's die (or, with `core`, the rows' bounding box); netlist coordinates
+//   are microns from the canvas's lower-left corner, DEF's database units from the DEF origin.
+// - apply_floorplan() sets, for every DEF component that is a hard macro of the netlist (same
+//   name), its centre, orientation and fixed flag (FIXED and COVER are fixed; UNPLACED and
+//   unstated leave the netlist's position); checks its size against its LEF macro (a mismatch
+//   over 1 nm is an error naming both) and sets its pins' offsets from the LEF (pin position
+//   minus half the size, orientation N), counting the pins whose netlist offsets differed; moves
+//   every placed DEF pin to its port; turns placement blockages into the settings' blockages
+//   (rate 1, or a PARTIAL one's density); and records each macro's halo.
+// - placements_for_def() turns the netlist's hard macros into DEF placements: lower-left corners
+//   in database units, snapped down to the site grid of the rows (x) and to a row (y) when the
+//   DEF has rows, so every macro is row-aligned and on the site grid. check_def_placements()
+//   says whether such placements are legal: inside the die, on the grid, no two macros' halo-
+//   expanded footprints overlapping.
+//
+//   FloorplanReport report;
+//   Status s = apply_floorplan(def, lef, {}, &netlist, &settings, &report);
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "macroplace/base/status.h"
+#include "macroplace/netlist/def.h"
+#include "macroplace/netlist/lef.h"
+#include "macroplace/netlist/netlist.h"
+#include "macroplace/netlist/plc.h"
+
+namespace macroplace::netlist {
+
+struct FloorplanOptions {
+  bool core = false;  // the canvas is the rows' bounding box instead of the die
+};
+
+struct FloorplanReport {
+  std::int64_t macros = 0;               // DEF components that are hard macros of the netlist
+  std::int64_t macros_placed = 0;        // of them PLACED/FIXED/COVER (moved)
+  std::int64_t macros_fixed = 0;         // of them FIXED/COVER
+  std::int64_t ports_placed = 0;         // DEF pins placed onto the netlist's ports
+  std::int64_t pin_offsets_changed = 0;  // macro pins whose offset the LEF changed (> 1 nm)
+  std::int64_t blockages = 0;
+  double max_halo = 0;                // microns, the widest halo side of any macro
+  std::vector<std::string> warnings;  // components not in the netlist, DEF warnings, ...
+};
+
+// The canvas in database units.
+DefRect floorplan_canvas(const DefFloorplan& def, const FloorplanOptions& options);
+
+Status apply_floorplan(const DefFloorplan& def, const LefLibrary& lef,
+                       const FloorplanOptions& options, Netlist* netlist,
+                       PlacementSettings* settings, FloorplanReport* report);
+
+// The netlist's hard macros that are DEF components, as DEF placements (PLACED, or FIXED for
+// fixed macros and with `fix_all`).
+Status placements_for_def(const Netlist& netlist, const DefFloorplan& def,
+                          const FloorplanOptions& options, bool fix_all,
+                          std::map<std::string, DefPlacementChange, std::less<>>* out);
+
+// Legality of DEF placements for `def`'s components with the LEF sizes: each problem as a line.
+std::vector<std::string> check_def_placements(
+    const DefFloorplan& def, const LefLibrary& lef,
+    const std::map<std::string, DefPlacementChange, std::less<>>& placements);
+
+// An OpenROAD script that places the macros: one `place_macro` per placement (location in
+// microns, the lower-left corner; orientation in OpenDB's names R0, MY, ...).
+std::string openroad_tcl(const DefFloorplan& def,
+                         const std::map<std::string, DefPlacementChange, std::less<>>& placements);
+
+}  // namespace macroplace::netlist

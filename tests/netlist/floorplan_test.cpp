@@ -1,0 +1,217 @@
+// OpenROAD interop on Ariane 133: the placed-macros floorplan applied to Circuit Training's flat
+// netlist puts every macro pin where DEF's orientation rules, worked by hand from the LEF in
+// database units, put it (so every net's HPWL is the DEF placement's); the placement written
+// back as DEF placements is the DEF's own and passes the checker; the checker finds overlaps
+// (halos included), off-grid and off-die macros; the Tcl script has one place_macro per macro.
+#include "macroplace/netlist/floorplan.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+#include <string>
+
+#include "macroplace/netlist/ct_netlist.h"
+#include "testing/testing.h"
+
+namespace macroplace::netlist {
+namespace {
+
+using macroplace::testing::example_path;
+
+struct Ariane {
+  LefLibrary lef;
+  DefFloorplan def;
+  Netlist netlist;
+  PlacementSettings settings;
+  FloorplanReport report;
+};
+
+const Ariane& ariane() {
+  static const Ariane* loaded = [] {
+    auto* a = new Ariane;
+    for (const char* file :
+         {"lef-ng45/NangateOpenCellLibrary.tech.lef",
+          "lef-ng45/NangateOpenCellLibrary.macro.mod.lef", "lef-ng45/fakeram45_256x16.lef"}) {
+      EXPECT_TRUE(read_lef(example_path(file), &a->lef).ok());
+    }
+    EXPECT_TRUE(
+        read_def(example_path("ariane133-ng45/def/ariane133_fp_placed_macros.def"), &a->def).ok());
+    EXPECT_TRUE(read_ct_netlist(example_path("ariane133-ng45/flat.pb.txt.gz"), &a->netlist).ok());
+    const Status s = apply_floorplan(a->def, a->lef, {}, &a->netlist, &a->settings, &a->report);
+    EXPECT_TRUE(s.ok()) << s.to_string();
+    return a;
+  }();
+  return *loaded;
+}
+
+// DEF's placement of a LEF point (px, py) of a w x h macro placed at (x, y) with `o`, by the
+// DEF reference's table (the lower-left corner of the turned footprint is (x, y)).
+std::pair<double, double> def_point(Orientation o, double x, double y, double w, double h,
+                                    double px, double py) {
+  switch (o) {
+    case Orientation::kN: return {x + px, y + py};
+    case Orientation::kS: return {x + w - px, y + h - py};
+    case Orientation::kFN: return {x + w - px, y + py};
+    case Orientation::kFS: return {x + px, y + h - py};
+    case Orientation::kE: return {x + py, y + w - px};
+    case Orientation::kW: return {x + h - py, y + px};
+    case Orientation::kFE: return {x + py, y + px};
+    case Orientation::kFW: return {x + h - py, y + w - px};
+  }
+  return {x, y};
+}
+
+TEST(Floorplan, PlacedArianeMacroPinsAreWhereDefPutsThem) {
+  const Ariane& a = ariane();
+  EXPECT_EQ(a.report.macros, 133);
+  EXPECT_EQ(a.report.macros_placed, 133);
+  EXPECT_EQ(a.report.macros_fixed, 0);
+  EXPECT_EQ(a.report.ports_placed, 495);
+  EXPECT_DOUBLE_EQ(a.report.max_halo, 5.0);  // HALO 10000 at 2000 units per micron
+  EXPECT_NEAR(*a.settings.width, 2714720 / 2000.0, 1e-9);
+  EXPECT_NEAR(*a.settings.height, 2713760 / 2000.0, 1e-9);
+  // The flat netlist holds offsets as its flow had the macros turned; the LEF's (orientation N)
+  // replace them wherever a macro is turned there.
+  EXPECT_GT(a.report.pin_offsets_changed, 0);
+
+  // Every macro pin by hand, in database units.
+  const double unit = a.def.dbu_per_micron;
+  std::int64_t pins = 0;
+  std::set<Orientation> seen;
+  for (NodeId node = 0; node < a.netlist.num_nodes(); ++node) {
+    if (a.netlist.kind(node) != NodeKind::kHardMacroPin) continue;
+    const NodeId owner = a.netlist.pin_owner(node);
+    const DefComponent* component = a.def.find_component(std::string(a.netlist.name(owner)));
+    ASSERT_NE(component, nullptr);
+    const LefMacro* macro = a.lef.find_macro(component->macro);
+    const std::string name(a.netlist.name(node));
+    const LefPin* pin = macro->find_pin(name.substr(name.rfind('/') + 1));
+    ASSERT_NE(pin, nullptr);
+    const auto [hx, hy] = def_point(component->orientation, static_cast<double>(component->x),
+                                    static_cast<double>(component->y), macro->width * unit,
+                                    macro->height * unit, pin->x * unit, pin->y * unit);
+    double x = 0, y = 0;
+    a.netlist.terminal_position(node, &x, &y);
+    EXPECT_NEAR(x, hx / unit, 1e-6) << name;
+    EXPECT_NEAR(y, hy / unit, 1e-6) << name;
+    seen.insert(component->orientation);
+    ++pins;
+  }
+  EXPECT_EQ(pins, 7847);
+  EXPECT_GE(seen.size(), 2u);  // more than one orientation was exercised
+
+  // IO pins: DEF's point plus its shape's centre turned (clk_i: E, ( -70 0 ) ( 70 140 )).
+  const std::optional<NodeId> clock = a.netlist.find("clk_i");
+  ASSERT_TRUE(clock.has_value());
+  EXPECT_NEAR(a.netlist.x(*clock), (0 + 70) / unit, 1e-9);
+  EXPECT_NEAR(a.netlist.y(*clock), (475020 - 0) / unit, 1e-9);
+}
+
+// The DEF's own placements, as changes.
+std::map<std::string, DefPlacementChange, std::less<>> own_placements(const DefFloorplan& def) {
+  std::map<std::string, DefPlacementChange, std::less<>> out;
+  for (const DefComponent& c : def.components) {
+    out[c.name] = {DefPlacement::kPlaced, c.x, c.y, c.orientation};
+  }
+  return out;
+}
+
+TEST(Floorplan, PlacementsWriteBackOnTheGridAndPassTheChecker) {
+  const Ariane& a = ariane();
+  // Innovus left these macros off the site grid and between rows (the checker says so); the
+  // same placements written back change not one byte.
+  const auto own = own_placements(a.def);
+  std::vector<std::string> problems = check_def_placements(a.def, a.lef, own);
+  EXPECT_FALSE(problems.empty());
+  for (const std::string& problem : problems) {
+    EXPECT_TRUE(problem.find("site grid") != std::string::npos ||
+                problem.find("not on a row") != std::string::npos)
+        << problem;
+  }
+  std::string text;
+  ASSERT_TRUE(def_with_placements(a.def, own, &text).ok());
+  EXPECT_EQ(text, a.def.text);
+
+  // From the netlist: each macro snapped down onto the site grid (380 units) and a row (2800),
+  // less than a site and a row from where the DEF had it, and legal with the halos.
+  std::map<std::string, DefPlacementChange, std::less<>> placements;
+  ASSERT_TRUE(placements_for_def(a.netlist, a.def, {}, false, &placements).ok());
+  ASSERT_EQ(placements.size(), 133u);
+  for (const DefComponent& c : a.def.components) {
+    const DefPlacementChange& p = placements.at(c.name);
+    EXPECT_GE(c.x - p.x, 0) << c.name;
+    EXPECT_LT(c.x - p.x, 380) << c.name;
+    EXPECT_GE(c.y - p.y, 0) << c.name;
+    EXPECT_LT(c.y - p.y, 2800) << c.name;
+    EXPECT_EQ(p.orientation, c.orientation) << c.name;
+    EXPECT_EQ(p.status, DefPlacement::kPlaced);
+  }
+  problems = check_def_placements(a.def, a.lef, placements);
+  EXPECT_TRUE(problems.empty()) << problems.size() << " problems, first: " << problems.front();
+
+  // Off the grid by one unit, outside the die, and into a neighbour's halo.
+  auto broken = placements;
+  const std::string& first = a.def.components[0].name;
+  broken[first].x += 1;
+  problems = check_def_placements(a.def, a.lef, broken);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("not on the site grid"), std::string::npos) << problems[0];
+  broken = placements;
+  broken[first].x = a.def.die.x1 - 1000 - (a.def.die.x1 - 1000 - a.def.rows[0].x) % 380;
+  problems = check_def_placements(a.def, a.lef, broken);
+  EXPECT_NE(std::find_if(problems.begin(), problems.end(),
+                         [](const std::string& p) {
+                           return p.find("outside the die") != std::string::npos;
+                         }),
+            problems.end());
+  // The second macro 1 um (2000 units, inside its 5 um halo) right of the first's right edge.
+  broken = placements;
+  const std::string& second = a.def.components[1].name;
+  const double width = a.lef.find_macro("fakeram45_256x16")->width * a.def.dbu_per_micron;
+  broken[second] = broken[first];
+  broken[second].x = broken[first].x + static_cast<std::int64_t>(width) + 2000;
+  broken[second].x -= (broken[second].x - a.def.rows[0].x) % 380;
+  problems = check_def_placements(a.def, a.lef, broken);
+  EXPECT_NE(std::find_if(problems.begin(), problems.end(),
+                         [&](const std::string& p) {
+                           return p.find("overlap (halos included)") != std::string::npos &&
+                                  p.find(second) != std::string::npos;
+                         }),
+            problems.end());
+
+  // Fixed on request; a macro moved by less than the distance to the next site and row above
+  // snaps back to the same grid point.
+  Netlist moved = a.netlist;
+  const NodeId node = *moved.find(first);
+  std::map<std::string, DefPlacementChange, std::less<>> again;
+  ASSERT_TRUE(placements_for_def(moved, a.def, {}, true, &again).ok());
+  EXPECT_EQ(again[first].status, DefPlacement::kFixed);
+  const double slack_x = static_cast<double>(a.def.components[0].x - placements[first].x) / 2000.0;
+  moved.set_position(node, moved.x(node) - slack_x + 0.1, moved.y(node));
+  ASSERT_TRUE(placements_for_def(moved, a.def, {}, false, &again).ok());
+  EXPECT_EQ(again[first].x, placements[first].x);
+  EXPECT_EQ(again[first].y, placements[first].y);
+}
+
+TEST(Floorplan, TclPlacesEveryMacroInMicrons) {
+  const Ariane& a = ariane();
+  const std::string tcl = openroad_tcl(a.def, own_placements(a.def));
+  std::size_t lines = 0;
+  for (std::size_t at = tcl.find("place_macro"); at != std::string::npos;
+       at = tcl.find("place_macro", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 133u);
+  // The first component: PLACED ( 2173480 1560080 ) FN at 2000 units per micron.
+  EXPECT_NE(tcl.find("place_macro -macro_name "
+                     "{i_cache_subsystem/i_icache/sram_block\\[0\\].data_sram/"
+                     "macro_mem\\[0\\].i_ram} -location {1086.74 780.04} -orientation MY\n"),
+            std::string::npos)
+      << tcl.substr(0, 400);
+}
+
+}  // namespace
+}  // namespace macroplace::netlist
