@@ -44,7 +44,9 @@ std::string parse_arguments(const CommandSpec& spec, const std::vector<std::stri
         }
         values.push_back(args[++i]);
       }
-      parsed->values_[name] = values;
+      std::vector<std::string>& stored = parsed->values_[name];
+      if (!option->repeatable) stored.clear();  // the last one counts
+      stored.insert(stored.end(), values.begin(), values.end());
     } else {
       parsed->positionals_.push_back(arg);
     }

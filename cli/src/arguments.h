@@ -14,6 +14,8 @@ struct OptionSpec {
   std::string value_name;  // "FILE"; empty for a flag
   std::string help;
   int values = 1;  // how many values follow (0 for a flag)
+  // Given several times, every value is kept in order (values()); otherwise the last one counts.
+  bool repeatable = false;
 };
 
 struct CommandSpec {

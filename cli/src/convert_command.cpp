@@ -4,7 +4,10 @@
 
 #include "command_registry.h"
 #include "macroplace/cli/commands.h"
+#include "macroplace/netlist/def.h"
 #include "macroplace/netlist/design.h"
+#include "macroplace/netlist/floorplan.h"
+#include "openroad_outputs.h"
 
 namespace macroplace::cli {
 
@@ -22,9 +25,91 @@ std::string placement_path_for(const std::string& netlist_path) {
   return netlist_path + ".plc";
 }
 
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// FLOORPLAN.def -> OUT.plc: the floorplan applied to --netlist (docs/OPENROAD.md).
+int convert_floorplan(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
+  const std::string input = args.positionals()[0];
+  const std::string output = args.positionals()[1];
+  if (!ends_with(output, ".plc")) {
+    err << "macroplace convert: a floorplan converts to a placement file: OUT must end in .plc\n";
+    return kExitUsage;
+  }
+  if (!args.has("--netlist")) {
+    err << "macroplace convert: a floorplan is applied to a Circuit Training netlist: give "
+           "--netlist FILE (a DEF's own NETS are not read as a netlist yet)\n";
+    return kExitUsage;
+  }
+  if (!check_outputs("convert", {output}, err)) return kExitUsage;
+  netlist::LefLibrary lef;
+  if (!read_lef_files("convert", args, &lef, err)) return kExitUsage;
+  netlist::DefFloorplan def;
+  netlist::Netlist design;
+  netlist::PlacementFile base;
+  Status status = netlist::read_def(input, &def);
+  if (status.ok() &&
+      !load_design(*args.value("--netlist"), args.value("--plc"), &design, &base, err)) {
+    return kExitFailure;
+  }
+  netlist::PlacementSettings settings = base.settings;  // grid and routing from --plc, if given
+  settings.blockages.clear();
+  netlist::FloorplanReport report;
+  netlist::FloorplanOptions options;
+  options.core = args.has("--core");
+  if (status.ok()) {
+    status = netlist::apply_floorplan(def, lef, options, &design, &settings, &report);
+  }
+  if (status.ok()) {
+    status = netlist::write_plc(design, settings, "macroplace convert " + input, output);
+  }
+  if (!status.ok()) {
+    err << "macroplace convert: " << status.to_string() << "\n";
+    return kExitFailure;
+  }
+  for (const std::string& warning : report.warnings) err << "warning: " << warning << "\n";
+  out << "wrote " << output << ": canvas " << *settings.width << " x " << *settings.height
+      << " um; " << report.macros << " macros (" << report.macros_placed << " placed, "
+      << report.macros_fixed << " fixed), " << report.ports_placed << " IO pins, "
+      << report.blockages << " placement blockages; " << report.pin_offsets_changed
+      << " macro pin offsets taken from the LEF";
+  if (settings.macro_spacing) {
+    out << "; macros kept " << *settings.macro_spacing << " um apart (halos up to "
+        << report.max_halo << " um, plus a row or site for snapping)";
+  }
+  out << "\n";
+  return kExitSuccess;
+}
+
+// DESIGN -> OUT.def: the design's macros written into the floorplan --def-in.
+int convert_to_def(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
+  if (!args.has("--def-in")) {
+    err << "macroplace convert: writing DEF needs the floorplan to place into: --def-in FILE\n";
+    return kExitUsage;
+  }
+  std::vector<std::string> outputs = {args.positionals()[1]};
+  for (const std::string& path : openroad_output_paths(args)) outputs.push_back(path);
+  if (!check_outputs("convert", outputs, err)) return kExitUsage;
+  netlist::Netlist design;
+  netlist::PlacementFile placement;
+  if (!load_design(args.positionals()[0], args.value("--plc"), &design, &placement, err)) {
+    return kExitFailure;
+  }
+  return write_openroad_outputs("convert", args, design, args.positionals()[1],
+                                args.value("--tcl-out"), out, err)
+             ? kExitSuccess
+             : kExitFailure;
+}
+
 int run_convert(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
   const std::string input = args.positionals()[0];
   const std::string output = args.positionals()[1];
+  if (ends_with(input, ".def") || ends_with(input, ".def.gz")) {
+    return convert_floorplan(args, out, err);
+  }
+  if (ends_with(output, ".def")) return convert_to_def(args, out, err);
   const auto output_format = netlist::design_format_of(output);
   if (!output_format) {
     err << "macroplace convert: " << output
@@ -67,13 +152,31 @@ int run_convert(const ParsedArguments& args, std::ostream& out, std::ostream& er
 const Command& convert_command() {
   static const Command kCommand{
       {"convert",
-       "macroplace convert IN OUT [--plc FILE] [--plc-out FILE]",
+       "macroplace convert IN OUT [--plc FILE] [--plc-out FILE]\n"
+       "       macroplace convert FLOORPLAN.def OUT.plc --netlist N.pb.txt --lef F.lef ...\n"
+       "       macroplace convert N.pb.txt PLACED.def --plc P.plc --def-in FLOORPLAN.def \\\n"
+       "                          --lef F.lef ... [--tcl-out FILE]",
        "Convert a design between Bookshelf (.aux) and Circuit Training (.pb.txt[.gz] + .plc).\n"
        "Positions, orientations and fixed flags are kept. Writing a Circuit Training netlist\n"
-       "also writes its placement to OUT with the extension .plc (or --plc-out).",
+       "also writes its placement to OUT with the extension .plc (or --plc-out).\n"
+       "OpenROAD (docs/OPENROAD.md): an IN that is a floorplan DEF is applied to --netlist\n"
+       "(canvas = die, or rows with --core; macros placed/fixed and turned as the DEF says,\n"
+       "sizes checked and pin offsets taken from the LEF, IO pins, placement blockages) and\n"
+       "written as OUT.plc (grid and routing from --plc when given). An OUT that ends in .def\n"
+       "is the floorplan --def-in with IN's macros placed on its site grid and rows, every\n"
+       "other byte unchanged; an illegal placement (off the die, overlapping with halos) is\n"
+       "refused.",
        {"IN", "OUT"},
-       {{"--plc", "FILE", "placement to apply to IN before converting", 1},
-        {"--plc-out", "FILE", "where to write the .plc of a Circuit Training OUT", 1}}},
+       [] {
+         std::vector<OptionSpec> options = {
+             {"--plc", "FILE", "placement to apply to IN (or to --netlist) before converting", 1},
+             {"--plc-out", "FILE", "where to write the .plc of a Circuit Training OUT", 1},
+             {"--netlist", "FILE", "the Circuit Training netlist a floorplan DEF applies to", 1}};
+         for (OptionSpec& option : openroad_output_options()) {
+           if (option.name != "--def-out") options.push_back(std::move(option));
+         }
+         return options;
+       }()},
       run_convert,
       {}};
   return kCommand;

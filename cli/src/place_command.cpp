@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 #include <ostream>
+#include <sstream>
+#include <utility>
 
 #include "command_registry.h"
 #include "macroplace/base/atomic_file.h"
@@ -13,6 +15,7 @@
 #include "macroplace/placement/placement_file.h"
 #include "macroplace/placement/placement_flow.h"
 #include "macroplace/placement/proxy_cost.h"
+#include "openroad_outputs.h"
 
 namespace macroplace::cli {
 
@@ -142,6 +145,9 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
   }
   std::vector<std::string> outputs = {*output};
   if (const auto report = args.value("--report")) outputs.push_back(*report);
+  bool openroad = false;
+  if (!wants_openroad_outputs("place", args, &openroad, err)) return kExitUsage;
+  for (const std::string& extra : openroad_output_paths(args)) outputs.push_back(extra);
   if (!check_outputs("place", outputs, err)) return kExitUsage;
   placement::FlowOptions options;
   if (!flow_options("place", args, &options, err)) return kExitUsage;
@@ -187,6 +193,16 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     }
   }
   if (!quiet) print_summary(path, flow.recipe(), result, write ? *output : "", out);
+  // The OpenROAD floorplan with the macros placed: only a legal result, and only where it is
+  // legal in the floorplan too (its site grid, rows and halos).
+  if (legal && openroad) {
+    std::ostringstream quiet_out;
+    if (!write_openroad_outputs("place", args, placement::placed_netlist(cost),
+                                args.value("--def-out"), args.value("--tcl-out"),
+                                quiet ? quiet_out : out, err)) {
+      return kExitFailure;
+    }
+  }
   if (const auto report = args.value("--report")) {
     if (const Status status = write_report(path, flow.recipe(), options.budget, result,
                                            write ? *output : "", *report);
@@ -217,23 +233,29 @@ const Command& place_command() {
        "Every method runs the same flow: hard macros legalized (least displacement), then the\n"
        "method's hard-macro placer, soft-macro placer and refiner; --soft-macros and --refine\n"
        "replace a stage. `macroplace eval --methods` runs the same recipes. A progress line\n"
-       "shows on a terminal.\n\n" +
+       "shows on a terminal. With --def-in and --lef, --def-out writes the OpenROAD floorplan\n"
+       "with the macros placed on its site grid and rows (--tcl-out: place_macro commands);\n"
+       "see docs/OPENROAD.md.\n\n" +
            placement::PlacerRegistry::global().help(),
        {"NETLIST"},
-       with_cost_options(with_placer_options(
-           {{"--plc", "FILE", "starting placement and settings", 1},
-            {"--method", "NAME",
-             "one of " + placement::PlacerRegistry::global().method_names() +
-                 " (default sa); NAME:ARG gives the method its argument (a policy checkpoint)",
-             1},
-            {"-o", "OUT.plc", "where to write the placement (required)", 1},
-            {"--report", "OUT.json", "write a JSON report", 1},
-            {"--time-limit", "S", "the method's time budget in seconds (default 60)", 1},
-            {"--max-moves", "N", "annealing moves per chain (reproducible)", 1},
-            {"--seed", "N", "random seed (default 1)", 1},
-            {"--threads", "N", "threads (default: the placer's choice)", 1},
-            {"--allow-illegal", "", "write the placement even if it is not legal (exit 1)", 0},
-            {"--quiet", "", "print nothing but errors", 0}}))},
+       with_cost_options(with_placer_options([] {
+         std::vector<OptionSpec> options = {
+             {"--plc", "FILE", "starting placement and settings", 1},
+             {"--method", "NAME",
+              "one of " + placement::PlacerRegistry::global().method_names() +
+                  " (default sa); NAME:ARG gives the method its argument (a policy checkpoint)",
+              1},
+             {"-o", "OUT.plc", "where to write the placement (required)", 1},
+             {"--report", "OUT.json", "write a JSON report", 1},
+             {"--time-limit", "S", "the method's time budget in seconds (default 60)", 1},
+             {"--max-moves", "N", "annealing moves per chain (reproducible)", 1},
+             {"--seed", "N", "random seed (default 1)", 1},
+             {"--threads", "N", "threads (default: the placer's choice)", 1},
+             {"--allow-illegal", "", "write the placement even if it is not legal (exit 1)", 0},
+             {"--quiet", "", "print nothing but errors", 0}};
+         for (OptionSpec& option : openroad_output_options()) options.push_back(std::move(option));
+         return options;
+       }()))},
       run_place,
       {}};
   return kCommand;

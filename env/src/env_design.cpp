@@ -1,4 +1,5 @@
 // make_env_design(): options checks and the per-design precomputation shared by environments.
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -152,7 +153,8 @@ Status make_env_design(const std::shared_ptr<const netlist::Netlist>& netlist,
   for (std::int32_t r = 0; r < settings.rows; ++r) rules.cell_y.push_back((r + 0.5) * cell_height);
   rules.canvas_width = settings.canvas_width;
   rules.canvas_height = settings.canvas_height;
-  rules.spacing = options.spacing;
+  // The design's macro spacing (a floorplan's halos) is a floor under the environment's own.
+  rules.spacing = std::max(options.spacing, settings.macro_spacing);
   rules.keep_inside_canvas = options.keep_inside_canvas;
   if (options.avoid_blockages) {
     for (const netlist::Blockage& blockage : settings.blockages) {

@@ -159,7 +159,7 @@ void PlacementEnv::finish(bool infeasible, StepResult* result) {
       if (internal::nearest_free_centre(netlist.placed_width(macro), netlist.placed_height(macro),
                                         netlist.x(macro), netlist.y(macro), obstacles_,
                                         cache_.blockages, settings.canvas_width,
-                                        settings.canvas_height, options.spacing, &x, &y)) {
+                                        settings.canvas_height, cache_.rules.spacing, &x, &y)) {
         place_macro(macro, x, y);
         ++info_.completed_macros;
       }

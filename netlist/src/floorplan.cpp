@@ -187,6 +187,17 @@ Status apply_floorplan(const DefFloorplan& def, const LefLibrary& lef,
       ++report->blockages;
     }
   }
+  // Halos become the design's macro spacing, plus one site and one row: written back, a macro
+  // snaps down onto the site grid and a row (placements_for_def), which can bring two macros up
+  // to a site nearer in x and a row nearer in y.
+  const RowGrid grid = row_grid(def);
+  std::int64_t row_pitch = 0;
+  for (std::size_t i = 1; i < grid.ys.size(); ++i) {
+    const std::int64_t pitch = grid.ys[i] - grid.ys[i - 1];
+    if (row_pitch == 0 || pitch < row_pitch) row_pitch = pitch;
+  }
+  const double snap = static_cast<double>(std::max(grid.x_step, row_pitch)) / unit;
+  if (report->max_halo > 0 || snap > 0) settings->macro_spacing = report->max_halo + snap;
   for (const std::string& warning : def.warnings) report->warnings.push_back(warning);
   return {};
 }

@@ -89,6 +89,12 @@ Status parse_header_line(std::string_view line, std::uint64_t line_number, const
   } else if (starts_with(body, "Overlap threshold")) {
     if (!(status = expect_numbers(1, "Overlap threshold : X", &numbers)).ok()) return status;
     settings->overlap_threshold = numbers[0];
+  } else if (starts_with(body, "Macro spacing")) {
+    if (!(status = expect_numbers(1, "Macro spacing : D", &numbers)).ok()) return status;
+    if (!(numbers[0] >= 0) || !std::isfinite(numbers[0])) {
+      return error_at(file, line_number, 1, "macro spacing must be a number >= 0");
+    }
+    settings->macro_spacing = numbers[0];
   } else if (starts_with(body, "Blockage")) {
     if (!(status = expect_numbers(5, "Blockage : minx miny maxx maxy rate", &numbers)).ok()) {
       return status;
@@ -277,6 +283,11 @@ Status write_plc(const Netlist& netlist, const PlacementSettings& settings,
   if (settings.overlap_threshold) {
     text.append("# Overlap threshold : ");
     append_number(&text, *settings.overlap_threshold);
+    text.push_back('\n');
+  }
+  if (settings.macro_spacing && *settings.macro_spacing > 0) {
+    text.append("# Macro spacing : ");
+    append_number(&text, *settings.macro_spacing);
     text.push_back('\n');
   }
   for (const Blockage& blockage : settings.blockages) {

@@ -76,6 +76,7 @@ CostSettings settings_for(const netlist::Netlist& netlist,
     settings.macro_routes_vertical = *header->macro_routes_vertical;
   if (header->smoothing_range) settings.smoothing_range = *header->smoothing_range;
   if (header->overlap_threshold) settings.overlap_threshold = *header->overlap_threshold;
+  if (header->macro_spacing) settings.macro_spacing = *header->macro_spacing;
   return settings;
 }
 

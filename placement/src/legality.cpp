@@ -50,19 +50,24 @@ LegalityReport check_legality(const ProxyCost& placement) {
     }
     if (kind == NodeKind::kHardMacro) macros.push_back(box);
   }
-  // Sweep along x: only macros whose x ranges meet are compared.
+  // Sweep along x: only macros whose x ranges (grown by the spacing) meet are compared.
+  const double spacing = settings.macro_spacing;
   std::sort(macros.begin(), macros.end(), [](const Box& a, const Box& b) { return a.x0 < b.x0; });
   for (std::size_t i = 0; i < macros.size(); ++i) {
-    for (std::size_t j = i + 1; j < macros.size() && macros[j].x0 < macros[i].x1; ++j) {
+    for (std::size_t j = i + 1; j < macros.size() && macros[j].x0 < macros[i].x1 + spacing; ++j) {
       const double w = std::min(macros[i].x1, macros[j].x1) - macros[j].x0;
       const double h = std::min(macros[i].y1, macros[j].y1) - std::max(macros[i].y0, macros[j].y0);
+      const auto pair = std::pair{std::min(macros[i].node, macros[j].node),
+                                  std::max(macros[i].node, macros[j].node)};
       if (w > 0 && h > 0 && w * h > settings.overlap_threshold) {
-        report.overlapping_macro_pairs.emplace_back(std::min(macros[i].node, macros[j].node),
-                                                    std::max(macros[i].node, macros[j].node));
+        report.overlapping_macro_pairs.push_back(pair);
+      } else if (spacing > 0 && w > kTolerance - spacing && h > kTolerance - spacing) {
+        report.too_close_macro_pairs.push_back(pair);  // nearer than the design's spacing
       }
     }
   }
   std::sort(report.overlapping_macro_pairs.begin(), report.overlapping_macro_pairs.end());
+  std::sort(report.too_close_macro_pairs.begin(), report.too_close_macro_pairs.end());
   return report;
 }
 
@@ -74,6 +79,13 @@ std::string describe_illegality(const LegalityReport& report, const netlist::Net
     const auto& [a, b] = report.overlapping_macro_pairs.front();
     text = std::to_string(pairs) + " overlapping hard-macro pair" + (pairs == 1 ? "" : "s") +
            " (first: " + name(a) + " and " + name(b) + ")";
+  }
+  const std::size_t close = report.too_close_macro_pairs.size();
+  if (close > 0) {
+    const auto& [a, b] = report.too_close_macro_pairs.front();
+    if (!text.empty()) text += ", ";
+    text += std::to_string(close) + " hard-macro pair" + (close == 1 ? "" : "s") +
+            " nearer than the design's macro spacing (first: " + name(a) + " and " + name(b) + ")";
   }
   std::vector<NodeId> off;
   for (const auto* list : {&report.outside_canvas, &report.crossing_canvas_edge}) {

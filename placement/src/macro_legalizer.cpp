@@ -221,6 +221,8 @@ LegalizerResult legalize_macros(ProxyCost* cost, const LegalizerOptions& options
   }
   const netlist::Netlist& design = cost->netlist();
   const CostSettings& settings = cost->settings();
+  // The design's macro spacing (a floorplan's halos) is a floor under the legalizer's own.
+  const double spacing = std::max(options.spacing, settings.macro_spacing);
   const auto footprint = [&](NodeId node) {
     const bool turned = netlist::swaps_width_and_height(cost->orientation(node));
     const double width = turned ? design.height(node) : design.width(node);
@@ -238,7 +240,7 @@ LegalizerResult legalize_macros(ProxyCost* cost, const LegalizerOptions& options
                    [&](NodeId a, NodeId b) { return area(a) > area(b); });
 
   ObstacleIndex index(settings.canvas_width, settings.canvas_height, fixed.size() + movable.size(),
-                      options.spacing);
+                      spacing);
   for (NodeId node : fixed) index.add(footprint(node));
   std::vector<Box> blockages;
   if (options.avoid_blockages) {
@@ -247,7 +249,7 @@ LegalizerResult legalize_macros(ProxyCost* cost, const LegalizerOptions& options
     }
   }
   NearestFreeCentre search(index, blockages, settings.canvas_width, settings.canvas_height,
-                           options.spacing);
+                           spacing);
 
   LegalizerResult result;
   std::vector<NodeId> moved_nodes;

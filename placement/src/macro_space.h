@@ -18,7 +18,9 @@ struct Box {
 // macros. Checks are linear in the number of hard macros, which is small (hundreds).
 class MacroSpace {
  public:
-  MacroSpace(const ProxyCost& cost, double spacing) : cost_(cost), spacing_(spacing) {
+  // The design's macro spacing (a floorplan's halos) is a floor under the placer's own.
+  MacroSpace(const ProxyCost& cost, double spacing)
+      : cost_(cost), spacing_(std::max(spacing, cost.settings().macro_spacing)) {
     const netlist::Netlist& netlist = cost.netlist();
     for (NodeId node = 0; node < netlist.num_nodes(); ++node) {
       if (netlist.kind(node) == NodeKind::kHardMacro) hard_macros_.push_back(node);

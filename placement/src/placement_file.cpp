@@ -14,19 +14,24 @@ netlist::PlacementSettings header_for(const CostSettings& settings,
   base.macro_routes_vertical = settings.macro_routes_vertical;
   base.smoothing_range = settings.smoothing_range;
   base.overlap_threshold = settings.overlap_threshold;
+  if (settings.macro_spacing > 0) base.macro_spacing = settings.macro_spacing;
   base.blockages = settings.blockages;
   return base;
 }
 
-Status write_placement(const ProxyCost& cost, const netlist::PlacementSettings& header,
-                       const std::string& source, const std::string& path) {
+netlist::Netlist placed_netlist(const ProxyCost& cost) {
   netlist::Netlist placed = cost.netlist();
   for (NodeId node = 0; node < placed.num_nodes(); ++node) {
     if (netlist::is_pin(placed.kind(node))) continue;
     placed.set_position(node, cost.x(node), cost.y(node));
     placed.set_orientation(node, cost.orientation(node));
   }
-  return netlist::write_plc(placed, header, source, path);
+  return placed;
+}
+
+Status write_placement(const ProxyCost& cost, const netlist::PlacementSettings& header,
+                       const std::string& source, const std::string& path) {
+  return netlist::write_plc(placed_netlist(cost), header, source, path);
 }
 
 }  // namespace macroplace::placement

@@ -71,6 +71,9 @@ TEST(Floorplan, PlacedArianeMacroPinsAreWhereDefPutsThem) {
   EXPECT_EQ(a.report.macros_fixed, 0);
   EXPECT_EQ(a.report.ports_placed, 495);
   EXPECT_DOUBLE_EQ(a.report.max_halo, 5.0);  // HALO 10000 at 2000 units per micron
+  // The halo plus a row pitch (2800 units; sites are 380): the spacing placers keep.
+  ASSERT_TRUE(a.settings.macro_spacing.has_value());
+  EXPECT_DOUBLE_EQ(*a.settings.macro_spacing, 5.0 + 1.4);
   EXPECT_NEAR(*a.settings.width, 2714720 / 2000.0, 1e-9);
   EXPECT_NEAR(*a.settings.height, 2713760 / 2000.0, 1e-9);
   // The flat netlist holds offsets as its flow had the macros turned; the LEF's (orientation N)

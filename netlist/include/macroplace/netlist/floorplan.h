@@ -10,7 +10,9 @@
 //   over 1 nm is an error naming both) and sets its pins' offsets from the LEF (pin position
 //   minus half the size, orientation N), counting the pins whose netlist offsets differed; moves
 //   every placed DEF pin to its port; turns placement blockages into the settings' blockages
-//   (rate 1, or a PARTIAL one's density); and records each macro's halo.
+//   (rate 1, or a PARTIAL one's density); and makes the widest halo, plus one site width or row
+//   pitch (whichever is larger), the settings' macro spacing, so that placements written back
+//   snapped onto the grid still keep every halo clear.
 // - placements_for_def() turns the netlist's hard macros into DEF placements: lower-left corners
 //   in database units, snapped down to the site grid of the rows (x) and to a row (y) when the
 //   DEF has rows, so every macro is row-aligned and on the site grid. check_def_placements()

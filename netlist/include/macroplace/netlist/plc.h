@@ -32,6 +32,9 @@ struct PlacementSettings {
   std::optional<double> macro_routes_horizontal, macro_routes_vertical;
   std::optional<double> smoothing_range;
   std::optional<double> overlap_threshold;
+  // um kept clear between hard macros (`# Macro spacing : D`, macroplace's own line: a
+  // floorplan's halos); Circuit Training's tools skip it.
+  std::optional<double> macro_spacing;
   std::vector<Blockage> blockages;
   std::string project, block;
 };

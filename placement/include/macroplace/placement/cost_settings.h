@@ -39,6 +39,9 @@ struct CostSettings {
   double macro_routes_horizontal = 51.79, macro_routes_vertical = 51.79;
   double smoothing_range = 5;
   double overlap_threshold = 0.004;
+  // um every placer keeps clear between hard macros, at the least (a floorplan's halos, from the
+  // .plc's `# Macro spacing`); it does not change the cost, only legality and what placers do.
+  double macro_spacing = 0;
   CongestionGrid congestion_grid = CongestionGrid::kLegacy;
   CostWeights weights;
   // Regions hard macros must stay out of (from the netlist and the .plc header); they do not

@@ -5,7 +5,9 @@
 // area above the settings' overlap threshold (um^2). A node is outside the canvas when its centre
 // lies outside [0, W] x [0, H] (the count Circuit Training's tools report); a macro or std cell
 // whose centre is inside but whose footprint is not (1e-6 um tolerance) crosses the canvas edge.
-// A placement is legal when no hard macros overlap and none is outside or crossing the edge.
+// With a macro spacing in the settings (a floorplan's halos), two hard macros nearer than it in
+// both x and y are too close. A placement is legal when no hard macros overlap or are too close
+// and none is outside or crossing the edge.
 // Unplaced nodes are ignored.
 //
 //   LegalityReport report = check_legality(cost);
@@ -22,10 +24,15 @@ namespace macroplace::placement {
 
 struct LegalityReport {
   std::vector<std::pair<NodeId, NodeId>> overlapping_macro_pairs;  // hard macros, a < b
+  // Not overlapping, but nearer than the settings' macro_spacing in both x and y (a < b).
+  std::vector<std::pair<NodeId, NodeId>> too_close_macro_pairs;
   std::vector<NodeId> outside_canvas;        // centre outside, any kind but pins
   std::vector<NodeId> crossing_canvas_edge;  // centre inside, footprint partly outside
   bool hard_macro_off_canvas = false;        // a hard macro is in either list
-  bool legal() const { return overlapping_macro_pairs.empty() && !hard_macro_off_canvas; }
+  bool legal() const {
+    return overlapping_macro_pairs.empty() && too_close_macro_pairs.empty() &&
+           !hard_macro_off_canvas;
+  }
 };
 
 LegalityReport check_legality(const ProxyCost& placement);

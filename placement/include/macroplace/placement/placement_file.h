@@ -20,6 +20,9 @@ namespace macroplace::placement {
 netlist::PlacementSettings header_for(const CostSettings& settings,
                                       netlist::PlacementSettings base = {});
 
+// A copy of the evaluator's netlist with its positions and orientations.
+netlist::Netlist placed_netlist(const ProxyCost& cost);
+
 Status write_placement(const ProxyCost& cost, const netlist::PlacementSettings& header,
                        const std::string& source, const std::string& path);
 
