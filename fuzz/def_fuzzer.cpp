@@ -1,5 +1,5 @@
 // libFuzzer target: parse_def() on arbitrary text; an ok() result must take new placements for
-// every component and read them back (FORMATS.md, DEF).
+// every component and read them back (docs/OPENROAD.md).
 #include <cstddef>
 #include <cstdint>
 

@@ -1,5 +1,5 @@
 // libFuzzer target: parse_lef() on arbitrary text; an ok() result must have finite sizes and pin
-// positions (FORMATS.md, LEF).
+// positions (docs/OPENROAD.md).
 #include <cstddef>
 #include <cstdint>
 

@@ -1,4 +1,4 @@
-// DEF 5.8, the floorplan subset (FORMATS.md, DEF): UNITS, DIEAREA (a polygon as its bounding
+// DEF 5.8, the floorplan subset (docs/OPENROAD.md): UNITS, DIEAREA (a polygon as its bounding
 // box, with a warning), ROW, TRACKS, COMPONENTS (PLACED/FIXED/COVER/UNPLACED, orientation,
 // HALO), PINS (net, direction, use, the first LAYER shape, placement), BLOCKAGES (placement and
 // routing) and NETS (their connections; routing is read past). Other sections (VIAS,

@@ -1,4 +1,4 @@
-// LEF 5.8, the subset a floorplan needs (FORMATS.md, LEF): UNITS DATABASE MICRONS,
+// LEF 5.8, the subset a floorplan needs (docs/OPENROAD.md): UNITS DATABASE MICRONS,
 // MANUFACTURINGGRID, routing LAYERs (type, direction, pitch, width, offset), SITEs, and MACROs
 // with CLASS, SIZE, ORIGIN, SYMMETRY, SITE, PINs (direction, use, port shapes) and OBS.
 // Everything else (VIA, VIARULE, SPACING, PROPERTYDEFINITIONS, antenna and electrical data) is
