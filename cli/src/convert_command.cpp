@@ -43,9 +43,13 @@ int convert_floorplan(const ParsedArguments& args, std::ostream& out, std::ostre
            "--netlist FILE (a DEF's own NETS are not read as a netlist yet)\n";
     return kExitUsage;
   }
+  if (!args.has("--lef")) {
+    err << "macroplace convert: a floorplan needs its LEF files: --lef FILE (one per file)\n";
+    return kExitUsage;
+  }
   if (!check_outputs("convert", {output}, err)) return kExitUsage;
   netlist::LefLibrary lef;
-  if (!read_lef_files("convert", args, &lef, err)) return kExitUsage;
+  if (!read_lef_files("convert", args, &lef, err)) return kExitFailure;
   netlist::DefFloorplan def;
   netlist::Netlist design;
   netlist::PlacementFile base;
