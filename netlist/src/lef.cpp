@@ -151,10 +151,8 @@ class LefReader {
       } else if (word == "WIDTH") {
         s = tokens_.take_number(&layer.width, "a width");
         if (s.ok()) s = tokens_.expect(";");
-      } else if (word == "PROPERTY" || word == "SPACINGTABLE" || word == "SPACING") {
-        s = tokens_.skip_statement();
       } else {
-        s = tokens_.skip_statement();
+        s = tokens_.skip_statement();  // SPACING, SPACINGTABLE, PROPERTY, RESISTANCE, ...
       }
       if (!s.ok()) return s;
     }
