@@ -34,27 +34,35 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 int convert_floorplan(const ParsedArguments& args, std::ostream& out, std::ostream& err) {
   const std::string input = args.positionals()[0];
   const std::string output = args.positionals()[1];
-  if (!ends_with(output, ".plc")) {
-    err << "macroplace convert: a floorplan converts to a placement file: OUT must end in .plc\n";
-    return kExitUsage;
-  }
-  if (!args.has("--netlist")) {
-    err << "macroplace convert: a floorplan is applied to a Circuit Training netlist: give "
-           "--netlist FILE (a DEF's own NETS are not read as a netlist yet)\n";
+  // With --netlist the floorplan applies to that netlist (OUT.plc); without, the DEF's own
+  // components and NETS are the netlist (OUT.pb.txt and its .plc).
+  const bool own_netlist = !args.has("--netlist");
+  const auto format = netlist::design_format_of(output);
+  if (own_netlist ? format != netlist::DesignFormat::kCircuitTraining
+                  : !ends_with(output, ".plc")) {
+    err << "macroplace convert: "
+        << (own_netlist ? "a floorplan without --netlist becomes a Circuit Training netlist: OUT "
+                          "must end in .pb.txt or .pb.txt.gz\n"
+                        : "a floorplan applied to --netlist becomes a placement: OUT must end "
+                          "in .plc\n");
     return kExitUsage;
   }
   if (!args.has("--lef")) {
     err << "macroplace convert: a floorplan needs its LEF files: --lef FILE (one per file)\n";
     return kExitUsage;
   }
-  if (!check_outputs("convert", {output}, err)) return kExitUsage;
+  const std::string plc_path =
+      own_netlist ? args.value("--plc-out").value_or(placement_path_for(output)) : output;
+  std::vector<std::string> outputs = {output};
+  if (own_netlist) outputs.push_back(plc_path);
+  if (!check_outputs("convert", outputs, err)) return kExitUsage;
   netlist::LefLibrary lef;
   if (!read_lef_files("convert", args, &lef, err)) return kExitFailure;
   netlist::DefFloorplan def;
   netlist::Netlist design;
   netlist::PlacementFile base;
   Status status = netlist::read_def(input, &def);
-  if (status.ok() &&
+  if (status.ok() && !own_netlist &&
       !load_design(*args.value("--netlist"), args.value("--plc"), &design, &base, err)) {
     return kExitFailure;
   }
@@ -64,21 +72,28 @@ int convert_floorplan(const ParsedArguments& args, std::ostream& out, std::ostre
   netlist::FloorplanOptions options;
   options.core = args.has("--core");
   if (status.ok()) {
-    status = netlist::apply_floorplan(def, lef, options, &design, &settings, &report);
+    status = own_netlist ? netlist::netlist_from_def(def, lef, options, &design, &settings, &report)
+                         : netlist::apply_floorplan(def, lef, options, &design, &settings, &report);
   }
+  if (status.ok() && own_netlist) status = netlist::write_design(design, output);
   if (status.ok()) {
-    status = netlist::write_plc(design, settings, "macroplace convert " + input, output);
+    status = netlist::write_plc(design, settings, "macroplace convert " + input, plc_path);
   }
   if (!status.ok()) {
     err << "macroplace convert: " << status.to_string() << "\n";
     return kExitFailure;
   }
   for (const std::string& warning : report.warnings) err << "warning: " << warning << "\n";
-  out << "wrote " << output << ": canvas " << *settings.width << " x " << *settings.height
-      << " um; " << report.macros << " macros (" << report.macros_placed << " placed, "
-      << report.macros_fixed << " fixed), " << report.ports_placed << " IO pins, "
-      << report.blockages << " placement blockages; " << report.pin_offsets_changed
-      << " macro pin offsets taken from the LEF";
+  out << "wrote " << (own_netlist ? output + " and " + plc_path : output) << ": canvas "
+      << *settings.width << " x " << *settings.height << " um; " << report.macros << " macros ("
+      << report.macros_placed << " placed, " << report.macros_fixed << " fixed), "
+      << report.ports_placed << " IO pins, " << report.blockages << " placement blockages";
+  if (own_netlist) {
+    const netlist::NetlistCounts counts = design.counts();
+    out << "; " << counts.std_cells << " standard cells, " << counts.nets << " nets";
+  } else {
+    out << "; " << report.pin_offsets_changed << " macro pin offsets taken from the LEF";
+  }
   if (settings.macro_spacing) {
     out << "; macros kept " << *settings.macro_spacing << " um apart (halos up to "
         << report.max_halo << " um, plus a row or site for snapping)";
@@ -166,7 +181,9 @@ const Command& convert_command() {
        "OpenROAD (docs/OPENROAD.md): an IN that is a floorplan DEF is applied to --netlist\n"
        "(canvas = die, or rows with --core; macros placed/fixed and turned as the DEF says,\n"
        "sizes checked and pin offsets taken from the LEF, IO pins, placement blockages) and\n"
-       "written as OUT.plc (grid and routing from --plc when given). An OUT that ends in .def\n"
+       "written as OUT.plc (grid and routing from --plc when given); without --netlist the\n"
+       "DEF's components and NETS become the netlist OUT.pb.txt (and its .plc). An OUT that\n"
+       "ends in .def\n"
        "is the floorplan --def-in with IN's macros placed on its site grid and rows, every\n"
        "other byte unchanged; an illegal placement (off the die, overlapping with halos) is\n"
        "refused.",

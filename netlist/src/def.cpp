@@ -417,8 +417,9 @@ class DefReader {
     return {};
   }
 
-  Status read_net(const LefDefToken& /*start*/) {
+  Status read_net(const LefDefToken& start) {
     DefNet net;
+    net.line = start.line;
     if (Status s = take_word(&net.name, "a net name"); !s.ok()) return s;
     LefDefToken token;
     // The connections: ( component pin [+ SYNTHESIZED] ) ..., then options up to ';'.

@@ -76,6 +76,29 @@ Status apply_floorplan(const DefFloorplan& def, const LefLibrary& lef,
   const auto um_y = [&](double y) { return (y - static_cast<double>(canvas.y0)) / unit; };
   settings->width = static_cast<double>(canvas.x1 - canvas.x0) / unit;
   settings->height = static_cast<double>(canvas.y1 - canvas.y0) / unit;
+  // The netlist's own canvas and rows (what standard-cell placement uses) are the floorplan's.
+  netlist->canvas = Rect{0, 0, *settings->width, *settings->height};
+  if (!def.rows.empty()) {
+    const RowGrid grid = row_grid(def);
+    std::int64_t pitch = 0;
+    for (std::size_t i = 1; i < grid.ys.size(); ++i) {
+      const std::int64_t gap = grid.ys[i] - grid.ys[i - 1];
+      if (pitch == 0 || gap < pitch) pitch = gap;
+    }
+    netlist->rows.clear();
+    for (const DefRow& row : def.rows) {
+      const LefSite* site = lef.find_site(row.site);
+      Row out;
+      out.y = um_y(static_cast<double>(row.y));
+      out.height = site != nullptr ? site->height : static_cast<double>(pitch) / unit;
+      out.site_spacing = static_cast<double>(row.step_x) / unit;
+      out.site_width = site != nullptr ? site->width : out.site_spacing;
+      out.origin_x = um_x(static_cast<double>(row.x));
+      out.num_sites = row.count_x;
+      out.site_orient = std::string(orientation_name(row.orientation));
+      if (out.height > 0 && out.site_spacing > 0) netlist->rows.push_back(out);
+    }
+  }
 
   // Each hard macro's pins, to set their offsets from the LEF.
   std::vector<std::vector<NodeId>> pins_of(static_cast<std::size_t>(netlist->num_nodes()));
@@ -199,6 +222,108 @@ Status apply_floorplan(const DefFloorplan& def, const LefLibrary& lef,
   const double snap = static_cast<double>(std::max(grid.x_step, row_pitch)) / unit;
   if (report->max_halo > 0 || snap > 0) settings->macro_spacing = report->max_halo + snap;
   for (const std::string& warning : def.warnings) report->warnings.push_back(warning);
+  return {};
+}
+
+Status netlist_from_def(const DefFloorplan& def, const LefLibrary& lef,
+                        const FloorplanOptions& options, Netlist* netlist,
+                        PlacementSettings* settings, FloorplanReport* report) {
+  Netlist made;
+  const DefRect canvas = floorplan_canvas(def, options);
+  const double unit = def.dbu_per_micron;
+  // Unplaced things start at the canvas's centre (placers move them).
+  const double centre_x = static_cast<double>(canvas.x1 - canvas.x0) / unit / 2;
+  const double centre_y = static_cast<double>(canvas.y1 - canvas.y0) / unit / 2;
+  struct Made {
+    NodeId node = kNoNode;
+    const LefMacro* macro = nullptr;
+    std::map<std::string, NodeId, std::less<>> pins;  // hard macros: pin nodes made so far
+  };
+  std::map<std::string, Made, std::less<>> components;
+  for (const DefComponent& component : def.components) {
+    const LefMacro* macro = lef.find_macro(component.macro);
+    if (macro == nullptr) {
+      return internal::error_at(def.file, component.line, 1,
+                                "component '" + component.name + "' is an instance of '" +
+                                    component.macro + "', which no LEF file defines");
+    }
+    const bool block = macro->macro_class == "BLOCK";
+    Made entry;
+    entry.macro = macro;
+    entry.node = made.add_node(block ? NodeKind::kHardMacro : NodeKind::kStdCell, component.name,
+                               macro->width, macro->height, centre_x, centre_y);
+    if (!block && component.status != DefPlacement::kNone &&
+        component.status != DefPlacement::kUnplaced) {
+      // Standard cells are placed here; apply_floorplan() places the hard macros.
+      const auto [w, h] = placed_size(macro->width, macro->height, component.orientation);
+      made.set_position(entry.node, static_cast<double>(component.x - canvas.x0) / unit + w / 2,
+                        static_cast<double>(component.y - canvas.y0) / unit + h / 2);
+      made.set_orientation(entry.node, component.orientation);
+    }
+    components[component.name] = std::move(entry);
+  }
+  std::map<std::string, std::pair<NodeId, bool>, std::less<>> ports;  // node, drives the net
+  for (const DefPin& pin : def.pins) {
+    const NodeId node = made.add_node(NodeKind::kPort, pin.name, 0, 0, centre_x, centre_y);
+    ports[pin.name] = {node, pin.direction == "INPUT"};
+  }
+  std::vector<NodeId> terminals;
+  for (const DefNet& net : def.nets) {
+    terminals.clear();
+    std::size_t driver = 0;
+    bool found_driver = false;
+    for (const DefConnection& connection : net.connections) {
+      const auto error = [&](const std::string& what) {
+        return internal::error_at(def.file, net.line, 1, "net '" + net.name + "': " + what);
+      };
+      NodeId node = kNoNode;
+      bool drives = false;
+      if (connection.component == "PIN") {
+        const auto port = ports.find(connection.pin);
+        if (port == ports.end()) return error("no IO pin '" + connection.pin + "'");
+        node = port->second.first;
+        drives = port->second.second;
+      } else {
+        const auto found = components.find(connection.component);
+        if (found == components.end()) {
+          return error("no component '" + connection.component + "'");
+        }
+        Made& component = found->second;
+        const LefPin* pin = component.macro->find_pin(connection.pin);
+        if (pin == nullptr) {
+          return error("macro '" + component.macro->name + "' has no pin '" + connection.pin + "'");
+        }
+        drives = pin->direction == "OUTPUT";
+        node = component.node;
+        if (made.kind(component.node) == NodeKind::kHardMacro) {
+          const auto known = component.pins.find(connection.pin);
+          if (known != component.pins.end()) {
+            node = known->second;
+          } else {
+            node = made.add_pin(component.node, NodeKind::kHardMacroPin,
+                                connection.component + "/" + connection.pin,
+                                pin->x - component.macro->width / 2,
+                                pin->y - component.macro->height / 2);
+            component.pins[connection.pin] = node;
+          }
+        }
+      }
+      if (std::find(terminals.begin(), terminals.end(), node) != terminals.end()) continue;
+      if (drives && !found_driver) {
+        driver = terminals.size();
+        found_driver = true;
+      }
+      terminals.push_back(node);
+    }
+    if (terminals.size() < 2) continue;  // nothing to connect
+    std::rotate(terminals.begin(), terminals.begin() + static_cast<std::ptrdiff_t>(driver),
+                terminals.begin() + static_cast<std::ptrdiff_t>(driver) + 1);
+    made.add_net(terminals.data(), terminals.size(), 1.0, net.name);
+  }
+  made.block_name = def.design;
+  if (Status s = apply_floorplan(def, lef, options, &made, settings, report); !s.ok()) return s;
+  if (Status s = made.validate(); !s.ok()) return s;
+  *netlist = std::move(made);
   return {};
 }
 

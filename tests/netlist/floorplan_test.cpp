@@ -216,5 +216,101 @@ TEST(Floorplan, TclPlacesEveryMacroInMicrons) {
       << tcl.substr(0, 400);
 }
 
+constexpr const char* kSmallLef = R"(UNITS
+  DATABASE MICRONS 1000 ;
+END UNITS
+LAYER m1
+  TYPE ROUTING ;
+  DIRECTION HORIZONTAL ;
+  PITCH 0.2 ;
+END m1
+MACRO ram
+  CLASS BLOCK ;
+  SIZE 10 BY 20 ;
+  PIN clk DIRECTION INPUT ; PORT LAYER m1 ; RECT 0 1 0.2 1.2 ; END END clk
+  PIN q DIRECTION OUTPUT ; PORT LAYER m1 ; RECT 9.8 10 10 10.2 ; END END q
+END ram
+MACRO inv
+  CLASS CORE ;
+  SIZE 0.4 BY 1 ;
+  PIN A DIRECTION INPUT ; PORT LAYER m1 ; RECT 0 0 0.1 0.1 ; END END A
+  PIN Z DIRECTION OUTPUT ; PORT LAYER m1 ; RECT 0.3 0 0.4 0.1 ; END END Z
+END inv
+)";
+
+constexpr const char* kSmallDef = R"(VERSION 5.8 ;
+DESIGN small ;
+UNITS DISTANCE MICRONS 1000 ;
+DIEAREA ( 0 0 ) ( 100000 80000 ) ;
+COMPONENTS 3 ;
+- ram0 ram + PLACED ( 10000 20000 ) N ;
+- u1 inv + PLACED ( 50000 40000 ) N ;
+- u2 inv ;
+END COMPONENTS
+PINS 2 ;
+- clk + NET n_clk + DIRECTION INPUT + LAYER m1 ( -50 0 ) ( 50 100 ) + FIXED ( 0 40000 ) E ;
+- out + NET n_z + DIRECTION OUTPUT ;
+END PINS
+NETS 3 ;
+- n_clk ( u1 A ) ( PIN clk ) ( ram0 clk ) ;
+- n_q ( u2 A ) ( ram0 q ) ( u1 A ) + USE SIGNAL ;
+- n_z ( PIN out ) ( u1 Z ) ;
+END NETS
+END DESIGN
+)";
+
+// A DEF with NETS and no Circuit Training netlist: its components, pins and nets become one.
+TEST(Floorplan, DefWithNetsBecomesANetlist) {
+  LefLibrary lef;
+  ASSERT_TRUE(parse_lef(kSmallLef, "small.lef", &lef).ok());
+  DefFloorplan def;
+  ASSERT_TRUE(parse_def(kSmallDef, "small.def", &def).ok());
+  Netlist made;
+  PlacementSettings settings;
+  FloorplanReport report;
+  const Status s = netlist_from_def(def, lef, {}, &made, &settings, &report);
+  ASSERT_TRUE(s.ok()) << s.to_string();
+  const NetlistCounts counts = made.counts();
+  EXPECT_EQ(counts.hard_macros, 1);
+  EXPECT_EQ(counts.std_cells, 2);
+  EXPECT_EQ(counts.ports, 2);
+  EXPECT_EQ(counts.hard_macro_pins, 2);  // clk and q, the pins nets use
+  EXPECT_EQ(counts.nets, 3);
+  EXPECT_DOUBLE_EQ(*settings.width, 100);
+  EXPECT_DOUBLE_EQ(*settings.height, 80);
+  const NodeId ram = *made.find("ram0");
+  EXPECT_DOUBLE_EQ(made.x(ram), 10 + 5);  // lower-left (10, 20) um, 10 x 20
+  EXPECT_DOUBLE_EQ(made.y(ram), 20 + 10);
+  const NodeId u1 = *made.find("u1"), u2 = *made.find("u2");
+  EXPECT_DOUBLE_EQ(made.x(u1), 50 + 0.2);
+  EXPECT_DOUBLE_EQ(made.y(u1), 40 + 0.5);
+  EXPECT_DOUBLE_EQ(made.x(u2), 50);  // unplaced: the canvas's centre
+  EXPECT_DOUBLE_EQ(made.y(u2), 40);
+  const NodeId clk_pin = *made.find("ram0/clk");
+  EXPECT_NEAR(made.pin_offset_x(clk_pin), 0.1 - 5, 1e-12);
+  EXPECT_NEAR(made.pin_offset_y(clk_pin), 1.1 - 10, 1e-12);
+  // The IO pin: ( 0 40000 ) turned E with its shape's centre ( 0 50 ) -> ( 50 0 ).
+  const NodeId clk = *made.find("clk");
+  EXPECT_NEAR(made.x(clk), 0.05, 1e-12);
+  EXPECT_NEAR(made.y(clk), 40, 1e-12);
+  // Drivers first: the INPUT IO pin, the macro's OUTPUT pin, the cell's OUTPUT Z.
+  const auto first = [&](NetId net) { return *made.net_terminals_begin(net); };
+  ASSERT_EQ(made.net_degree(0), 3);
+  EXPECT_EQ(first(0), clk);
+  EXPECT_EQ(first(1), *made.find("ram0/q"));
+  EXPECT_EQ(first(2), u1);
+  EXPECT_EQ(made.net_name(2), "n_z");
+  EXPECT_TRUE(made.validate().ok());
+
+  // A net naming what is not there fails at its line.
+  std::string bad(kSmallDef);
+  bad.replace(bad.find("( u2 A ) ( ram0 q )"), 19, "( u9 A ) ( ram0 q )");
+  ASSERT_TRUE(parse_def(bad, "bad.def", &def).ok());
+  const Status unknown = netlist_from_def(def, lef, {}, &made, &settings, &report);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.to_string().find("bad.def:16:1"), std::string::npos) << unknown.to_string();
+  EXPECT_NE(unknown.to_string().find("no component 'u9'"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace macroplace::netlist

@@ -91,6 +91,7 @@ struct DefConnection {
 struct DefNet {
   std::string name;
   std::vector<DefConnection> connections;
+  std::uint64_t line = 0;
 };
 
 struct DefFloorplan {

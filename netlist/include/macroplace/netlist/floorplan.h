@@ -4,7 +4,8 @@
 // Contract:
 // - The canvas is the DEF's die (or, with `core`, the rows' bounding box); netlist coordinates
 //   are microns from the canvas's lower-left corner, DEF's database units from the DEF origin.
-// - apply_floorplan() sets, for every DEF component that is a hard macro of the netlist (same
+// - apply_floorplan() makes the canvas (settings and the netlist's own) and the netlist's rows
+//   (LEF site sizes) the floorplan's, and sets, for every DEF component that is a hard macro of the netlist (same
 //   name), its centre, orientation and fixed flag (FIXED and COVER are fixed; UNPLACED and
 //   unstated leave the netlist's position); checks its size against its LEF macro (a mismatch
 //   over 1 nm is an error naming both) and sets its pins' offsets from the LEF (pin position
@@ -50,6 +51,17 @@ struct FloorplanReport {
   double max_halo = 0;                // microns, the widest halo side of any macro
   std::vector<std::string> warnings;  // components not in the netlist, DEF warnings, ...
 };
+
+// A netlist made from the DEF alone, for a DEF with NETS and no Circuit Training netlist:
+// BLOCK components become hard macros (LEF size; a pin node per LEF pin a net uses, at its LEF
+// offset), other components standard cells, DEF pins ports; each net connects them driver first
+// (the terminal whose LEF pin is an OUTPUT, or an INPUT IO pin; else its first). Placed
+// components and pins sit where the DEF puts them, the others at the canvas's centre. Settings
+// and the report as apply_floorplan() gives them. A component whose macro no LEF defines, or a
+// net naming an unknown component or pin, is an error at its line.
+Status netlist_from_def(const DefFloorplan& def, const LefLibrary& lef,
+                        const FloorplanOptions& options, Netlist* netlist,
+                        PlacementSettings* settings, FloorplanReport* report);
 
 // The canvas in database units.
 DefRect floorplan_canvas(const DefFloorplan& def, const FloorplanOptions& options);
