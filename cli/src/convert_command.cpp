@@ -75,6 +75,19 @@ int convert_floorplan(const ParsedArguments& args, std::ostream& out, std::ostre
     status = own_netlist ? netlist::netlist_from_def(def, lef, options, &design, &settings, &report)
                          : netlist::apply_floorplan(def, lef, options, &design, &settings, &report);
   }
+  netlist::RoutingCapacity routes;
+  if (status.ok() && args.has("--routes-from-lef")) {
+    routes = netlist::routes_from_lef(lef, def);
+    if (!(routes.horizontal > 0 && routes.vertical > 0)) {
+      status = Status::error(
+          "--routes-from-lef: the LEF files define no horizontal and vertical "
+          "routing layers with a pitch");
+    }
+    settings.routes_per_micron_horizontal = routes.horizontal;
+    settings.routes_per_micron_vertical = routes.vertical;
+    settings.macro_routes_horizontal = routes.macro_horizontal;
+    settings.macro_routes_vertical = routes.macro_vertical;
+  }
   if (status.ok() && own_netlist) status = netlist::write_design(design, output);
   if (status.ok()) {
     status = netlist::write_plc(design, settings, "macroplace convert " + input, plc_path);
@@ -93,6 +106,10 @@ int convert_floorplan(const ParsedArguments& args, std::ostream& out, std::ostre
     out << "; " << counts.std_cells << " standard cells, " << counts.nets << " nets";
   } else {
     out << "; " << report.pin_offsets_changed << " macro pin offsets taken from the LEF";
+  }
+  if (args.has("--routes-from-lef")) {
+    out << "; routes per micron " << routes.horizontal << " / " << routes.vertical
+        << " (h / v), used by macros " << routes.macro_horizontal << " / " << routes.macro_vertical;
   }
   if (settings.macro_spacing) {
     out << "; macros kept " << *settings.macro_spacing << " um apart (halos up to "
@@ -192,7 +209,11 @@ const Command& convert_command() {
          std::vector<OptionSpec> options = {
              {"--plc", "FILE", "placement to apply to IN (or to --netlist) before converting", 1},
              {"--plc-out", "FILE", "where to write the .plc of a Circuit Training OUT", 1},
-             {"--netlist", "FILE", "the Circuit Training netlist a floorplan DEF applies to", 1}};
+             {"--netlist", "FILE", "the Circuit Training netlist a floorplan DEF applies to", 1},
+             {"--routes-from-lef", "",
+              "routing capacity from the LEF's layer pitches (docs/OPENROAD.md) instead of --plc's "
+              "or the defaults",
+              0}};
          for (OptionSpec& option : openroad_output_options()) {
            if (option.name != "--def-out") options.push_back(std::move(option));
          }

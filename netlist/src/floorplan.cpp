@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <set>
 #include <utility>
 
 #include "text_input.h"
@@ -325,6 +326,28 @@ Status netlist_from_def(const DefFloorplan& def, const LefLibrary& lef,
   if (Status s = made.validate(); !s.ok()) return s;
   *netlist = std::move(made);
   return {};
+}
+
+RoutingCapacity routes_from_lef(const LefLibrary& lef, const DefFloorplan& def) {
+  std::set<std::string, std::less<>> obstructed;
+  for (const DefComponent& component : def.components) {
+    const LefMacro* macro = lef.find_macro(component.macro);
+    if (macro == nullptr || macro->macro_class != "BLOCK") continue;
+    for (const LefShape& shape : macro->obstructions) obstructed.insert(shape.layer);
+  }
+  RoutingCapacity capacity;
+  for (const LefLayer& layer : lef.layers) {
+    if (layer.type != "ROUTING") continue;
+    const bool horizontal = layer.direction == LefDirection::kHorizontal;
+    if (!horizontal && layer.direction != LefDirection::kVertical) continue;
+    const double pitch = horizontal ? layer.pitch_y : layer.pitch_x;
+    if (!(pitch > 0)) continue;
+    (horizontal ? capacity.horizontal : capacity.vertical) += 1 / pitch;
+    if (obstructed.count(layer.name) != 0) {
+      (horizontal ? capacity.macro_horizontal : capacity.macro_vertical) += 1 / pitch;
+    }
+  }
+  return capacity;
 }
 
 Status placements_for_def(const Netlist& netlist, const DefFloorplan& def,

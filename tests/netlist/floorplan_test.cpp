@@ -312,5 +312,17 @@ TEST(Floorplan, DefWithNetsBecomesANetlist) {
   EXPECT_NE(unknown.to_string().find("no component 'u9'"), std::string::npos);
 }
 
+// NanGate45's routing layers by hand: horizontal metal1 0.14, metal3 0.14, metal5 0.28,
+// metal7 0.8, metal9 1.6; vertical metal2 0.19, metal4 0.28, metal6 0.28, metal8 0.8,
+// metal10 1.6; the SRAM obstructs metal1-4 (and OVERLAP, not a routing layer).
+TEST(Floorplan, RoutesFromTheLefLayerPitches) {
+  const Ariane& a = ariane();
+  const RoutingCapacity routes = routes_from_lef(a.lef, a.def);
+  EXPECT_NEAR(routes.horizontal, 1 / 0.14 + 1 / 0.14 + 1 / 0.28 + 1 / 0.8 + 1 / 1.6, 1e-9);
+  EXPECT_NEAR(routes.vertical, 1 / 0.19 + 1 / 0.28 + 1 / 0.28 + 1 / 0.8 + 1 / 1.6, 1e-9);
+  EXPECT_NEAR(routes.macro_horizontal, 1 / 0.14 + 1 / 0.14, 1e-9);
+  EXPECT_NEAR(routes.macro_vertical, 1 / 0.19 + 1 / 0.28, 1e-9);
+}
+
 }  // namespace
 }  // namespace macroplace::netlist

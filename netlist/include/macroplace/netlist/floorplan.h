@@ -5,12 +5,12 @@
 // - The canvas is the DEF's die (or, with `core`, the rows' bounding box); netlist coordinates
 //   are microns from the canvas's lower-left corner, DEF's database units from the DEF origin.
 // - apply_floorplan() makes the canvas (settings and the netlist's own) and the netlist's rows
-//   (LEF site sizes) the floorplan's, and sets, for every DEF component that is a hard macro of the netlist (same
-//   name), its centre, orientation and fixed flag (FIXED and COVER are fixed; UNPLACED and
-//   unstated leave the netlist's position); checks its size against its LEF macro (a mismatch
-//   over 1 nm is an error naming both) and sets its pins' offsets from the LEF (pin position
-//   minus half the size, orientation N), counting the pins whose netlist offsets differed; moves
-//   every placed DEF pin to its port; turns placement blockages into the settings' blockages
+//   (LEF site sizes) the floorplan's, and sets, for every DEF component that is a hard macro of the
+//   netlist (same name), its centre, orientation and fixed flag (FIXED and COVER are fixed;
+//   UNPLACED and unstated leave the netlist's position); checks its size against its LEF macro (a
+//   mismatch over 1 nm is an error naming both) and sets its pins' offsets from the LEF (pin
+//   position minus half the size, orientation N), counting the pins whose netlist offsets differed;
+//   moves every placed DEF pin to its port; turns placement blockages into the settings' blockages
 //   (rate 1, or a PARTIAL one's density); and makes the widest halo, plus one site width or row
 //   pitch (whichever is larger), the settings' macro spacing, so that placements written back
 //   snapped onto the grid still keep every halo clear.
@@ -62,6 +62,17 @@ struct FloorplanReport {
 Status netlist_from_def(const DefFloorplan& def, const LefLibrary& lef,
                         const FloorplanOptions& options, Netlist* netlist,
                         PlacementSettings* settings, FloorplanReport* report);
+
+// Routing capacity from the technology, in tracks per micron (the .plc's "Routes per micron"
+// and "Routes used by macros"): per direction, the sum of 1 / pitch over the LEF's routing layers
+// of that preferred direction (a horizontal layer's pitch across its wires is its y pitch);
+// over macros, the same sum over the layers the DEF's BLOCK macros obstruct (their OBS layers),
+// whose tracks a macro takes away.
+struct RoutingCapacity {
+  double horizontal = 0, vertical = 0;
+  double macro_horizontal = 0, macro_vertical = 0;
+};
+RoutingCapacity routes_from_lef(const LefLibrary& lef, const DefFloorplan& def);
 
 // The canvas in database units.
 DefRect floorplan_canvas(const DefFloorplan& def, const FloorplanOptions& options);
