@@ -84,6 +84,11 @@ TEST(Floorplan, PlacedArianeMacroPinsAreWhereDefPutsThem) {
   const double unit = a.def.dbu_per_micron;
   std::int64_t pins = 0;
   std::set<Orientation> seen;
+  std::vector<double> hand_x(static_cast<std::size_t>(a.netlist.num_nodes()));
+  std::vector<double> hand_y(hand_x.size());
+  for (NodeId node = 0; node < a.netlist.num_nodes(); ++node) {
+    a.netlist.terminal_position(node, &hand_x[node], &hand_y[node]);  // cells and ports
+  }
   for (NodeId node = 0; node < a.netlist.num_nodes(); ++node) {
     if (a.netlist.kind(node) != NodeKind::kHardMacroPin) continue;
     const NodeId owner = a.netlist.pin_owner(node);
@@ -100,11 +105,32 @@ TEST(Floorplan, PlacedArianeMacroPinsAreWhereDefPutsThem) {
     a.netlist.terminal_position(node, &x, &y);
     EXPECT_NEAR(x, hx / unit, 1e-6) << name;
     EXPECT_NEAR(y, hy / unit, 1e-6) << name;
+    hand_x[node] = hx / unit;
+    hand_y[node] = hy / unit;
     seen.insert(component->orientation);
     ++pins;
   }
   EXPECT_EQ(pins, 7847);
   EXPECT_GE(seen.size(), 2u);  // more than one orientation was exercised
+  // So the wirelength (weighted HPWL over every net) is the DEF placement's, worked by hand.
+  double by_hand = 0, converted = 0;
+  for (NetId net = 0; net < a.netlist.num_nets(); ++net) {
+    double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+    double cx0 = 1e300, cx1 = -1e300, cy0 = 1e300, cy1 = -1e300;
+    for (const NodeId* t = a.netlist.net_terminals_begin(net);
+         t != a.netlist.net_terminals_end(net); ++t) {
+      x0 = std::min(x0, hand_x[*t]), x1 = std::max(x1, hand_x[*t]);
+      y0 = std::min(y0, hand_y[*t]), y1 = std::max(y1, hand_y[*t]);
+      double x = 0, y = 0;
+      a.netlist.terminal_position(*t, &x, &y);
+      cx0 = std::min(cx0, x), cx1 = std::max(cx1, x), cy0 = std::min(cy0, y),
+      cy1 = std::max(cy1, y);
+    }
+    by_hand += a.netlist.net_weight(net) * (x1 - x0 + y1 - y0);
+    converted += a.netlist.net_weight(net) * (cx1 - cx0 + cy1 - cy0);
+  }
+  EXPECT_GT(by_hand, 0);
+  EXPECT_NEAR(converted, by_hand, 1e-9 * by_hand);
 
   // IO pins: DEF's point plus its shape's centre turned (clk_i: E, ( -70 0 ) ( 70 140 )).
   const std::optional<NodeId> clock = a.netlist.find("clk_i");
@@ -322,6 +348,23 @@ TEST(Floorplan, RoutesFromTheLefLayerPitches) {
   EXPECT_NEAR(routes.vertical, 1 / 0.19 + 1 / 0.28 + 1 / 0.28 + 1 / 0.8 + 1 / 1.6, 1e-9);
   EXPECT_NEAR(routes.macro_horizontal, 1 / 0.14 + 1 / 0.14, 1e-9);
   EXPECT_NEAR(routes.macro_vertical, 1 / 0.19 + 1 / 0.28, 1e-9);
+}
+
+// --core: the rows' extent (first site to past the last, lowest row to one pitch above the
+// highest) instead of the die.
+TEST(Floorplan, CoreCanvasIsTheRowsExtent) {
+  const Ariane& a = ariane();
+  FloorplanOptions core;
+  core.core = true;
+  const DefRect rows = floorplan_canvas(a.def, core);
+  std::int64_t top = 0;
+  for (const DefRow& row : a.def.rows) top = std::max(top, row.y);
+  EXPECT_EQ(rows.x0, 10260);
+  EXPECT_EQ(rows.x1, 10260 + 7090 * 380);
+  EXPECT_EQ(rows.y0, 10080);
+  EXPECT_EQ(rows.y1, top + 2800);
+  const DefRect die = floorplan_canvas(a.def, {});
+  EXPECT_EQ(die.x1, a.def.die.x1);
 }
 
 }  // namespace
