@@ -35,6 +35,11 @@ bool read_lef_files(const std::string& command, const ParsedArguments& args,
 bool wants_openroad_outputs(const std::string& command, const ParsedArguments& args, bool* wanted,
                             std::ostream& err) {
   *wanted = args.has("--def-out") || args.has("--tcl-out");
+  if (!*wanted && (args.has("--def-in") || args.has("--fixed"))) {
+    err << "macroplace " << command
+        << ": --def-in and --fixed are for --def-out or --tcl-out; give one of them\n";
+    return false;
+  }
   if (*wanted && (!args.has("--def-in") || !args.has("--lef"))) {
     err << "macroplace " << command
         << ": --def-out and --tcl-out need the floorplan (--def-in FILE) and its LEF (--lef "

@@ -109,7 +109,11 @@ TEST(OpenroadCommands, MissingInputsAreUsageErrors) {
                  dir + "/p.def"})
                 .status,
             kExitUsage);
-  // A floorplan without --netlist, without --lef, or to something other than a .plc.
+  // A floorplan to place into, but nothing to write there.
+  EXPECT_EQ(run({"place", netlist, "-o", dir + "/p.plc", "--def-in", floorplan}).status,
+            kExitUsage);
+  // A floorplan without --lef, or to what its form does not write (.plc with --netlist,
+  // .pb.txt without).
   EXPECT_EQ(run(with({"convert", floorplan, dir + "/fp.plc"}, lef_options())).status, kExitUsage);
   EXPECT_EQ(run({"convert", floorplan, dir + "/fp.plc", "--netlist", netlist}).status, kExitUsage);
   EXPECT_EQ(
