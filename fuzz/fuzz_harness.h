@@ -171,6 +171,13 @@ inline Outcome run_bookshelf(const std::uint8_t* data, std::size_t size,
   return outcome;
 }
 
+// A reader's error must be located (the LEF and DEF harnesses check ok() results their own way).
+inline Outcome located(Outcome outcome) {
+  outcome.problem = location_problem(outcome.status);
+  if (!outcome.problem.empty()) outcome.kind = Problem::kNoLocation;
+  return outcome;
+}
+
 // ---- LEF ----
 // ok(): every macro's size and pin positions are finite numbers.
 inline Outcome run_lef(const std::uint8_t* data, std::size_t size) {
@@ -178,11 +185,7 @@ inline Outcome run_lef(const std::uint8_t* data, std::size_t size) {
   netlist::LefLibrary lef;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   outcome.status = netlist::parse_lef(text, "fuzz.lef", &lef);
-  if (!outcome.status.ok()) {
-    outcome.problem = location_problem(outcome.status);
-    if (!outcome.problem.empty()) outcome.kind = Problem::kNoLocation;
-    return outcome;
-  }
+  if (!outcome.status.ok()) return located(outcome);
   for (const netlist::LefMacro& macro : lef.macros) {
     bool finite = std::isfinite(macro.width) && std::isfinite(macro.height) && macro.width >= 0 &&
                   macro.height >= 0;
@@ -206,11 +209,7 @@ inline Outcome run_def(const std::uint8_t* data, std::size_t size) {
   netlist::DefFloorplan def;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   outcome.status = netlist::parse_def(text, "fuzz.def", &def);
-  if (!outcome.status.ok()) {
-    outcome.problem = location_problem(outcome.status);
-    if (!outcome.problem.empty()) outcome.kind = Problem::kNoLocation;
-    return outcome;
-  }
+  if (!outcome.status.ok()) return located(outcome);
   std::map<std::string, netlist::DefPlacementChange, std::less<>> changes;
   for (const netlist::DefComponent& c : def.components) {
     changes[c.name] = {netlist::DefPlacement::kPlaced, c.x + 1, c.y, c.orientation};

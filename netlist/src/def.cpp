@@ -60,7 +60,7 @@ class DefReader {
                  word == "SLOTS") {
         s = tokens_.skip_block(word);
       } else if (word == "BEGINEXT") {
-        s = skip_to("ENDEXT");
+        s = tokens_.skip_past("ENDEXT");
       } else {
         s = tokens_.skip_statement();  // DIVIDERCHAR, BUSBITCHARS, GCELLGRID, HISTORY, ...
       }
@@ -75,14 +75,6 @@ class DefReader {
   }
 
  private:
-  Status skip_to(std::string_view word) {
-    LefDefToken token;
-    while (tokens_.next(&token)) {
-      if (token.text == word && !token.quoted) return {};
-    }
-    return tokens_.error_at_end("expected '" + std::string(word) + "'");
-  }
-
   Status take_integer(std::int64_t* out, const std::string& what) {
     LefDefToken token;
     if (Status s = tokens_.take(&token, what); !s.ok()) return s;

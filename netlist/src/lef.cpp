@@ -73,7 +73,7 @@ class LefReader {
                  word == "IRDROP" || word == "NOISETABLE" || word == "CORRECTIONTABLE") {
         s = tokens_.skip_block(word);
       } else if (word == "BEGINEXT") {
-        s = skip_to("ENDEXT");
+        s = tokens_.skip_past("ENDEXT");
       } else {
         s = tokens_.skip_statement();  // VERSION, BUSBITCHARS, DIVIDERCHAR, CLEARANCEMEASURE...
       }
@@ -83,14 +83,6 @@ class LefReader {
   }
 
  private:
-  Status skip_to(std::string_view word) {
-    LefDefToken token;
-    while (tokens_.next(&token)) {
-      if (token.text == word && !token.quoted) return {};
-    }
-    return tokens_.error_at_end("expected '" + std::string(word) + "'");
-  }
-
   Status read_units() {
     LefDefToken token;
     for (;;) {

@@ -123,6 +123,14 @@ Status LefDefTokens::skip_statement() {
   return error_at_end("expected ';' to end the statement");
 }
 
+Status LefDefTokens::skip_past(std::string_view word) {
+  LefDefToken token;
+  while (next(&token)) {
+    if (token.text == word && !token.quoted) return {};
+  }
+  return error_at_end("expected '" + std::string(word) + "'");
+}
+
 Status LefDefTokens::skip_block(std::string_view name) {
   LefDefToken token, after;
   while (next(&token)) {

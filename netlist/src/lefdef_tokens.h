@@ -44,6 +44,8 @@ class LefDefTokens {
   Status take_number(double* out, const std::string& what);
   // Skips to the end of the statement: past the next ';' token.
   Status skip_statement();
+  // Skips past the next token that is `word` (BEGINEXT ... ENDEXT).
+  Status skip_past(std::string_view word);
   // Skips a block up to and past "END name" (the name as the block was opened with; an empty
   // name: a bare END or END followed by anything on that statement's line is not checked).
   Status skip_block(std::string_view name);
