@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "arguments.h"
+#include "macroplace/base/text.h"
 #include "macroplace/kernels/cost_kernels.h"
 #include "macroplace/netlist/netlist.h"
 #include "macroplace/netlist/plc.h"
@@ -68,8 +69,6 @@ bool load_cost_inputs(const std::string& command, const ParsedArguments& args, C
 // own, and the parameters the command line gave for them.
 std::vector<OptionSpec> with_placer_options(std::vector<OptionSpec> options);
 placement::PlacerParameters placer_parameters(const ParsedArguments& args);
-// "a,b,,c" -> {"a", "b", "c"}.
-std::vector<std::string> split_list(const std::string& text);
 // The numeric values of an option (as many as it takes), each checked against [low, high] and,
 // with `whole`, to be a whole number; absent: `out` unchanged; false after printing why.
 bool number_options(const char* command, const ParsedArguments& args, const std::string& name,

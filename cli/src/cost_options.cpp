@@ -180,16 +180,6 @@ placement::PlacerParameters placer_parameters(const ParsedArguments& args) {
   return parameters;
 }
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
 bool number_options(const char* command, const ParsedArguments& args, const std::string& name,
                     double low, double high, bool whole, double* out, std::ostream& err) {
   if (!args.has(name)) return true;

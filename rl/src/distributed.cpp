@@ -13,6 +13,7 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <utility>
 
+#include "macroplace/base/text.h"
 #include "macroplace/env/placement_env.h"
 #include "macroplace/placement/design_loader.h"
 #include "macroplace/rl/collector.h"
@@ -37,18 +38,6 @@ bool parse_whole(const std::string& text, Int* out) {
   const char* end = text.data() + text.size();
   const auto result = std::from_chars(text.data(), end, *out);
   return !text.empty() && result.ec == std::errc() && result.ptr == end;
-}
-
-// The identity's "design": one fingerprint, or a corpus's, comma-separated, in corpus order.
-std::vector<std::string> split_designs(const std::string& text) {
-  std::vector<std::string> ids;
-  std::size_t begin = 0;
-  for (;;) {
-    const std::size_t comma = text.find(',', begin);
-    ids.push_back(text.substr(begin, comma - begin));
-    if (comma == std::string::npos) return ids;
-    begin = comma + 1;
-  }
 }
 
 double seconds_since(Clock::time_point start) {
@@ -292,7 +281,7 @@ struct CollectorHub::Impl {
   // The fingerprint of the design unit `unit` of `version` is collected on (design_of_unit).
   const std::string& unit_design(std::int64_t version, std::int64_t unit) {
     if (design_ids.empty()) {
-      design_ids = split_designs(options.identity["design"]);
+      design_ids = split_list(options.identity["design"]);
       if (options.identity.count("corpus") != 0) {
         parse_whole(options.identity["units_per_design"], &units_per_design);
         const auto per_iteration = options.identity.find("designs_per_iteration");
@@ -630,8 +619,8 @@ std::string mismatch(const RunManifest& learner, const RunManifest& mine) {
         name + ": learner '" + value(learner, name) + "', collector '" + own + "'";
     if (name == "design" && value(learner, "corpus") != "(none)") {
       // A corpus: its count and the first design that differs, not every fingerprint.
-      const std::vector<std::string> theirs = split_designs(value(learner, name));
-      const std::vector<std::string> ours = split_designs(own);
+      const std::vector<std::string> theirs = split_list(value(learner, name));
+      const std::vector<std::string> ours = split_list(own);
       std::size_t first = 0;
       while (first < theirs.size() && first < ours.size() && theirs[first] == ours[first]) {
         ++first;
