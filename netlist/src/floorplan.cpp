@@ -27,6 +27,26 @@ std::string_view pin_part(std::string_view name) {
   return slash == std::string_view::npos ? name : name.substr(slash + 1);
 }
 
+// Whether a LEF SYMMETRY (X: flip about the x axis, Y: about the y axis, R90: quarter turns)
+// lets the macro be placed in `orientation`.
+bool symmetry_allows(const std::vector<std::string>& symmetry, Orientation orientation) {
+  const auto has = [&](const char* word) {
+    return std::find(symmetry.begin(), symmetry.end(), word) != symmetry.end();
+  };
+  const bool x = has("X"), y = has("Y"), r90 = has("R90");
+  switch (orientation) {
+    case Orientation::kN: return true;
+    case Orientation::kFN: return y;
+    case Orientation::kFS: return x;
+    case Orientation::kS: return (x && y) || r90;
+    case Orientation::kE:
+    case Orientation::kW: return r90;
+    case Orientation::kFE:
+    case Orientation::kFW: return r90 && (x || y);
+  }
+  return false;
+}
+
 // Row grid: the x origin and step of the sites, and the rows' y positions (ascending).
 struct RowGrid {
   std::int64_t x_origin = 0, x_step = 0;
@@ -431,6 +451,15 @@ std::vector<std::string> check_def_placements(
     if (box.x0 < static_cast<double>(def.die.x0) || box.y0 < static_cast<double>(def.die.y0) ||
         box.x1 > static_cast<double>(def.die.x1) || box.y1 > static_cast<double>(def.die.y1)) {
       problems.push_back(name + ": outside the die");
+    }
+    if (!symmetry_allows(macro->symmetry, placement.orientation)) {
+      std::string symmetry;
+      for (const std::string& word : macro->symmetry)
+        symmetry += (symmetry.empty() ? "" : " ") + word;
+      problems.push_back(name + ": orientation " +
+                         std::string(orientation_name(placement.orientation)) +
+                         " is not allowed by " + macro->name + "'s SYMMETRY (" +
+                         (symmetry.empty() ? "none" : symmetry) + ")");
     }
     if (grid.x_step > 0 && (placement.x - grid.x_origin) % grid.x_step != 0) {
       problems.push_back(name + ": x " + std::to_string(placement.x) + " is not on the site grid");

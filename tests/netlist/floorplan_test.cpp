@@ -196,6 +196,21 @@ TEST(Floorplan, PlacementsWriteBackOnTheGridAndPassTheChecker) {
                            return p.find("outside the die") != std::string::npos;
                          }),
             problems.end());
+  // A quarter turn the SRAM's SYMMETRY (X Y) does not allow; a flip it does.
+  broken = placements;
+  broken[first].orientation = Orientation::kE;
+  problems = check_def_placements(a.def, a.lef, broken);
+  EXPECT_NE(std::find_if(problems.begin(), problems.end(),
+                         [](const std::string& p) {
+                           return p.find(
+                                      "orientation E is not allowed by fakeram45_256x16's "
+                                      "SYMMETRY (X Y)") != std::string::npos;
+                         }),
+            problems.end());
+  broken = placements;
+  broken[first].orientation = Orientation::kS;
+  problems = check_def_placements(a.def, a.lef, broken);
+  EXPECT_TRUE(problems.empty()) << problems.front();
   // The second macro 1 um (2000 units, inside its 5 um halo) right of the first's right edge.
   broken = placements;
   const std::string& second = a.def.components[1].name;

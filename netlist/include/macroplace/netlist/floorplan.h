@@ -17,8 +17,9 @@
 // - placements_for_def() turns the netlist's hard macros into DEF placements: lower-left corners
 //   in database units, snapped down to the site grid of the rows (x) and to a row (y) when the
 //   DEF has rows, so every macro is row-aligned and on the site grid. check_def_placements()
-//   says whether such placements are legal: inside the die, on the grid, no two macros' halo-
-//   expanded footprints overlapping.
+//   says whether such placements are legal: inside the die, on the grid, in an orientation the
+//   macro's LEF SYMMETRY allows (X: FS, Y: FN, X Y: also S, R90: the quarter turns), and no
+//   macro reaching into another's halo.
 //
 //   FloorplanReport report;
 //   Status s = apply_floorplan(def, lef, {}, &netlist, &settings, &report);
