@@ -190,6 +190,7 @@ const Command& convert_command() {
       {"convert",
        "macroplace convert IN OUT [--plc FILE] [--plc-out FILE]\n"
        "       macroplace convert FLOORPLAN.def OUT.plc --netlist N.pb.txt --lef F.lef ...\n"
+       "       macroplace convert DESIGN.def OUT.pb.txt --lef F.lef ...\n"
        "       macroplace convert N.pb.txt PLACED.def --plc P.plc --def-in FLOORPLAN.def \\\n"
        "                          --lef F.lef ... [--tcl-out FILE]",
        "Convert a design between Bookshelf (.aux) and Circuit Training (.pb.txt[.gz] + .plc).\n"
@@ -200,10 +201,9 @@ const Command& convert_command() {
        "sizes checked and pin offsets taken from the LEF, IO pins, placement blockages) and\n"
        "written as OUT.plc (grid and routing from --plc when given); without --netlist the\n"
        "DEF's components and NETS become the netlist OUT.pb.txt (and its .plc). An OUT that\n"
-       "ends in .def\n"
-       "is the floorplan --def-in with IN's macros placed on its site grid and rows, every\n"
-       "other byte unchanged; an illegal placement (off the die, overlapping with halos) is\n"
-       "refused.",
+       "ends in .def is the floorplan --def-in with IN's macros placed on its site grid and\n"
+       "rows, every other byte unchanged; an illegal placement (off the die, off the grid, an\n"
+       "orientation the LEF does not allow, a macro in another's halo) is refused.",
        {"IN", "OUT"},
        [] {
          std::vector<OptionSpec> options = {
