@@ -559,6 +559,12 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
     d.greedy_env = std::make_unique<env::PlacementEnv>(d.design);
   }
   if (Status s = impl->check_manifest(requested); !s.ok()) return s;
+  if (options.resume) {
+    // policy.pt as of the checkpoint: a kill between the two writes left it one iteration behind
+    // (or its temporary behind, when the run had reached its last iteration and the resume has
+    // nothing left to write).
+    if (Status s = impl->save_policy(); !s.ok()) return s;
+  }
   if (!options.listen.empty()) {
     HubOptions hub;
     if (Status s = parse_endpoint(options.listen, &hub.listen); !s.ok()) return s;
