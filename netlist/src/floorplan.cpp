@@ -47,10 +47,12 @@ bool symmetry_allows(const std::vector<std::string>& symmetry, Orientation orien
   return false;
 }
 
-// Row grid: the x origin and step of the sites, and the rows' y positions (ascending).
+// Row grid: the x origin and step of the sites, the rows' y positions (ascending) and their
+// smallest spacing (0 with fewer than two rows).
 struct RowGrid {
   std::int64_t x_origin = 0, x_step = 0;
   std::vector<std::int64_t> ys;
+  std::int64_t pitch = 0;
 };
 
 RowGrid row_grid(const DefFloorplan& def) {
@@ -64,6 +66,10 @@ RowGrid row_grid(const DefFloorplan& def) {
   }
   std::sort(grid.ys.begin(), grid.ys.end());
   grid.ys.erase(std::unique(grid.ys.begin(), grid.ys.end()), grid.ys.end());
+  for (std::size_t i = 1; i < grid.ys.size(); ++i) {
+    const std::int64_t gap = grid.ys[i] - grid.ys[i - 1];
+    if (grid.pitch == 0 || gap < grid.pitch) grid.pitch = gap;
+  }
   return grid;
 }
 
@@ -74,12 +80,8 @@ DefRect floorplan_canvas(const DefFloorplan& def, const FloorplanOptions& option
   // The rows' extent: x from the first site to past the last, y from the lowest row to one
   // row pitch above the highest.
   const RowGrid grid = row_grid(def);
-  std::int64_t pitch = std::numeric_limits<std::int64_t>::max();
-  for (std::size_t i = 1; i < grid.ys.size(); ++i)
-    pitch = std::min(pitch, grid.ys[i] - grid.ys[i - 1]);
-  if (grid.ys.size() < 2) pitch = 0;
   DefRect core{std::numeric_limits<std::int64_t>::max(), grid.ys.front(),
-               std::numeric_limits<std::int64_t>::min(), grid.ys.back() + pitch};
+               std::numeric_limits<std::int64_t>::min(), grid.ys.back() + grid.pitch};
   for (const DefRow& row : def.rows) {
     core.x0 = std::min(core.x0, row.x);
     core.x1 = std::max(core.x1, row.x + row.count_x * std::max<std::int64_t>(row.step_x, 0));
@@ -99,19 +101,14 @@ Status apply_floorplan(const DefFloorplan& def, const LefLibrary& lef,
   settings->height = static_cast<double>(canvas.y1 - canvas.y0) / unit;
   // The netlist's own canvas and rows (what standard-cell placement uses) are the floorplan's.
   netlist->canvas = Rect{0, 0, *settings->width, *settings->height};
+  const RowGrid grid = row_grid(def);
   if (!def.rows.empty()) {
-    const RowGrid grid = row_grid(def);
-    std::int64_t pitch = 0;
-    for (std::size_t i = 1; i < grid.ys.size(); ++i) {
-      const std::int64_t gap = grid.ys[i] - grid.ys[i - 1];
-      if (pitch == 0 || gap < pitch) pitch = gap;
-    }
     netlist->rows.clear();
     for (const DefRow& row : def.rows) {
       const LefSite* site = lef.find_site(row.site);
       Row out;
       out.y = um_y(static_cast<double>(row.y));
-      out.height = site != nullptr ? site->height : static_cast<double>(pitch) / unit;
+      out.height = site != nullptr ? site->height : static_cast<double>(grid.pitch) / unit;
       out.site_spacing = static_cast<double>(row.step_x) / unit;
       out.site_width = site != nullptr ? site->width : out.site_spacing;
       out.origin_x = um_x(static_cast<double>(row.x));
@@ -234,13 +231,7 @@ Status apply_floorplan(const DefFloorplan& def, const LefLibrary& lef,
   // Halos become the design's macro spacing, plus one site and one row: written back, a macro
   // snaps down onto the site grid and a row (placements_for_def), which can bring two macros up
   // to a site nearer in x and a row nearer in y.
-  const RowGrid grid = row_grid(def);
-  std::int64_t row_pitch = 0;
-  for (std::size_t i = 1; i < grid.ys.size(); ++i) {
-    const std::int64_t pitch = grid.ys[i] - grid.ys[i - 1];
-    if (row_pitch == 0 || pitch < row_pitch) row_pitch = pitch;
-  }
-  const double snap = static_cast<double>(std::max(grid.x_step, row_pitch)) / unit;
+  const double snap = static_cast<double>(std::max(grid.x_step, grid.pitch)) / unit;
   if (report->max_halo > 0 || snap > 0) settings->macro_spacing = report->max_halo + snap;
   for (const std::string& warning : def.warnings) report->warnings.push_back(warning);
   return {};
