@@ -81,4 +81,23 @@ std::string help_text(const CommandSpec& spec) {
   return out.str();
 }
 
+std::vector<std::string> arguments_of(const CommandSpec& spec, const ParsedArguments& parsed) {
+  std::vector<std::string> out;
+  for (const OptionSpec& option : spec.options) {
+    if (!parsed.has(option.name)) continue;
+    const std::vector<std::string>& values = parsed.values(option.name);
+    if (option.values == 0) {
+      out.push_back(option.name);
+      continue;
+    }
+    for (std::size_t at = 0; at < values.size(); at += static_cast<std::size_t>(option.values)) {
+      out.push_back(option.name);
+      out.insert(out.end(), values.begin() + static_cast<std::ptrdiff_t>(at),
+                 values.begin() + static_cast<std::ptrdiff_t>(at) + option.values);
+    }
+  }
+  out.insert(out.end(), parsed.positionals().begin(), parsed.positionals().end());
+  return out;
+}
+
 }  // namespace macroplace::cli

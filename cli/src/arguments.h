@@ -49,4 +49,8 @@ std::string parse_arguments(const CommandSpec& spec, const std::vector<std::stri
 
 std::string help_text(const CommandSpec& spec);
 
+// The arguments that parse to `parsed` under `spec` (options in the spec's order, then the
+// positionals): what runs the same command again in another process.
+std::vector<std::string> arguments_of(const CommandSpec& spec, const ParsedArguments& parsed);
+
 }  // namespace macroplace::cli

@@ -10,6 +10,7 @@
 #include "macroplace/base/progress_line.h"
 #include "macroplace/cli/commands.h"
 #include "macroplace/rl/distributed.h"
+#include "supervise.h"
 #include "train_command.h"
 
 namespace macroplace::cli {
@@ -44,6 +45,15 @@ int run_collect(const ParsedArguments& args, std::ostream& out, std::ostream& er
   if (!whole("--threads", 1, &threads) || !whole("--torch-threads", 0, &torch_threads) ||
       !whole("--connect-timeout", 0, &timeout)) {
     return kExitUsage;
+  }
+  if (!is_supervised_worker()) {
+    // The work runs in a child that is started again when it aborts: LibTorch's store client
+    // aborts the process when the learner's connection is reset (a learner killed while bytes
+    // were on their way to it), and a collector must outlive its learner's restart.
+    std::vector<std::string> again = {"macroplace", "collect"};
+    const std::vector<std::string> own = arguments_of(collect_command().spec, args);
+    again.insert(again.end(), own.begin(), own.end());
+    return run_supervised(again, "macroplace collect", err);
   }
   options.threads = static_cast<std::int32_t>(threads);
   options.torch_threads = static_cast<std::int32_t>(torch_threads);
@@ -88,7 +98,9 @@ const Command& collect_command() {
        "--netlist/--plc name a copy here; a pre-training learner's corpus is loaded from its\n"
        "path unless --corpus names a copy here. A design, corpus or environment that differs\n"
        "from the learner's is refused.\n"
-       "A learner that restarts (`train --resume`) is reconnected to.",
+       "A learner that restarts (`train --resume`) is reconnected to. The work runs in a child\n"
+       "process that is started again if it dies of a signal (LibTorch's store client aborts\n"
+       "when a learner's connection is reset); SIGTERM, SIGINT and SIGHUP are passed to it.",
        {},
        {{"--connect", "HOST:PORT", "the learner (required)", 1},
         {"--netlist", "FILE", "the design here, when its path differs from the learner's", 1},

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -348,16 +349,13 @@ std::size_t lines_in(const std::string& path) {
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
-// Distributed training: the learner is killed mid-run and resumed on the same port; its remote
-// collectors reconnect, and the run ends with the metrics of an undisturbed run with local
-// collectors (the same units, the same seeds), then the collectors stop cleanly.
-TEST(FaultInjection, LearnerKilledAndResumedKeepsItsCollectors) {
-  if (!MACROPLACE_HAS_TRAIN) GTEST_SKIP() << "built without rl/ (LibTorch)";
-  const std::string dir = make_temp_dir("fault_learner");
-  const std::uint16_t port = free_port();
-  ASSERT_NE(port, 0);
-  const std::string where = "127.0.0.1:" + std::to_string(port);
-  const auto train = [&](const std::string& run, std::vector<std::string> extra) {
+// A small distributed training run (the CT sample design, 6 iterations of 4 units) in `dir`,
+// learning on `port`; `learning` is what it learned, without timings and who collected.
+struct DistributedRun {
+  std::string dir;
+  std::string where;  // 127.0.0.1:PORT
+
+  Launch train(const std::string& run, const std::vector<std::string>& extra) const {
     Launch launch{{"train",
                    example_path("ct/sample_clustered/netlist.pb.txt"),
                    "--plc",
@@ -382,11 +380,13 @@ TEST(FaultInjection, LearnerKilledAndResumedKeepsItsCollectors) {
                   dir + "/" + run + ".log"};
     launch.args.insert(launch.args.end(), extra.begin(), extra.end());
     return launch;
-  };
-  ASSERT_EQ(run_to_end(train("reference", {"--collectors", "2"})), 0)
-      << read_file(dir + "/reference.log");
-  // What the learning is, without timings and who collected.
-  const auto learning = [&](const std::string& run) {
+  }
+  Launch collector(int i) const {
+    return {{"collect", "--connect", where, "--connect-timeout", "60", "--torch-threads", "1",
+             "--quiet"},
+            dir + "/collector" + std::to_string(i) + ".log"};
+  }
+  std::vector<std::map<std::string, std::string>> learning(const std::string& run) const {
     auto lines = metrics_of(dir + "/" + run + "/metrics.jsonl");
     for (auto& line : lines) {
       for (const char* name : {"collectors", "collectors_alive", "records_dropped"}) {
@@ -394,32 +394,105 @@ TEST(FaultInjection, LearnerKilledAndResumedKeepsItsCollectors) {
       }
     }
     return lines;
-  };
-  const auto reference = learning("reference");
-  ASSERT_EQ(reference.size(), 6u);
-
-  const pid_t learner = spawn(train("run", {"--listen", where}));
-  std::vector<pid_t> collectors;
-  collectors.reserve(2);
-  for (int i = 0; i < 2; ++i) {
-    collectors.push_back(spawn({{"collect", "--connect", where, "--connect-timeout", "60",
-                                 "--torch-threads", "1", "--quiet"},
-                                dir + "/collector" + std::to_string(i) + ".log"}));
   }
-  const auto deadline = Clock::now() + std::chrono::seconds(60);
-  while (lines_in(dir + "/run/metrics.jsonl") < 2 && Clock::now() < deadline) {
+  // Waits (up to a minute) until `run` has logged `count` iterations.
+  void wait_for_iterations(const std::string& run, std::size_t count) const {
+    const auto deadline = Clock::now() + std::chrono::seconds(60);
+    while (lines_in(dir + "/" + run + "/metrics.jsonl") < count && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+};
+
+DistributedRun distributed_run(const std::string& name) {
+  const std::uint16_t port = free_port();
+  EXPECT_NE(port, 0);
+  return {make_temp_dir(name), "127.0.0.1:" + std::to_string(port)};
+}
+
+// The processes `parent` started (Linux's /proc children list).
+std::vector<pid_t> children_of(pid_t parent) {
+  const std::string text = read_file("/proc/" + std::to_string(parent) + "/task/" +
+                                     std::to_string(parent) + "/children");
+  std::istringstream words(text);
+  std::vector<pid_t> children;
+  for (long pid = 0; words >> pid;) children.push_back(static_cast<pid_t>(pid));
+  return children;
+}
+
+// The worker `collect` runs its work in (it supervises one child), waited for up to 30 s.
+pid_t collect_worker(pid_t collect) {
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (Clock::now() < deadline) {
+    const std::vector<pid_t> children = children_of(collect);
+    if (children.size() == 1) return children[0];
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  return -1;
+}
+
+// Distributed training: the learner is killed mid-run and resumed on the same port; its remote
+// collectors reconnect, and the run ends with the metrics of an undisturbed run with local
+// collectors (the same units, the same seeds), then the collectors stop cleanly.
+TEST(FaultInjection, LearnerKilledAndResumedKeepsItsCollectors) {
+  if (!MACROPLACE_HAS_TRAIN) GTEST_SKIP() << "built without rl/ (LibTorch)";
+  const DistributedRun run = distributed_run("fault_learner");
+  ASSERT_EQ(run_to_end(run.train("reference", {"--collectors", "2"})), 0)
+      << read_file(run.dir + "/reference.log");
+  const auto reference = run.learning("reference");
+  ASSERT_EQ(reference.size(), 6u);
+
+  const pid_t learner = spawn(run.train("run", {"--listen", run.where}));
+  std::vector<pid_t> collectors;
+  collectors.reserve(2);
+  for (int i = 0; i < 2; ++i) collectors.push_back(spawn(run.collector(i)));
+  run.wait_for_iterations("run", 2);
   kill(learner, SIGKILL);
   EXPECT_EQ(wait_for(learner), 128 + SIGKILL);
-  ASSERT_GE(lines_in(dir + "/run/metrics.jsonl"), 2u);
-  ASSERT_EQ(run_to_end(train("run", {"--listen", where, "--resume"})), 0)
-      << read_file(dir + "/run.log");
+  ASSERT_GE(lines_in(run.dir + "/run/metrics.jsonl"), 2u);
+  ASSERT_EQ(run_to_end(run.train("run", {"--listen", run.where, "--resume"})), 0)
+      << read_file(run.dir + "/run.log");
   for (std::size_t i = 0; i < collectors.size(); ++i) {
     EXPECT_EQ(wait_for(collectors[i]), 0)
-        << read_file(dir + "/collector" + std::to_string(i) + ".log");
+        << read_file(run.dir + "/collector" + std::to_string(i) + ".log");
   }
-  EXPECT_EQ(learning("run"), reference);
+  EXPECT_EQ(run.learning("run"), reference);
+}
+
+// A collector's work dies of a signal mid-run (as LibTorch's store client aborts it when the
+// learner's connection is reset): `collect` starts it again, it registers anew, and the run
+// learns exactly what an undisturbed one does.
+TEST(FaultInjection, CollectorWorkerAbortIsRestarted) {
+  if (!MACROPLACE_HAS_TRAIN) GTEST_SKIP() << "built without rl/ (LibTorch)";
+  const DistributedRun run = distributed_run("fault_collector");
+  ASSERT_EQ(run_to_end(run.train("reference", {"--collectors", "1"})), 0)
+      << read_file(run.dir + "/reference.log");
+  const auto reference = run.learning("reference");
+  ASSERT_EQ(reference.size(), 6u);
+
+  const pid_t learner = spawn(run.train("run", {"--listen", run.where}));
+  const pid_t collector = spawn(run.collector(0));
+  const pid_t worker = collect_worker(collector);
+  ASSERT_GT(worker, 0);
+  run.wait_for_iterations("run", 2);
+  kill(worker, SIGABRT);
+  EXPECT_EQ(wait_for(learner), 0) << read_file(run.dir + "/run.log");
+  EXPECT_EQ(wait_for(collector), 0) << read_file(run.dir + "/collector0.log");
+  EXPECT_NE(read_file(run.dir + "/collector0.log").find("starting it again"), std::string::npos)
+      << read_file(run.dir + "/collector0.log");
+  EXPECT_EQ(run.learning("run"), reference);
+}
+
+// SIGTERM to `collect` ends its worker too, and `collect` ends as SIGTERM ends a process.
+TEST(FaultInjection, CollectorTerminatedEndsItsWorker) {
+  if (!MACROPLACE_HAS_TRAIN) GTEST_SKIP() << "built without rl/ (LibTorch)";
+  const DistributedRun run = distributed_run("fault_collector_term");  // no learner: it waits
+  const pid_t collector = spawn(run.collector(0));
+  const pid_t worker = collect_worker(collector);
+  ASSERT_GT(worker, 0);
+  kill(collector, SIGTERM);
+  EXPECT_EQ(wait_for(collector), 128 + SIGTERM) << read_file(run.dir + "/collector0.log");
+  EXPECT_NE(kill(worker, 0), 0);  // reaped before `collect` ended
 }
 
 }  // namespace
