@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <cstring>
 
-extern char** environ;
 
 namespace macroplace::cli {
 

@@ -497,6 +497,22 @@ int run_pretrain(const ParsedArguments& args, std::ostream& out, std::ostream& e
     return kExitFailure;
   }
   line.finish();
+  if (const auto names = args.value("--every-iteration")) {
+    // Names, as the corpus lists them, to indices.
+    for (const std::string& name : split_list(*names)) {
+      const auto found =
+          std::find_if(options.designs.begin(), options.designs.end(),
+                       [&](const rl::TrainingDesign& design) { return design.name == name; });
+      if (found == options.designs.end()) {
+        err << "macroplace pretrain: --every-iteration: no design named '" << name << "' in "
+            << options.corpus_path << "\n";
+        return kExitUsage;
+      }
+      options.designs_every_iteration.push_back(
+          static_cast<std::size_t>(found - options.designs.begin()));
+    }
+    std::sort(options.designs_every_iteration.begin(), options.designs_every_iteration.end());
+  }
   if (const Status s = options.validate(); !s.ok()) {
     err << "macroplace pretrain: " << s.message() << "\n";
     return kExitUsage;
@@ -575,11 +591,12 @@ const Command& pretrain_command() {
   static const Command kCommand{
       {"pretrain",
        "macroplace pretrain CORPUS --out RUN_DIR [--episodes-per-design N]\n"
-       "                   [--designs-per-iteration K] [options]",
+       "                   [--designs-per-iteration K [--every-iteration NAMES]] [options]",
        "Pre-train one policy on every design of CORPUS (a folder of designs or a list file;\n"
        "flat designs are clustered first). Every iteration collects --episodes-per-design\n"
-       "episodes on each design (or on K designs drawn anew each iteration, seeded) and makes\n"
-       "one PPO update over all of them; metrics.jsonl has each trained design's sampled,\n"
+       "episodes on each design (or on K designs drawn anew each iteration, seeded; those\n"
+       "--every-iteration names are always among the K) and makes one PPO update over all of\n"
+       "them; metrics.jsonl has each trained design's sampled,\n"
        "greedy and best proxy, best-DESIGN.plc its best placement.\n"
        "RUN_DIR/policy.pt (the policy alone) places any design (`place --method\n"
        "rl:RUN_DIR/policy.pt`) and fine-tunes on one (`train --init RUN_DIR/policy.pt`).\n"
@@ -590,7 +607,9 @@ const Command& pretrain_command() {
        with_common_options(
            {{"--episodes-per-design", "N", "episodes per design and iteration (default 4)", 1},
             {"--designs-per-iteration", "K",
-             "designs trained on per iteration, drawn anew each time (default 0: all)", 1}})},
+             "designs trained on per iteration, drawn anew each time (default 0: all)", 1},
+            {"--every-iteration", "NAMES",
+             "designs (comma-separated names) in every iteration's K, the rest drawn", 1}})},
       run_pretrain,
       {}};
   return kCommand;

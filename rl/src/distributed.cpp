@@ -128,6 +128,18 @@ Status decode_unit(const std::string& text, const std::string& source,
   return {};
 }
 
+// The designs a corpus run trains on every iteration (its identity's designs_every_iteration).
+std::vector<std::size_t> every_iteration_of(const RunManifest& identity) {
+  std::vector<std::size_t> out;
+  const auto found = identity.find("designs_every_iteration");
+  if (found == identity.end()) return out;
+  for (const std::string& text : split_list(found->second)) {
+    std::size_t index = 0;
+    if (parse_whole(text, &index)) out.push_back(index);
+  }
+  return out;
+}
+
 c10::intrusive_ptr<c10d::TCPStore> connect_store(const Endpoint& where, bool server) {
   c10d::TCPStoreOptions options;
   options.port = where.port;
@@ -164,17 +176,31 @@ std::uint64_t unit_sampler_seed(std::uint64_t seed, std::int64_t version, std::i
 
 std::vector<std::size_t> designs_of_iteration(std::uint64_t seed, std::int64_t version,
                                               std::size_t designs,
-                                              std::int32_t designs_per_iteration) {
+                                              std::int32_t designs_per_iteration,
+                                              const std::vector<std::size_t>& every_iteration) {
   std::vector<std::size_t> chosen(designs);
   std::iota(chosen.begin(), chosen.end(), std::size_t{0});
   const auto k = static_cast<std::size_t>(std::max(designs_per_iteration, 0));
   if (k == 0 || k >= designs) return chosen;
-  // The first k of a Fisher-Yates shuffle with raw 64-bit draws (the same on every library).
-  std::mt19937_64 draw(mix(unit_reset_seed(seed, version, -1) ^ 0x2545F4914F6CDD1DULL));
-  for (std::size_t i = 0; i < k; ++i) {
-    std::swap(chosen[i], chosen[i + draw() % (designs - i)]);
+  // The pool to draw from: every design not always in.
+  std::vector<std::size_t> pool;
+  pool.reserve(designs);
+  for (std::size_t d = 0; d < designs; ++d) {
+    if (std::find(every_iteration.begin(), every_iteration.end(), d) == every_iteration.end()) {
+      pool.push_back(d);
+    }
   }
-  chosen.resize(k);
+  const std::size_t drawn = std::min(pool.size(), k - std::min(k, every_iteration.size()));
+  // The first `drawn` of a Fisher-Yates shuffle with raw 64-bit draws (the same on every
+  // library).
+  std::mt19937_64 draw(mix(unit_reset_seed(seed, version, -1) ^ 0x2545F4914F6CDD1DULL));
+  for (std::size_t i = 0; i < drawn; ++i) {
+    std::swap(pool[i], pool[i + draw() % (pool.size() - i)]);
+  }
+  chosen.assign(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(drawn));
+  for (const std::size_t d : every_iteration) {
+    if (d < designs) chosen.push_back(d);
+  }
   std::sort(chosen.begin(), chosen.end());
   return chosen;
 }
@@ -288,16 +314,18 @@ struct CollectorHub::Impl {
         if (per_iteration != options.identity.end()) {
           parse_whole(per_iteration->second, &designs_per_iteration);
         }
+        every_iteration = every_iteration_of(options.identity);
         parse_whole(options.identity["seed"], &seed);
       }
     }
-    const std::vector<std::size_t> chosen =
-        designs_of_iteration(seed, version, design_ids.size(), designs_per_iteration);
+    const std::vector<std::size_t> chosen = designs_of_iteration(
+        seed, version, design_ids.size(), designs_per_iteration, every_iteration);
     return design_ids[design_of_unit(unit, units_per_design, chosen)];
   }
   std::vector<std::string> design_ids;
   std::int64_t units_per_design = 0;
   std::int32_t designs_per_iteration = 0;
+  std::vector<std::size_t> every_iteration;
   std::uint64_t seed = 0;
 };
 
@@ -650,6 +678,7 @@ Status run_collector(const CollectOptions& options,
   RunManifest identity;
   std::int64_t unit_episodes = 0, units_per_design = 0;
   std::int32_t designs_per_iteration = 0;
+  std::vector<std::size_t> every_iteration;
   std::uint64_t seed = 0;
   std::string netlist, plc, corpus;
   const auto read_identity = [&]() -> Status {
@@ -678,6 +707,7 @@ Status run_collector(const CollectOptions& options,
         !parse_whole(per_iteration->second, &designs_per_iteration)) {
       return Status::error("the learner's run identity is incomplete");
     }
+    every_iteration = every_iteration_of(identity);
     netlist = options.netlist_path.empty() ? identity["netlist"] : options.netlist_path;
     plc = options.netlist_path.empty() ? identity["plc"] : options.plc_path;
     return {};
@@ -820,9 +850,10 @@ Status run_collector(const CollectOptions& options,
         last_beat = Clock::now();
         store.add(key("beat", state.id), 1);
       };
-      Target& target = targets[design_of_unit(
-          unit, units_per_design,
-          designs_of_iteration(seed, version, targets.size(), designs_per_iteration))];
+      Target& target =
+          targets[design_of_unit(unit, units_per_design,
+                                 designs_of_iteration(seed, version, targets.size(),
+                                                      designs_per_iteration, every_iteration))];
       Rollout rollout =
           target.collector->collect(network, target.graph, unit_reset_seed(seed, version, unit),
                                     &sampler, version, false, beat);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "macroplace/base/numbers.h"
+#include "macroplace/base/text.h"
 #include "macroplace/rl/policy.h"
 #include "macroplace/rl/policy_placer.h"
 #include "macroplace/rl/ppo.h"
@@ -103,6 +104,19 @@ Status TrainerOptions::validate() const {
   if (max_staleness < 0) return Status::error("train: max staleness must be >= 0");
   if (designs_per_iteration < 0) {
     return Status::error("train: designs per iteration must be >= 0");
+  }
+  if (!designs_every_iteration.empty()) {
+    if (designs_per_iteration <= 0 ||
+        designs_every_iteration.size() >= static_cast<std::size_t>(designs_per_iteration)) {
+      return Status::error(
+          "train: designs in every iteration need more designs per iteration than they are");
+    }
+    std::vector<std::size_t> sorted = designs_every_iteration;
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end() ||
+        (!designs.empty() && sorted.back() >= designs.size())) {
+      return Status::error("train: designs in every iteration must be distinct designs of the run");
+    }
   }
   if (!(collector_timeout_seconds > 0) || !(gather_timeout_seconds > 0)) {
     return Status::error("train: collector timeouts must be > 0");
@@ -233,6 +247,13 @@ Status apply_config_value(const std::string& key, const std::string& value,
     ok = parse_integer(value, &options->seed);
   } else if (key == "designs_per_iteration") {
     ok = parse_integer(value, &options->designs_per_iteration);
+  } else if (key == "designs_every_iteration") {
+    options->designs_every_iteration.clear();
+    for (const std::string& item : split_list(value)) {
+      std::int64_t index = -1;
+      ok = ok && parse_integer(item, &index) && index >= 0;
+      if (ok) options->designs_every_iteration.push_back(static_cast<std::size_t>(index));
+    }
   } else {
     return Status::error("unknown training option '" + key + "'");
   }
@@ -259,6 +280,13 @@ RunManifest training_manifest(const TrainerOptions& options,
   // Only when set: manifests of runs from before the option stay the same.
   if (options.designs_per_iteration > 0) {
     manifest["designs_per_iteration"] = std::to_string(options.designs_per_iteration);
+  }
+  if (!options.designs_every_iteration.empty()) {
+    std::string indices;
+    for (const std::size_t d : options.designs_every_iteration) {
+      indices += (indices.empty() ? "" : ",") + std::to_string(d);
+    }
+    manifest["designs_every_iteration"] = indices;
   }
   // The rest of the architecture and the environment (set by library callers, not the config).
   const PolicyOptions& policy = options.policy;

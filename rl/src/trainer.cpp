@@ -692,8 +692,9 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
   // design; distributed, the collectors' records of this version, replayed here into each
   // design's batch.
   // The designs this iteration trains on (every one unless designs_per_iteration says fewer).
-  const std::vector<std::size_t> chosen = designs_of_iteration(
-      m.options.seed, m.iteration, m.designs.size(), m.options.designs_per_iteration);
+  const std::vector<std::size_t> chosen =
+      designs_of_iteration(m.options.seed, m.iteration, m.designs.size(),
+                           m.options.designs_per_iteration, m.options.designs_every_iteration);
   std::vector<Rollout> rollouts(m.designs.size());
   IterationMetrics out;
   if (m.hub == nullptr) {

@@ -91,6 +91,18 @@ TEST(RlCommands, PretrainOnACorpusAndPlaceAnotherDesign) {
   EXPECT_EQ(placed.status, kExitSuccess) << placed.err;
   EXPECT_NE(placed.out.find("legality: legal"), std::string::npos) << placed.out;
 
+  // --every-iteration names designs of the corpus, fewer than --designs-per-iteration.
+  const Result unknown =
+      run({"pretrain", dir + "/corpus", "--out", dir + "/run3", "--designs-per-iteration", "1",
+           "--every-iteration", "synthetic-9"});
+  EXPECT_EQ(unknown.status, kExitUsage);
+  EXPECT_NE(unknown.err.find("no design named 'synthetic-9'"), std::string::npos) << unknown.err;
+  const Result too_many =
+      run({"pretrain", dir + "/corpus", "--out", dir + "/run3", "--designs-per-iteration", "1",
+           "--every-iteration", "synthetic-2"});
+  EXPECT_EQ(too_many.status, kExitUsage);
+  EXPECT_NE(too_many.err.find("more designs per iteration"), std::string::npos) << too_many.err;
+
   const Result empty = run({"pretrain", dir + "/nothing", "--out", dir + "/run2"});
   EXPECT_EQ(empty.status, kExitFailure);
   EXPECT_NE(empty.err.find("nothing"), std::string::npos) << empty.err;

@@ -250,6 +250,70 @@ TEST(Distributed, ACollectorOfAnotherDesignIsRefused) {
       << status.message();
 }
 
+// Loads the Circuit Training examples at `paths` ("ct/NAME", names without "ct/") as a corpus,
+// as a collector's corpus loader does.
+Status load_example_corpus(const std::vector<std::string>& paths,
+                           std::vector<TrainingDesign>* designs) {
+  designs->clear();
+  for (const std::string& path : paths) {
+    placement::LoadedDesign loaded;
+    Status s = placement::load_design(
+        {example_path(path + "/netlist.pb.txt"), example_path(path + "/initial.plc"), false},
+        &loaded);
+    if (!s.ok()) return s;
+    designs->push_back({path.substr(3),
+                        std::make_shared<const netlist::Netlist>(std::move(loaded.netlist)),
+                        loaded.settings});
+  }
+  return Status();
+}
+
+// Two iterations of pre-training on the corpus `paths` (written to corpus.txt, which the
+// collectors are told to load) with `collectors` collector threads.
+void run_corpus(const std::vector<std::string>& paths, const std::string& dir, int collectors,
+                std::vector<IterationMetrics>* got, std::vector<double>* parameters,
+                std::int32_t designs_per_iteration = 0,
+                const std::vector<std::size_t>& every_iteration = {}) {
+  const auto load = [&](const std::string& corpus, std::vector<TrainingDesign>* designs) {
+    EXPECT_EQ(corpus, std::filesystem::absolute("corpus.txt").string());
+    return load_example_corpus(paths, designs);
+  };
+  TrainerOptions options;
+  ASSERT_TRUE(load(std::filesystem::absolute("corpus.txt").string(), &options.designs).ok());
+  options.corpus_path = "corpus.txt";
+  options.run_dir = macroplace::testing::make_temp_dir(dir);
+  options.episodes_per_iteration = 4;  // per design
+  options.iterations = 2;
+  options.torch_threads = 1;
+  options.seed = kSeed;
+  options.ppo.minibatch_size = 8;
+  options.listen = "127.0.0.1:0";
+  options.unit_episodes = 2;
+  options.designs_per_iteration = designs_per_iteration;
+  options.designs_every_iteration = every_iteration;
+  std::unique_ptr<Trainer> trainer;
+  const Status created = Trainer::create(options, &trainer);
+  ASSERT_TRUE(created.ok()) << created.to_string();
+  CollectOptions collect;
+  collect.learner.port = trainer->collector_port();
+  collect.load_corpus = load;
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(collectors));
+  std::vector<Status> results(static_cast<std::size_t>(collectors));
+  for (int i = 0; i < collectors; ++i) {
+    threads.emplace_back([&, i] { results[i] = run_collector(collect, {}); });
+  }
+  got->resize(2);
+  for (IterationMetrics& m : *got) {
+    const Status iterated = trainer->run_iteration(&m);
+    ASSERT_TRUE(iterated.ok()) << iterated.to_string();
+  }
+  *parameters = trainer->parameters();
+  trainer.reset();  // stop
+  for (std::thread& thread : threads) thread.join();
+  for (const Status& result : results) EXPECT_TRUE(result.ok()) << result.to_string();
+}
+
 // Pre-training with collectors: each loads the learner's corpus, collects units of every design,
 // and the learner replays each record on its design. One collector or two give the same run;
 // a collector that cannot load corpora, or whose corpus differs, is refused.
@@ -257,54 +321,11 @@ TEST(Distributed, CorpusCollectorsGiveTheSameRunWithAnyCount) {
   const std::vector<std::string> paths = {"ct/sample_clustered", "ct/simple_grouped_with_coords"};
   const auto load = [&](const std::string& corpus, std::vector<TrainingDesign>* designs) {
     EXPECT_EQ(corpus, std::filesystem::absolute("corpus.txt").string());
-    designs->clear();
-    for (const std::string& path : paths) {
-      placement::LoadedDesign loaded;
-      Status s = placement::load_design(
-          {example_path(path + "/netlist.pb.txt"), example_path(path + "/initial.plc"), false},
-          &loaded);
-      if (!s.ok()) return s;
-      designs->push_back({path.substr(3),
-                          std::make_shared<const netlist::Netlist>(std::move(loaded.netlist)),
-                          loaded.settings});
-    }
-    return Status();
+    return load_example_corpus(paths, designs);
   };
   const auto run = [&](const std::string& dir, int collectors, std::vector<IterationMetrics>* got,
                        std::vector<double>* parameters, std::int32_t designs_per_iteration = 0) {
-    TrainerOptions options;
-    ASSERT_TRUE(load(std::filesystem::absolute("corpus.txt").string(), &options.designs).ok());
-    options.corpus_path = "corpus.txt";
-    options.run_dir = macroplace::testing::make_temp_dir(dir);
-    options.episodes_per_iteration = 4;  // per design
-    options.iterations = 2;
-    options.torch_threads = 1;
-    options.seed = kSeed;
-    options.ppo.minibatch_size = 8;
-    options.listen = "127.0.0.1:0";
-    options.unit_episodes = 2;
-    options.designs_per_iteration = designs_per_iteration;
-    std::unique_ptr<Trainer> trainer;
-    const Status created = Trainer::create(options, &trainer);
-    ASSERT_TRUE(created.ok()) << created.to_string();
-    CollectOptions collect;
-    collect.learner.port = trainer->collector_port();
-    collect.load_corpus = load;
-    std::vector<std::thread> threads;
-    threads.reserve(static_cast<std::size_t>(collectors));
-    std::vector<Status> results(static_cast<std::size_t>(collectors));
-    for (int i = 0; i < collectors; ++i) {
-      threads.emplace_back([&, i] { results[i] = run_collector(collect, {}); });
-    }
-    got->resize(2);
-    for (IterationMetrics& m : *got) {
-      const Status iterated = trainer->run_iteration(&m);
-      ASSERT_TRUE(iterated.ok()) << iterated.to_string();
-    }
-    *parameters = trainer->parameters();
-    trainer.reset();  // stop
-    for (std::thread& thread : threads) thread.join();
-    for (const Status& result : results) EXPECT_TRUE(result.ok()) << result.to_string();
+    run_corpus(paths, dir, collectors, got, parameters, designs_per_iteration);
   };
   std::vector<IterationMetrics> one, two;
   std::vector<double> one_parameters, two_parameters;
@@ -401,6 +422,40 @@ TEST(Distributed, DesignsOfAnIterationAreASeededUniformChoice) {
   EXPECT_EQ(design_of_unit(5, 2, chosen), 5u);
   EXPECT_EQ(design_of_unit(6, 2, chosen), 1u);  // working ahead: round again
   EXPECT_EQ(design_of_unit(5, 0, chosen), 1u);  // one design
+}
+
+// Designs named for every iteration are in every choice; the rest of the k are drawn uniformly
+// among the others. Collectors read them from the learner's identity and draw the same.
+TEST(Distributed, DesignsInEveryIterationAreAlwaysChosen) {
+  constexpr std::int64_t kVersions = 3000;
+  std::vector<int> times(6, 0);
+  for (std::int64_t v = 0; v < kVersions; ++v) {
+    const std::vector<std::size_t> chosen = designs_of_iteration(11, v, 6, 3, {1, 4});
+    ASSERT_EQ(chosen.size(), 3u);
+    EXPECT_TRUE(std::is_sorted(chosen.begin(), chosen.end()));
+    EXPECT_EQ(std::count(chosen.begin(), chosen.end(), 1u), 1);
+    EXPECT_EQ(std::count(chosen.begin(), chosen.end(), 4u), 1);
+    for (const std::size_t d : chosen) ++times[d];
+  }
+  EXPECT_EQ(times[1], kVersions);
+  EXPECT_EQ(times[4], kVersions);
+  // One of the 4 others each time: 750 of 3000 expected, binomial sd ~24.
+  for (const std::size_t d : {0u, 2u, 3u, 5u}) EXPECT_NEAR(times[d], 750, 120) << d;
+
+  const std::vector<std::string> paths = {"ct/sample_clustered", "ct/simple_grouped_with_coords",
+                                          "ct/simple_with_coords"};
+  std::vector<IterationMetrics> got;
+  std::vector<double> parameters;
+  run_corpus(paths, "rl_corpus_collect_every", 1, &got, &parameters, 2, {2});
+  ASSERT_EQ(got.size(), 2u);
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].episodes, 8);
+    ASSERT_EQ(got[i].designs.size(), 2u);
+    EXPECT_EQ(got[i].designs[1].name, "simple_with_coords") << i;
+    const std::size_t other =
+        designs_of_iteration(kSeed, static_cast<std::int64_t>(i), 3, 2, {2}).at(0);
+    EXPECT_EQ(got[i].designs[0].name, paths[other].substr(3)) << i;
+  }
 }
 
 // A learner of another macroplace (another protocol) is refused before anything is loaded.

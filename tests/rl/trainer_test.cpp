@@ -292,6 +292,22 @@ TEST(TrainerTest, CorpusOfDesigns) {
     EXPECT_NEAR(m.best_proxy, sum / count, 1e-12) << i;
   }
 
+  // Designs in every iteration: fewer than the designs drawn, distinct, of the run.
+  TrainerOptions always = drawn;
+  always.designs_every_iteration = {1};
+  EXPECT_FALSE(always.validate().ok());  // 1 of 1 drawn: nothing left to draw
+  always.designs_per_iteration = 2;
+  EXPECT_TRUE(always.validate().ok());
+  always.designs_every_iteration = {2};
+  EXPECT_FALSE(always.validate().ok());  // no third design
+  always.designs = {sample_design, toy_design, sample_design};
+  always.designs_per_iteration = 3;
+  always.designs_every_iteration = {1, 1};
+  EXPECT_FALSE(always.validate().ok());
+  always.designs_per_iteration = 0;
+  always.designs_every_iteration = {1};
+  EXPECT_FALSE(always.validate().ok());  // every design is in every iteration anyway
+
   // A corpus cannot go to collectors (they serve one design).
   TrainerOptions listening = straight;
   listening.listen = "127.0.0.1:0";

@@ -65,11 +65,14 @@ std::uint64_t unit_reset_seed(std::uint64_t seed, std::int64_t version, std::int
 std::uint64_t unit_sampler_seed(std::uint64_t seed, std::int64_t version, std::int64_t unit);
 
 // The designs of a corpus of `designs` that policy version `version` trains on, ascending: all of
-// them when designs_per_iteration is 0 or at least `designs`, otherwise that many, chosen
-// uniformly without replacement by (seed, version). Pure: the learner and every collector agree.
+// them when designs_per_iteration is 0 or at least `designs`, otherwise that many: those in
+// `every_iteration` (indices, fewer than designs_per_iteration) and the rest chosen uniformly
+// without replacement among the others by (seed, version). Pure: the learner and every
+// collector agree.
 std::vector<std::size_t> designs_of_iteration(std::uint64_t seed, std::int64_t version,
                                               std::size_t designs,
-                                              std::int32_t designs_per_iteration);
+                                              std::int32_t designs_per_iteration,
+                                              const std::vector<std::size_t>& every_iteration = {});
 // Which of `chosen` unit `unit` is collected on: units 0..k-1 on chosen[0], the next k on
 // chosen[1], ..., round again for a working-ahead quota (k = units per design; 0: chosen[0]).
 std::size_t design_of_unit(std::int64_t unit, std::int64_t units_per_design,

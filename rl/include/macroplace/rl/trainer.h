@@ -76,6 +76,11 @@ struct TrainerOptions {
   // all. Fewer designs with more episodes each give PPO several returns per design to compare
   // within one update, at the same cost per iteration.
   std::int32_t designs_per_iteration = 0;
+  // Designs (indices into `designs`) in every iteration's choice when designs_per_iteration
+  // draws fewer than all, e.g. the few real designs of a mostly synthetic corpus, which uniform
+  // draws would visit rarely; the rest are drawn among the others. Fewer than
+  // designs_per_iteration.
+  std::vector<std::size_t> designs_every_iteration;
   std::int32_t iterations = 100;
   // Stop after the first iteration that ends past this many seconds of the run (this process's
   // part of it); 0: no limit.
