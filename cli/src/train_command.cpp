@@ -342,6 +342,7 @@ bool common_options(const char* command, const ParsedArguments& args, rl::Traine
     return false;
   }
   if (args.has("--spatial-features")) options->policy.spatial_features = true;
+  options->device = args.value("--device").value_or(options->device);
   // The head's action side: Circuit Training's 128 (other designs' grids fit it too), or fitted
   // to the design's grid (fewer logits, a faster update, but on Ariane it learned less per
   // episode: greedy 0.881 vs 0.808 after 496 episodes, one seed each; PERFORMANCE.md).
@@ -373,6 +374,7 @@ std::vector<OptionSpec> with_common_options(std::vector<OptionSpec> options) {
       {"--time-limit", "S", "stop after the iteration that passes S seconds (default: none)", 1},
       {"--threads", "N", "environment threads (default 1; 0: one per core)", 1},
       {"--torch-threads", "N", "LibTorch threads (default: --threads)", 1},
+      {"--device", "D", "the policy's device: cpu (default), cuda, cuda:N or auto", 1},
       {"--seed", "N", "random seed (default 1)", 1},
       {"--resume", "", "continue the run in RUN_DIR from its checkpoint", 0},
       {"--init", "CKPT", "start from this checkpoint's policy (fine-tuning)", 1},

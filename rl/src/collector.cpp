@@ -133,11 +133,7 @@ Rollout Collector::collect(PolicyNetwork& network, const GraphTensors& graph,
   std::vector<PolicyInputs> step_inputs;
   const auto choose = [&](const PolicyInputs& inputs, const std::vector<std::int64_t>& active,
                           std::int64_t /*step*/, std::vector<std::int32_t>* actions) {
-    PolicyOutputs outputs;
-    {
-      torch::NoGradGuard no_grad;
-      outputs = network->forward(graph, inputs);
-    }
+    const PolicyOutputs outputs = network->act(graph, inputs);
     const torch::Tensor log_probs_all = torch::log_softmax(outputs.logits, 1);
     std::vector<std::int64_t> chosen(active.size());
     for (std::size_t k = 0; k < active.size(); ++k) {

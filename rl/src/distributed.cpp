@@ -225,7 +225,7 @@ std::string policy_bytes(PolicyNetwork& network) {
 Status policy_from_bytes(const std::string& bytes, PolicyNetwork* network) {
   try {
     torch::serialize::InputArchive archive;
-    archive.load_from(bytes.data(), bytes.size());
+    archive.load_from(bytes.data(), bytes.size(), torch::Device(torch::kCPU));
     PolicyOptions options;
     internal::read_policy(archive, &options, network);
   } catch (const std::exception& e) {

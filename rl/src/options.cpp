@@ -105,6 +105,11 @@ Status TrainerOptions::validate() const {
   if (designs_per_iteration < 0) {
     return Status::error("train: designs per iteration must be >= 0");
   }
+  const bool device_index = device.size() > 5 && device.compare(0, 5, "cuda:") == 0 &&
+                            device.find_first_not_of("0123456789", 5) == std::string::npos;
+  if (device != "cpu" && device != "cuda" && device != "auto" && !device_index) {
+    return Status::error("train: device '" + device + "': expected cpu, cuda, cuda:N or auto");
+  }
   if (!designs_every_iteration.empty()) {
     if (designs_per_iteration <= 0 ||
         designs_every_iteration.size() >= static_cast<std::size_t>(designs_per_iteration)) {

@@ -17,6 +17,44 @@ GraphTensors GraphTensors::to(torch::Dtype dtype) const {
   return out;
 }
 
+GraphTensors GraphTensors::to(torch::Device device) const {
+  GraphTensors out = *this;
+  out.edge_src = edge_src.to(device);
+  out.edge_dst = edge_dst.to(device);
+  out.edge_weight = edge_weight.to(device);
+  out.inverse_degree = inverse_degree.to(device);
+  out.incidence = incidence.to(device);
+  return out;
+}
+
+Status parse_device(const std::string& name, torch::Device* out) {
+  const bool cuda_here = torch::cuda::is_available();
+  if (name == "auto") {
+    *out = cuda_here ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+    return {};
+  }
+  if (name != "cpu" && name != "cuda" && name.rfind("cuda:", 0) != 0) {
+    return Status::error("device '" + name + "': expected cpu, cuda, cuda:N or auto");
+  }
+  try {
+    *out = torch::Device(name);
+  } catch (const std::exception&) {
+    return Status::error("device '" + name + "': expected cpu, cuda, cuda:N or auto");
+  }
+  if (out->is_cuda()) {
+    if (!cuda_here) {
+      return Status::error("device '" + name +
+                           "': this LibTorch has no CUDA or sees no GPU (Debian's libtorch is "
+                           "CPU-only; build rl/ against a CUDA LibTorch, see docs/PERFORMANCE.md)");
+    }
+    if (out->has_index() && out->index() >= static_cast<int>(torch::cuda::device_count())) {
+      return Status::error("device '" + name + "': only " +
+                           std::to_string(torch::cuda::device_count()) + " GPU(s) visible");
+    }
+  }
+  return {};
+}
+
 GraphTensors make_graph_tensors(std::int64_t num_nodes, const std::vector<std::int64_t>& src,
                                 const std::vector<std::int64_t>& dst,
                                 const std::vector<double>& weight) {
@@ -116,6 +154,16 @@ PolicyInputs PolicyInputs::index(const torch::Tensor& rows) const {
   out.current_node = current_node.index_select(0, rows);
   out.mask = mask.index_select(0, rows);
   if (spatial.defined()) out.spatial = spatial.index_select(0, rows);
+  return out;
+}
+
+PolicyInputs PolicyInputs::to(torch::Device device) const {
+  PolicyInputs out;
+  out.metadata = metadata.to(device);
+  out.node_features = node_features.to(device);
+  out.current_node = current_node.to(device);
+  out.mask = mask.to(device);
+  if (spatial.defined()) out.spatial = spatial.to(device);
   return out;
 }
 
@@ -270,6 +318,19 @@ PolicyOutputs PolicyNetworkImpl::forward(const GraphTensors& graph, const Policy
   }
   out.values = v.squeeze(1);
   return out;
+}
+
+PolicyOutputs PolicyNetworkImpl::act(const GraphTensors& graph, const PolicyInputs& inputs) {
+  torch::NoGradGuard no_grad;
+  const torch::Device here = device();
+  if (here.is_cpu()) return forward(graph, inputs);
+  const PolicyOutputs outputs = forward(graph, inputs.to(here));
+  return {outputs.logits.to(torch::kCPU), outputs.values.to(torch::kCPU)};
+}
+
+torch::Device PolicyNetworkImpl::device() const {
+  const std::vector<torch::Tensor> all = parameters();
+  return all.empty() ? torch::Device(torch::kCPU) : all.front().device();
 }
 
 std::int64_t PolicyNetworkImpl::parameter_count() const {

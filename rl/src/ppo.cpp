@@ -17,6 +17,16 @@ PpoBatch PpoBatch::index(const torch::Tensor& rows) const {
   return out;
 }
 
+PpoBatch PpoBatch::to(torch::Device device) const {
+  PpoBatch out;
+  out.inputs = inputs.to(device);
+  out.actions = actions.to(device);
+  out.old_log_probs = old_log_probs.to(device);
+  out.old_values = old_values.to(device);
+  out.returns = returns.to(device);
+  return out;
+}
+
 PpoBatch PpoBatch::cat(const std::vector<PpoBatch>& parts) {
   std::vector<PolicyInputs> inputs;
   std::vector<torch::Tensor> actions, old_log_probs, old_values, returns;
@@ -156,8 +166,11 @@ MinibatchLoss accumulate_gradient(PolicyNetwork& network, const std::vector<Piec
     const std::int64_t rows = piece.batch.size();
     for (std::int64_t begin = 0; begin < rows; begin += part_size) {
       const std::int64_t end = std::min(rows, begin + part_size);
-      parts.push_back({&piece, torch::arange(begin, end, torch::kInt64),
-                       advantages.slice(0, offset + begin, offset + end)});
+      parts.push_back(
+          {&piece,
+           torch::arange(begin, end,
+                         torch::TensorOptions(torch::kInt64).device(advantages.device())),
+           advantages.slice(0, offset + begin, offset + end)});
     }
     offset += rows;
   }
@@ -200,9 +213,16 @@ PpoUpdateStats ppo_update(PolicyNetwork& network, torch::optim::Adam& optimizer,
 }
 
 PpoUpdateStats ppo_update(PolicyNetwork& network, torch::optim::Adam& optimizer,
-                          const std::vector<DesignBatch>& parts, const PpoOptions& options,
+                          const std::vector<DesignBatch>& batches, const PpoOptions& options,
                           double* kl_beta, std::mt19937_64* random) {
   PpoUpdateStats stats;
+  // The rows go to the network's device once, not per minibatch.
+  const torch::Device device = network->device();
+  std::vector<DesignBatch> moved;
+  if (!device.is_cpu()) {
+    for (const DesignBatch& part : batches) moved.push_back({part.graph, part.batch.to(device)});
+  }
+  const std::vector<DesignBatch>& parts = device.is_cpu() ? batches : moved;
   // Row r of the update is row r - begins[p] of the part p with begins[p] <= r < begins[p + 1].
   std::vector<std::int64_t> begins = {0};
   for (const DesignBatch& part : parts) begins.push_back(begins.back() + part.batch.size());
@@ -232,8 +252,8 @@ PpoUpdateStats ppo_update(PolicyNetwork& network, torch::optim::Adam& optimizer,
       std::vector<Piece> pieces;
       for (std::size_t p = 0; p < parts.size(); ++p) {
         if (rows[p].empty()) continue;
-        pieces.push_back(
-            {parts[p].graph, parts[p].batch.index(torch::tensor(rows[p], torch::kInt64))});
+        pieces.push_back({parts[p].graph,
+                          parts[p].batch.index(torch::tensor(rows[p], torch::kInt64).to(device))});
       }
       optimizer.zero_grad();
       const MinibatchLoss loss = accumulate_gradient(network, pieces, options, *kl_beta);

@@ -73,7 +73,7 @@ void run_policy_episode(PolicyNetwork& network, const GraphTensors& graph, env::
   while (!env->done()) {
     const PolicyInputs inputs =
         inputs_from_observation(*observation, design.options.observation, graph.num_nodes, spatial);
-    const torch::Tensor logits = network->forward(graph, inputs).logits[0];
+    const torch::Tensor logits = network->act(graph, inputs).logits[0];
     const std::int64_t action =
         random == nullptr ? greedy_action(logits) : sample_action(logits, random);
     actions->push_back(static_cast<std::int32_t>(action));
@@ -108,9 +108,9 @@ Status load_policy(const std::string& checkpoint, PolicyOptions* policy, PolicyN
     torch::serialize::InputArchive archive;
     if (checkpoint.empty()) {
       const std::string_view bytes = shipped_policy();
-      archive.load_from(bytes.data(), bytes.size());
+      archive.load_from(bytes.data(), bytes.size(), torch::Device(torch::kCPU));
     } else {
-      archive.load_from(checkpoint);
+      archive.load_from(checkpoint, torch::Device(torch::kCPU));  // whichever device wrote it
     }
     read_policy(archive, policy, network);
   } catch (const std::exception& e) {
@@ -260,6 +260,7 @@ struct Trainer::Impl {
   TrainerOptions options;
   std::vector<TrainedDesign> designs;  // one, or a corpus
   PolicyNetwork network{nullptr};
+  torch::Device device{torch::kCPU};  // the network's, the update's and the designs' graphs'
   std::unique_ptr<torch::optim::Adam> optimizer;
   std::mt19937_64 random;
   double kl_beta = 1.0;
@@ -285,6 +286,7 @@ struct Trainer::Impl {
   // The network to train, with a fresh optimizer on its parameters.
   void set_network(PolicyNetwork trained) {
     network = std::move(trained);
+    network->to(device);  // before the optimizer takes the parameters
     optimizer = std::make_unique<torch::optim::Adam>(
         network->parameters(),
         torch::optim::AdamOptions(options.ppo.learning_rate).eps(options.ppo.adam_epsilon));
@@ -362,13 +364,14 @@ Status Trainer::Impl::load_checkpoint() {
   const std::string file = path("checkpoint.pt");
   try {
     torch::serialize::InputArchive archive;
-    archive.load_from(file);
+    // Onto the run's device, whichever device wrote it: the optimizer's state with it.
+    archive.load_from(file, device);
     // A fresh tensor per read: InputArchive::read() into a defined tensor re-points it (set_)
     // without converting the dtype.
     const auto read = [&archive](const std::string& key) {
       torch::Tensor value;
       archive.read(key, value);
-      return value;
+      return value.to(torch::kCPU);
     };
     PolicyNetwork loaded{nullptr};
     internal::read_policy(archive, &options.policy, &loaded);
@@ -481,6 +484,7 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
   if (Status s = options.validate(); !s.ok()) return s;
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  if (Status s = parse_device(options.device, &impl->device); !s.ok()) return s;
   // The lock first: a second process on this folder stops here, before it touches a file.
   if (Status s = RunFolder::open(options.run_dir, &impl->folder); !s.ok()) return s;
   const bool has_checkpoint = std::filesystem::exists(impl->path("checkpoint.pt"));
@@ -552,7 +556,7 @@ Status Trainer::create(const TrainerOptions& options, std::unique_ptr<Trainer>* 
       return inputs.size() == 1 ? s : Status::error("design '" + d.name + "': " + s.message());
     }
     d.design_id = placement::design_fingerprint(*d.design->netlist, d.design->settings);
-    d.graph = make_graph_tensors(d.design->graph);
+    d.graph = make_graph_tensors(d.design->graph).to(impl->device);
     d.collector = std::make_unique<Collector>(
         d.design, d.design_id, options.episodes_per_iteration, options.threads,
         impl->options.policy.spatial_features, options.ppo.discount);
@@ -637,7 +641,8 @@ const TrainerOptions& Trainer::options() const {
 std::vector<double> Trainer::parameters() const {
   std::vector<double> out;
   for (const torch::Tensor& p : impl_->network->parameters()) {
-    const torch::Tensor flat = p.detach().to(torch::kFloat64).contiguous().view({-1});
+    const torch::Tensor flat =
+        p.detach().to(torch::kCPU).to(torch::kFloat64).contiguous().view({-1});
     out.insert(out.end(), flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel());
   }
   return out;

@@ -3,6 +3,7 @@
 // match `macroplace cost`, the report carries its best-of-k curve and training curve, and
 // `place --method rl` fine-tunes before placing.
 #include <gtest/gtest.h>
+#include <torch/cuda.h>
 
 #include <cmath>
 #include <filesystem>
@@ -92,20 +93,51 @@ TEST(RlCommands, PretrainOnACorpusAndPlaceAnotherDesign) {
   EXPECT_NE(placed.out.find("legality: legal"), std::string::npos) << placed.out;
 
   // --every-iteration names designs of the corpus, fewer than --designs-per-iteration.
-  const Result unknown =
-      run({"pretrain", dir + "/corpus", "--out", dir + "/run3", "--designs-per-iteration", "1",
-           "--every-iteration", "synthetic-9"});
+  const Result unknown = run({"pretrain", dir + "/corpus", "--out", dir + "/run3",
+                              "--designs-per-iteration", "1", "--every-iteration", "synthetic-9"});
   EXPECT_EQ(unknown.status, kExitUsage);
   EXPECT_NE(unknown.err.find("no design named 'synthetic-9'"), std::string::npos) << unknown.err;
-  const Result too_many =
-      run({"pretrain", dir + "/corpus", "--out", dir + "/run3", "--designs-per-iteration", "1",
-           "--every-iteration", "synthetic-2"});
+  const Result too_many = run({"pretrain", dir + "/corpus", "--out", dir + "/run3",
+                               "--designs-per-iteration", "1", "--every-iteration", "synthetic-2"});
   EXPECT_EQ(too_many.status, kExitUsage);
   EXPECT_NE(too_many.err.find("more designs per iteration"), std::string::npos) << too_many.err;
 
   const Result empty = run({"pretrain", dir + "/nothing", "--out", dir + "/run2"});
   EXPECT_EQ(empty.status, kExitFailure);
   EXPECT_NE(empty.err.find("nothing"), std::string::npos) << empty.err;
+}
+
+// --device: a name that is no device is a usage error; CUDA where this LibTorch has none is a
+// failure that says why, before the run folder is touched.
+TEST(RlCommands, TrainDeviceOption) {
+  const std::string dir = make_temp_dir("cli_train_device");
+  const std::vector<std::string> base = {"train",
+                                         example_path(kDesign),
+                                         "--plc",
+                                         example_path("ct/sample_clustered/initial.plc"),
+                                         "--iterations",
+                                         "1",
+                                         "--episodes-per-iter",
+                                         "2",
+                                         "--minibatch",
+                                         "4"};
+  std::vector<std::string> bad = base;
+  bad.insert(bad.end(), {"--out", dir + "/bad", "--device", "gpu"});
+  const Result refused = run(bad);
+  EXPECT_EQ(refused.status, kExitUsage);
+  EXPECT_NE(refused.err.find("expected cpu, cuda, cuda:N or auto"), std::string::npos)
+      << refused.err;
+  std::vector<std::string> automatic = base;
+  automatic.insert(automatic.end(), {"--out", dir + "/auto", "--device", "auto"});
+  const Result ran = run(automatic);
+  EXPECT_EQ(ran.status, kExitSuccess) << ran.err;
+  if (!torch::cuda::is_available()) {
+    std::vector<std::string> cuda = base;
+    cuda.insert(cuda.end(), {"--out", dir + "/cuda", "--device", "cuda"});
+    const Result failed = run(cuda);
+    EXPECT_EQ(failed.status, kExitFailure);
+    EXPECT_NE(failed.err.find("no CUDA"), std::string::npos) << failed.err;
+  }
 }
 
 TEST(RlCommands, MissingCheckpointFails) {

@@ -238,6 +238,86 @@ TEST(PpoUpdateTest, RowsOfSeveralDesignsShareOneUpdate) {
   }
 }
 
+// --device names: cpu, cuda, cuda:N, auto; CUDA is refused with a reason where this LibTorch
+// cannot use it (Debian's is CPU-only), and auto then means the CPU.
+TEST(DeviceTest, NamesAndAvailability) {
+  torch::Device device(torch::kCPU);
+  EXPECT_TRUE(parse_device("cpu", &device).ok());
+  EXPECT_TRUE(device.is_cpu());
+  for (const char* bad : {"gpu", "cuda:", "cuda:x", "CPU", ""}) {
+    const Status s = parse_device(bad, &device);
+    EXPECT_FALSE(s.ok()) << bad;
+    EXPECT_NE(s.message().find("expected cpu, cuda, cuda:N or auto"), std::string::npos)
+        << s.message();
+  }
+  ASSERT_TRUE(parse_device("auto", &device).ok());
+  EXPECT_EQ(device.is_cuda(), torch::cuda::is_available());
+  const Status cuda = parse_device("cuda", &device);
+  EXPECT_EQ(cuda.ok(), torch::cuda::is_available()) << cuda.message();
+  if (!torch::cuda::is_available()) {
+    EXPECT_NE(cuda.message().find("no CUDA"), std::string::npos) << cuda.message();
+  }
+}
+
+// act() is forward() without a gradient, its outputs on the CPU.
+TEST(DeviceTest, ActIsForwardWithoutGradient) {
+  torch::manual_seed(4);
+  PolicyNetwork network(tiny_options());
+  const GraphTensors graph = tiny_graph();
+  PpoBatch batch = random_batch(3, 4);
+  batch.inputs.metadata = batch.inputs.metadata.to(torch::kFloat32);
+  batch.inputs.node_features = batch.inputs.node_features.to(torch::kFloat32);
+  const PolicyOutputs acted = network->act(graph, batch.inputs);
+  const PolicyOutputs forward = network->forward(graph, batch.inputs);
+  EXPECT_FALSE(acted.logits.requires_grad());
+  EXPECT_TRUE(acted.logits.device().is_cpu());
+  EXPECT_TRUE(torch::equal(acted.logits, forward.logits.detach()));
+  EXPECT_TRUE(torch::equal(acted.values, forward.values.detach()));
+}
+
+// The same PPO update (float32, as training runs it) on the CPU and on a GPU: the batch, on the
+// CPU, goes to the network's device inside ppo_update; parameters and statistics agree within
+// float rounding (the GPU sums in another order).
+TEST(DeviceTest, CudaUpdateMatchesCpu) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA in this LibTorch, or no GPU";
+  const GraphTensors graph = make_graph_tensors(6, {0, 1, 2, 3, 4, 0}, {1, 2, 3, 4, 5, 5},
+                                                {1.0, 0.5, 2.0, 1.0, 0.25, 3.0});
+  torch::manual_seed(17);
+  PpoBatch batch = random_batch(24, 6);
+  batch.inputs.metadata = batch.inputs.metadata.to(torch::kFloat32);
+  batch.inputs.node_features = batch.inputs.node_features.to(torch::kFloat32);
+  batch.old_log_probs = batch.old_log_probs.to(torch::kFloat32);
+  batch.old_values = batch.old_values.to(torch::kFloat32);
+  batch.returns = batch.returns.to(torch::kFloat32);
+  // One Adam step over all 24 rows (in microbatches of 4): Adam's normalised step would carry
+  // rounding differences of near-zero gradients to ~lr over several steps.
+  PpoOptions options;
+  options.minibatch_size = 24;
+  options.microbatch_size = 4;
+  options.epochs = 1;
+  const auto update = [&](torch::Device device, PpoUpdateStats* stats) {
+    torch::manual_seed(5);
+    PolicyNetwork network(tiny_options());
+    network->to(device);
+    torch::optim::Adam adam(network->parameters(), torch::optim::AdamOptions(4e-3));
+    double kl_beta = 1.0;
+    std::mt19937_64 random(3);
+    *stats = ppo_update(network, adam, graph.to(device), batch, options, &kl_beta, &random);
+    std::vector<torch::Tensor> flat;
+    for (const torch::Tensor& p : network->parameters()) {
+      flat.push_back(p.detach().to(torch::kCPU).view({-1}));
+    }
+    return torch::cat(flat);
+  };
+  PpoUpdateStats cpu_stats, cuda_stats;
+  const torch::Tensor cpu = update(torch::Device(torch::kCPU), &cpu_stats);
+  const torch::Tensor cuda = update(torch::Device(torch::kCUDA), &cuda_stats);
+  EXPECT_LT((cpu - cuda).abs().max().item<double>(), 1e-5);
+  EXPECT_NEAR(cpu_stats.total_loss, cuda_stats.total_loss, 1e-4);
+  EXPECT_NEAR(cpu_stats.kl, cuda_stats.kl, 1e-5);
+  EXPECT_EQ(cpu_stats.minibatches, cuda_stats.minibatches);
+}
+
 TEST(PpoOptionsTest, Validates) {
   PpoOptions options;
   EXPECT_TRUE(options.validate().ok());

@@ -22,8 +22,10 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
+#include "macroplace/base/status.h"
 #include "macroplace/env/design_graph.h"
 #include "macroplace/env/observation.h"
 #include "macroplace/rl/policy.h"
@@ -43,7 +45,13 @@ struct GraphTensors {
   std::int64_t num_nodes = 0;
 
   GraphTensors to(torch::Dtype dtype) const;
+  GraphTensors to(torch::Device device) const;
 };
+
+// The device a `--device` names: "cpu", "cuda", "cuda:N" or "auto" (CUDA when this LibTorch has
+// it and a GPU is visible, else the CPU). An error for a device this process cannot use, e.g.
+// CUDA with Debian's CPU-only LibTorch.
+Status parse_device(const std::string& name, torch::Device* out);
 
 GraphTensors make_graph_tensors(const env::DesignGraph& graph);
 // From explicit edges (tests, hand-made graphs).
@@ -59,7 +67,8 @@ struct PolicyInputs {
   torch::Tensor spatial;        // [B, 2, side, side], only with spatial_features
 
   std::int64_t batch_size() const { return metadata.size(0); }
-  PolicyInputs index(const torch::Tensor& rows) const;              // a subset of the batch
+  PolicyInputs index(const torch::Tensor& rows) const;  // a subset of the batch
+  PolicyInputs to(torch::Device device) const;
   static PolicyInputs cat(const std::vector<PolicyInputs>& parts);  // batches stacked in order
 };
 
@@ -104,8 +113,13 @@ class PolicyNetworkImpl : public torch::nn::Module {
   PolicyOutputs forward(const GraphTensors& graph, const PolicyInputs& inputs);
   // The 56-value readout (CT's), exposed for tests.
   torch::Tensor readout(const GraphTensors& graph, const PolicyInputs& inputs);
+  // Inference: no gradient, `inputs` moved to the network's device (one copy per batch of
+  // environments), the outputs back on the CPU, where actions are drawn. `graph` must be on the
+  // network's device (GraphTensors::to, once per design).
+  PolicyOutputs act(const GraphTensors& graph, const PolicyInputs& inputs);
   const PolicyOptions& options() const { return options_; }
   std::int64_t parameter_count() const;
+  torch::Device device() const;  // where the parameters are
 
  private:
   PolicyOptions options_;
@@ -129,6 +143,7 @@ struct PpoBatch {
 
   std::int64_t size() const { return actions.size(0); }
   PpoBatch index(const torch::Tensor& rows) const;
+  PpoBatch to(torch::Device device) const;
   static PpoBatch cat(const std::vector<PpoBatch>& parts);  // batches stacked in order
 };
 
@@ -159,6 +174,7 @@ struct PpoUpdateStats {
 };
 
 // Epochs x shuffled minibatches (the shuffle drawn from `random`); updates *kl_beta at the end.
+// Runs on the network's device: the batches are moved there once (graphs must be there).
 PpoUpdateStats ppo_update(PolicyNetwork& network, torch::optim::Adam& optimizer,
                           const GraphTensors& graph, const PpoBatch& batch,
                           const PpoOptions& options, double* kl_beta, std::mt19937_64* random);

@@ -90,6 +90,11 @@ struct TrainerOptions {
   bool greedy_evaluation = true;
   std::int32_t threads = 1;        // environment threads (BatchedEnv); 0: one per core
   std::int32_t torch_threads = 0;  // LibTorch intra-op threads; 0: same as threads
+  // Where the policy runs, for the PPO update and for collecting in this process: "cpu",
+  // "cuda", "cuda:N" or "auto" (parse_device in torch_policy.h); environments stay on CPU
+  // threads. A run control, not part of the run's identity: a run may resume on another device
+  // (then not bit for bit).
+  std::string device = "cpu";
   std::uint64_t seed = 1;
   bool resume = false;
   // Start from this checkpoint's policy (architecture and weights; a pre-trained or another
