@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The recipe of the shipped policy (models/shipped-policy/policy.pt): pre-training on the real
-# designs we may train on plus 50 synthetic ones, with 1 learner and 2 collector processes.
+# designs we may train on plus 50 synthetic ones, with 1 learner and 2 collector processes, in
+# two stages (every design each iteration, then the real ones each iteration and a few drawn).
 # Ariane 133 is held out in every technology (it is the bundled example the Quick start places,
 # and what the held-out comparisons in docs/PERFORMANCE.md measure), so NanGate45 and SkyWater 130
 # Ariane 133 and Circuit Training's ariane/initial.plc stay out of the corpus.
@@ -8,7 +9,7 @@
 # Usage: models/shipped-policy/recipe.sh [WORK_DIR] [DATA_DIR]
 #   WORK_DIR  where the synthetic designs, the corpus list and the run go (default out/shipped-policy)
 #   DATA_DIR  the real designs (default ../shared/data, see its README for provenance)
-# The run stops after the iteration that passes --time-limit, so how many iterations it reaches
+# Each stage stops after the iteration that passes --time-limit, so how many iterations it reaches
 # depends on the machine; README.md beside this file says how many the shipped one had. With
 # --torch-threads 2 the update is not bit-for-bit repeatable (LibTorch's parallel reductions);
 # --torch-threads 1 is, at about half the speed.
@@ -28,6 +29,15 @@ mkdir -p "$work"
   echo "# synthetic designs: generate --count 50 --seed 1"
   for i in $(seq 1 50); do echo "synthetic/synthetic-$i/netlist.pb.txt"; done
 } > "$work/corpus.txt"
+# Stage 1: every design, one episode each, per iteration.
 "$macroplace" pretrain "$work/corpus.txt" --out "$work/run" --episodes-per-design 1 \
   --iterations 100000 --time-limit 5700 --threads 2 --torch-threads 2 --collectors 2 --seed 1
-echo "policy: $work/run/policy.pt (copy it to models/shipped-policy/policy.pt to ship it)"
+# Stage 2: the real designs in every iteration (uniform draws over this corpus, 93% synthetic,
+# starve them), 4 synthetic ones drawn anew, 4 episodes each; minibatches of 64 keep the KL near
+# its target.
+"$macroplace" pretrain "$work/corpus.txt" --out "$work/run2" --init "$work/run/policy.pt" \
+  --designs-per-iteration 8 \
+  --every-iteration ariane136-asap7,ariane136-sky130hd,ibm01,macro_tiles_10x10 \
+  --episodes-per-design 4 --minibatch 64 --iterations 100000 --time-limit 2700 \
+  --threads 2 --torch-threads 2 --collectors 2 --seed 1
+echo "policy: $work/run2/policy.pt (copy it to models/shipped-policy/policy.pt to ship it)"
