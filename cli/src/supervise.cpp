@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <cstring>
 
-
 namespace macroplace::cli {
 
 namespace {
