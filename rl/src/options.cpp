@@ -18,6 +18,12 @@
 
 namespace macroplace::rl {
 
+bool is_device_name(const std::string& name) {
+  const bool indexed = name.size() > 5 && name.compare(0, 5, "cuda:") == 0 &&
+                       name.find_first_not_of("0123456789", 5) == std::string::npos;
+  return indexed || name == "cpu" || name == "cuda" || name == "auto";
+}
+
 Status PolicyOptions::validate() const {
   if (metadata_width < 1 || node_width < 1 || attention_width < 1 || head_channels < 1 ||
       head_side < 1) {
@@ -105,16 +111,15 @@ Status TrainerOptions::validate() const {
   if (designs_per_iteration < 0) {
     return Status::error("train: designs per iteration must be >= 0");
   }
-  const bool device_index = device.size() > 5 && device.compare(0, 5, "cuda:") == 0 &&
-                            device.find_first_not_of("0123456789", 5) == std::string::npos;
-  if (device != "cpu" && device != "cuda" && device != "auto" && !device_index) {
+  if (!is_device_name(device)) {
     return Status::error("train: device '" + device + "': expected cpu, cuda, cuda:N or auto");
   }
   if (!designs_every_iteration.empty()) {
     if (designs_per_iteration <= 0 ||
         designs_every_iteration.size() >= static_cast<std::size_t>(designs_per_iteration)) {
-      return Status::error(
-          "train: designs in every iteration need more designs per iteration than they are");
+      return Status::error("train: " + std::to_string(designs_every_iteration.size()) +
+                           " design(s) in every iteration need more designs per iteration (" +
+                           std::to_string(designs_per_iteration) + ")");
     }
     std::vector<std::size_t> sorted = designs_every_iteration;
     std::sort(sorted.begin(), sorted.end());

@@ -33,12 +33,12 @@ Status parse_device(const std::string& name, torch::Device* out) {
     *out = cuda_here ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
     return {};
   }
-  if (name != "cpu" && name != "cuda" && name.rfind("cuda:", 0) != 0) {
+  if (!is_device_name(name)) {
     return Status::error("device '" + name + "': expected cpu, cuda, cuda:N or auto");
   }
   try {
     *out = torch::Device(name);
-  } catch (const std::exception&) {
+  } catch (const std::exception&) {  // e.g. an index beyond a device index's range
     return Status::error("device '" + name + "': expected cpu, cuda, cuda:N or auto");
   }
   if (out->is_cuda()) {

@@ -244,7 +244,7 @@ TEST(DeviceTest, NamesAndAvailability) {
   torch::Device device(torch::kCPU);
   EXPECT_TRUE(parse_device("cpu", &device).ok());
   EXPECT_TRUE(device.is_cpu());
-  for (const char* bad : {"gpu", "cuda:", "cuda:x", "CPU", ""}) {
+  for (const char* bad : {"gpu", "cuda:", "cuda:x", "CPU", "", "cuda:99999999999"}) {
     const Status s = parse_device(bad, &device);
     EXPECT_FALSE(s.ok()) << bad;
     EXPECT_NE(s.message().find("expected cpu, cuda, cuda:N or auto"), std::string::npos)

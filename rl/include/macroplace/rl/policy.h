@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "macroplace/base/status.h"
@@ -46,5 +47,9 @@ struct PolicyOptions {
   // The readout width: metadata + 4 edge statistics + attention + current node.
   std::int32_t readout_width() const { return metadata_width + 5 * node_width + attention_width; }
 };
+
+// Whether `name` is a device name the policy takes ("cpu", "cuda", "cuda:N", "auto"), whether or
+// not this process can use it (parse_device in torch_policy.h says that).
+bool is_device_name(const std::string& name);
 
 }  // namespace macroplace::rl
