@@ -10,6 +10,7 @@
 #include "macroplace/base/progress_line.h"
 #include "macroplace/cli/commands.h"
 #include "macroplace/rl/distributed.h"
+#include "macroplace/rl/policy.h"
 #include "supervise.h"
 #include "train_command.h"
 
@@ -29,6 +30,11 @@ int run_collect(const ParsedArguments& args, std::ostream& out, std::ostream& er
     return kExitUsage;
   }
   options.netlist_path = args.value("--netlist").value_or("");
+  options.device = args.value("--device").value_or(options.device);
+  if (!rl::is_device_name(options.device)) {
+    err << "macroplace collect: --device: expected cpu, cuda, cuda:N or auto\n";
+    return kExitUsage;
+  }
   options.plc_path = args.value("--plc").value_or("");
   options.corpus_path = args.value("--corpus").value_or("");
   // A pre-training learner names its corpus; it loads here as `pretrain` loads it.
@@ -91,7 +97,7 @@ const Command& collect_command() {
   static const Command kCommand{
       {"collect",
        "macroplace collect --connect HOST:PORT [--netlist FILE --plc FILE] [--corpus PATH]\n"
-       "                   [--threads N]",
+       "                   [--threads N] [--device D]",
        "Join a training run as a collector: run episodes with the learner's current policy and\n"
        "deliver them, until the learner stops (`macroplace train --listen HOST:PORT`, or its\n"
        "`--collectors N`; `pretrain` alike). The design is the learner's (its paths) unless\n"
@@ -108,6 +114,7 @@ const Command& collect_command() {
         {"--corpus", "PATH", "a pre-training learner's corpus here, when its path differs", 1},
         {"--threads", "N", "environment threads (default 1)", 1},
         {"--torch-threads", "N", "LibTorch threads (default: --threads)", 1},
+        {"--device", "D", "the policy's inference: cpu (default), cuda, cuda:N or auto", 1},
         {"--connect-timeout", "S", "give up after S seconds without the learner (120)", 1},
         {"--quiet", "", "print nothing but errors", 0}}},
       run_collect,

@@ -669,6 +669,8 @@ std::string mismatch(const RunManifest& learner, const RunManifest& mine) {
 Status run_collector(const CollectOptions& options,
                      const std::function<void(const CollectorProgress&)>& progress,
                      CollectorProgress* final_progress) {
+  torch::Device device(torch::kCPU);
+  if (Status s = parse_device(options.device, &device); !s.ok()) return s;
   Connection connection(options.learner, options.connect_timeout_seconds);
   std::string error;
   if (!connection.connect(&error)) return Status::error(error);
@@ -774,7 +776,7 @@ Status run_collector(const CollectOptions& options,
     *why = mismatch(identity, training_manifest(reference, design_id));
     if (!why->empty()) return {};
     for (Target& target : targets) {
-      target.graph = make_graph_tensors(target.design->graph);
+      target.graph = make_graph_tensors(target.design->graph).to(device);
       target.collector = std::make_unique<Collector>(target.design, target.id,
                                                      static_cast<std::int32_t>(unit_episodes),
                                                      options.threads, spatial, 1.0);
@@ -807,6 +809,7 @@ Status run_collector(const CollectOptions& options,
             !s.ok()) {
           return s;
         }
+        network->to(device);
         if (targets.empty() || spatial != network->options().spatial_features ||
             targets[0].design->options.observation.side != network->options().action_side) {
           std::string why;

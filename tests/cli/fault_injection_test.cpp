@@ -483,6 +483,26 @@ TEST(FaultInjection, CollectorWorkerAbortIsRestarted) {
   EXPECT_EQ(run.learning("run"), reference);
 }
 
+// `collect --device`: a name that is no device is a usage error before any worker starts; a
+// device this build cannot use (CUDA with a CPU-only LibTorch) fails in the worker, once.
+TEST(FaultInjection, CollectorDeviceErrorsEndIt) {
+  if (!MACROPLACE_HAS_TRAIN) GTEST_SKIP() << "built without rl/ (LibTorch)";
+  const DistributedRun run = distributed_run("fault_collector_device");  // no learner
+  const Launch bad{{"collect", "--connect", run.where, "--device", "gpu"}, run.dir + "/bad.log"};
+  EXPECT_EQ(run_to_end(bad), 2);
+  EXPECT_NE(read_file(bad.log).find("expected cpu, cuda, cuda:N or auto"), std::string::npos)
+      << read_file(bad.log);
+  const Launch cuda{
+      {"collect", "--connect", run.where, "--device", "cuda", "--connect-timeout", "0"},
+      run.dir + "/cuda.log"};
+  EXPECT_EQ(run_to_end(cuda), 1);
+  const std::string log = read_file(cuda.log);
+  EXPECT_TRUE(log.find("no CUDA") != std::string::npos ||
+              log.find("cannot reach") != std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("starting it again"), std::string::npos) << log;
+}
+
 // SIGTERM to `collect` ends its worker too, and `collect` ends as SIGTERM ends a process.
 TEST(FaultInjection, CollectorTerminatedEndsItsWorker) {
   if (!MACROPLACE_HAS_TRAIN) GTEST_SKIP() << "built without rl/ (LibTorch)";

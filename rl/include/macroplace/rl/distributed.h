@@ -147,6 +147,7 @@ struct CollectOptions {
   std::string corpus_path;               // that corpus here; empty: the learner's path
   std::int32_t threads = 1;              // environment threads
   std::int32_t torch_threads = 0;        // LibTorch threads; 0: threads
+  std::string device = "cpu";            // the policy's inference (parse_device's names)
   double connect_timeout_seconds = 120;  // to reach (or reach again) the learner
   std::int64_t max_units = -1;           // stop after this many units (tests); -1: no limit
 };
