@@ -232,9 +232,10 @@ std::string number_text(double value) {
   return std::string(buffer, result.ptr);
 }
 
-std::string list_text(const std::vector<std::int32_t>& values) {
+template <typename Int>
+std::string list_text(const std::vector<Int>& values) {
   std::string text;
-  for (const std::int32_t value : values) {
+  for (const Int value : values) {
     if (!text.empty()) text += ",";
     text += std::to_string(value);
   }
@@ -292,11 +293,7 @@ RunManifest training_manifest(const TrainerOptions& options,
     manifest["designs_per_iteration"] = std::to_string(options.designs_per_iteration);
   }
   if (!options.designs_every_iteration.empty()) {
-    std::string indices;
-    for (const std::size_t d : options.designs_every_iteration) {
-      indices += (indices.empty() ? "" : ",") + std::to_string(d);
-    }
-    manifest["designs_every_iteration"] = indices;
+    manifest["designs_every_iteration"] = list_text(options.designs_every_iteration);
   }
   // The rest of the architecture and the environment (set by library callers, not the config).
   const PolicyOptions& policy = options.policy;
@@ -312,8 +309,8 @@ RunManifest training_manifest(const TrainerOptions& options,
   manifest["env.max_edges"] = number(env.observation.max_edges);
   manifest["env.observation_side"] = number(env.observation.side);
   manifest["env.observation_features"] =
-      list_text({env.observation.wire_mask, env.observation.density, env.observation.congestion,
-                 env.observation.normalize_wire_mask});
+      list_text<std::int32_t>({env.observation.wire_mask, env.observation.density,
+                               env.observation.congestion, env.observation.normalize_wire_mask});
   manifest["env.weights"] = number_text(env.weights.wirelength) + "," +
                             number_text(env.weights.density) + "," +
                             number_text(env.weights.congestion);
