@@ -29,16 +29,18 @@ GraphTensors GraphTensors::to(torch::Device device) const {
 
 Status parse_device(const std::string& name, torch::Device* out) {
   const bool cuda_here = torch::cuda::is_available();
-  const Status unknown = Status::error("device '" + name + "': expected cpu, cuda, cuda:N or auto");
+  const auto unknown = [&name] {
+    return Status::error("device '" + name + "': expected cpu, cuda, cuda:N or auto");
+  };
   if (name == "auto") {
     *out = cuda_here ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
     return {};
   }
-  if (!is_device_name(name)) return unknown;
+  if (!is_device_name(name)) return unknown();
   try {
     *out = torch::Device(name);
   } catch (const std::exception&) {  // e.g. an index beyond a device index's range
-    return unknown;
+    return unknown();
   }
   if (out->is_cuda()) {
     if (!cuda_here) {
