@@ -115,6 +115,10 @@ int convert_floorplan(const ParsedArguments& args, std::ostream& out, std::ostre
     out << "; macros kept " << *settings.macro_spacing << " um apart (halos up to "
         << report.max_halo << " um, plus a row or site for snapping)";
   }
+  if (report.macros_restricted > 0) {
+    out << "; " << report.macros_restricted
+        << " macros limited to the orientations their LEF SYMMETRY allows";
+  }
   out << "\n";
   return kExitSuccess;
 }
@@ -128,12 +132,14 @@ int convert_to_def(const ParsedArguments& args, std::ostream& out, std::ostream&
   std::vector<std::string> outputs = {args.positionals()[1]};
   for (const std::string& path : openroad_output_paths(args)) outputs.push_back(path);
   if (!check_outputs("convert", outputs, err)) return kExitUsage;
+  OpenroadInputs floorplan;
+  if (!read_openroad_inputs("convert", args, &floorplan, err)) return kExitFailure;
   netlist::Netlist design;
   netlist::PlacementFile placement;
   if (!load_design(args.positionals()[0], args.value("--plc"), &design, &placement, err)) {
     return kExitFailure;
   }
-  return write_openroad_outputs("convert", args, design, args.positionals()[1],
+  return write_openroad_outputs("convert", args, floorplan, design, args.positionals()[1],
                                 args.value("--tcl-out"), out, err)
              ? kExitSuccess
              : kExitFailure;

@@ -3,7 +3,6 @@
 #include <map>
 
 #include "macroplace/base/atomic_file.h"
-#include "macroplace/netlist/def.h"
 #include "macroplace/netlist/floorplan.h"
 
 namespace macroplace::cli {
@@ -57,8 +56,18 @@ std::vector<std::string> openroad_output_paths(const ParsedArguments& args) {
   return paths;
 }
 
+bool read_openroad_inputs(const std::string& command, const ParsedArguments& args,
+                          OpenroadInputs* inputs, std::ostream& err) {
+  if (!read_lef_files(command, args, &inputs->lef, err)) return false;
+  if (const Status s = netlist::read_def(*args.value("--def-in"), &inputs->def); !s.ok()) {
+    err << "macroplace " << command << ": " << s.to_string() << "\n";
+    return false;
+  }
+  return true;
+}
+
 bool write_openroad_outputs(const std::string& command, const ParsedArguments& args,
-                            const netlist::Netlist& netlist,
+                            const OpenroadInputs& inputs, const netlist::Netlist& netlist,
                             const std::optional<std::string>& def_out,
                             const std::optional<std::string>& tcl_out, std::ostream& out,
                             std::ostream& err) {
@@ -66,12 +75,8 @@ bool write_openroad_outputs(const std::string& command, const ParsedArguments& a
     err << "macroplace " << command << ": " << message << "\n";
     return false;
   };
-  netlist::LefLibrary lef;
-  if (!read_lef_files(command, args, &lef, err)) return false;
-  netlist::DefFloorplan def;
-  if (const Status s = netlist::read_def(*args.value("--def-in"), &def); !s.ok()) {
-    return fail(s.to_string());
-  }
+  const netlist::LefLibrary& lef = inputs.lef;
+  const netlist::DefFloorplan& def = inputs.def;
   netlist::FloorplanOptions options;
   options.core = args.has("--core");
   std::map<std::string, netlist::DefPlacementChange, std::less<>> placements;

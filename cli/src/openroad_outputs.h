@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "command_registry.h"
+#include "macroplace/netlist/def.h"
 #include "macroplace/netlist/lef.h"
 #include "macroplace/netlist/netlist.h"
 
@@ -27,12 +28,22 @@ bool wants_openroad_outputs(const std::string& command, const ParsedArguments& a
 // The paths it will write, for check_outputs().
 std::vector<std::string> openroad_output_paths(const ParsedArguments& args);
 
-// Writes the DEF (the --def-in floorplan with the netlist's hard macros placed) and/or the Tcl
-// script to the given paths, with --lef, --fixed and --core from `args`. A placement the checker
-// finds illegal (off the die, off the grid, overlapping with halos) is reported and nothing is
-// written.
+// The floorplan and its LEF, read from --def-in and --lef before anything is placed, so a bad
+// file stops the command before the work and the placers can keep to what the LEF allows.
+struct OpenroadInputs {
+  netlist::LefLibrary lef;
+  netlist::DefFloorplan def;
+};
+// Prints the error and returns false when a file cannot be read.
+bool read_openroad_inputs(const std::string& command, const ParsedArguments& args,
+                          OpenroadInputs* inputs, std::ostream& err);
+
+// Writes the DEF (the floorplan with the netlist's hard macros placed) and/or the Tcl script to
+// the given paths, with --fixed and --core from `args`. A placement the checker finds illegal
+// (off the die, off the grid, overlapping with halos, an orientation the LEF does not allow) is
+// reported and nothing is written.
 bool write_openroad_outputs(const std::string& command, const ParsedArguments& args,
-                            const netlist::Netlist& netlist,
+                            const OpenroadInputs& inputs, const netlist::Netlist& netlist,
                             const std::optional<std::string>& def_out,
                             const std::optional<std::string>& tcl_out, std::ostream& out,
                             std::ostream& err);

@@ -12,6 +12,7 @@
 #include "macroplace/base/numbers.h"
 #include "macroplace/base/progress_line.h"
 #include "macroplace/cli/commands.h"
+#include "macroplace/netlist/floorplan.h"
 #include "macroplace/placement/placement_file.h"
 #include "macroplace/placement/placement_flow.h"
 #include "macroplace/placement/proxy_cost.h"
@@ -168,9 +169,15 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
     err << "macroplace place: " << status.message() << "\n";
     return kExitUsage;
   }
+  OpenroadInputs floorplan;
+  if (openroad && !read_openroad_inputs("place", args, &floorplan, err)) return kExitFailure;
   CostInputs inputs;
   int exit_status = kExitSuccess;
   if (!load_cost_inputs("place", args, &inputs, &exit_status, err)) return exit_status;
+  // The placers keep to the orientations the floorplan's LEF allows, so the result can be
+  // written back.
+  if (openroad)
+    netlist::restrict_orientations(floorplan.def, floorplan.lef, &inputs.design.netlist);
   placement::ProxyCost cost(inputs.design.netlist, inputs.design.settings, inputs.backend);
   const placement::FlowResult result = flow.run(&cost);
   line.finish();
@@ -197,7 +204,7 @@ int run_place(const ParsedArguments& args, std::ostream& out, std::ostream& err)
   // legal in the floorplan too (its site grid, rows and halos).
   if (legal && openroad) {
     std::ostringstream quiet_out;
-    if (!write_openroad_outputs("place", args, placement::placed_netlist(cost),
+    if (!write_openroad_outputs("place", args, floorplan, placement::placed_netlist(cost),
                                 args.value("--def-out"), args.value("--tcl-out"),
                                 quiet ? quiet_out : out, err)) {
       return kExitFailure;

@@ -136,6 +136,7 @@ Status build_clustered_netlist(const Netlist& flat, const ClusterAssignment& ass
       id = out->add_node(kind, flat.name(node), flat.width(node), flat.height(node), flat.x(node),
                          flat.y(node));
       out->set_orientation(id, flat.orientation(node));
+      out->set_allowed_orientations(id, flat.allowed_orientations(node));
       out->set_fixed(id, flat.fixed(node));
       if (!flat.port_side(node).empty()) out->set_port_side(id, flat.port_side(node));
       if (!flat.ref_name(node).empty()) out->set_ref_name(id, flat.ref_name(node));

@@ -47,6 +47,34 @@ bool symmetry_allows(const std::vector<std::string>& symmetry, Orientation orien
   return false;
 }
 
+}  // namespace
+
+OrientationSet lef_allowed_orientations(const LefMacro& macro) {
+  OrientationSet allowed = 0;
+  for (int o = 0; o < 8; ++o) {
+    if (symmetry_allows(macro.symmetry, static_cast<Orientation>(o))) {
+      allowed |= orientation_bit(static_cast<Orientation>(o));
+    }
+  }
+  return allowed;
+}
+
+std::int64_t restrict_orientations(const DefFloorplan& def, const LefLibrary& lef,
+                                   Netlist* netlist) {
+  std::int64_t restricted = 0;
+  for (const DefComponent& component : def.components) {
+    const std::optional<NodeId> node = netlist->find(component.name);
+    const LefMacro* macro = lef.find_macro(component.macro);
+    if (!node || macro == nullptr || netlist->kind(*node) != NodeKind::kHardMacro) continue;
+    const OrientationSet allowed = lef_allowed_orientations(*macro);
+    netlist->set_allowed_orientations(*node, allowed);
+    restricted += allowed == kEveryOrientation ? 0 : 1;
+  }
+  return restricted;
+}
+
+namespace {
+
 // Row grid: the x origin and step of the sites, the rows' y positions (ascending) and their
 // smallest spacing (0 with fewer than two rows).
 struct RowGrid {
@@ -153,6 +181,9 @@ Status apply_floorplan(const DefFloorplan& def, const LefLibrary& lef,
               std::to_string(macro->height) + " um");
     }
     ++report->macros;
+    const OrientationSet allowed = lef_allowed_orientations(*macro);
+    netlist->set_allowed_orientations(node, allowed);
+    report->macros_restricted += allowed == kEveryOrientation ? 0 : 1;
     for (const NodeId pin : pins_of[node]) {
       const LefPin* lef_pin = macro->find_pin(pin_part(netlist->name(pin)));
       if (lef_pin == nullptr) {

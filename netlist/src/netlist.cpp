@@ -34,6 +34,16 @@ std::string_view orientation_name(Orientation orientation) {
   return kOrientationNames[static_cast<int>(orientation)];
 }
 
+std::string orientation_set_name(OrientationSet set) {
+  std::string text;
+  for (int i = 0; i < 8; ++i) {
+    if (!allows(set, static_cast<Orientation>(i))) continue;
+    if (!text.empty()) text.push_back(' ');
+    text.append(kOrientationNames[i]);
+  }
+  return text;
+}
+
 std::optional<Orientation> parse_orientation(std::string_view text) {
   for (int i = 0; i < 8; ++i) {
     if (text == kOrientationNames[i]) return static_cast<Orientation>(i);
@@ -107,6 +117,7 @@ void Netlist::reserve(std::size_t nodes, std::size_t name_chars) {
   y_.reserve(nodes);
   orientation_.reserve(nodes);
   fixed_.reserve(nodes);
+  allowed_orientations_.reserve(nodes);
   pin_owner_.reserve(nodes);
   pin_offset_x_.reserve(nodes);
   pin_offset_y_.reserve(nodes);
@@ -132,6 +143,7 @@ NodeId Netlist::add_node(NodeKind kind, std::string_view name, double width, dou
   y_.push_back(y);
   orientation_.push_back(Orientation::kN);
   fixed_.push_back(0);
+  allowed_orientations_.push_back(kEveryOrientation);
   pin_owner_.push_back(kNoNode);
   pin_offset_x_.push_back(0);
   pin_offset_y_.push_back(0);
@@ -320,6 +332,9 @@ Status compare_netlists(const Netlist& a, const Netlist& b, double tolerance) {
     }
     if (a.orientation(i) != b.orientation(i)) return diff("orientation");
     if (a.fixed(i) != b.fixed(i)) return diff("fixed flag");
+    if (a.allowed_orientations(i) != b.allowed_orientations(i)) {
+      return diff("allowed orientations");
+    }
   }
   if (a.num_nets() != b.num_nets()) {
     return Status::error("net counts differ: " + std::to_string(a.num_nets()) + " vs " +

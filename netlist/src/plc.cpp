@@ -1,6 +1,7 @@
 // `.plc` placement files (FORMATS.md section 2).
 #include "macroplace/netlist/plc.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <ctime>
@@ -95,6 +96,37 @@ Status parse_header_line(std::string_view line, std::uint64_t line_number, const
       return error_at(file, line_number, 1, "macro spacing must be a number >= 0");
     }
     settings->macro_spacing = numbers[0];
+  } else if (starts_with(body, "Allowed orientations")) {
+    // Tokens: # Allowed orientations : NAME... : INDEX...
+    OrientationRule rule;
+    rule.allowed = 0;
+    rule.line = line_number;
+    int colons = 0;
+    for (const Token& token : tokens) {
+      if (token.text == ":") {
+        ++colons;
+      } else if (colons == 1) {
+        const std::optional<Orientation> orientation = parse_orientation(token.text);
+        if (!orientation) {
+          return error_at(
+              file, line_number, token.column,
+              "expected an orientation (N FN S FS E FE W FW), found " + quote(token.text));
+        }
+        rule.allowed |= orientation_bit(*orientation);
+      } else if (colons == 2) {
+        std::int64_t index = 0;
+        if (!internal::parse_int64(token.text, &index) || index < 0 || index > INT32_MAX) {
+          return error_at(file, line_number, token.column,
+                          "expected a node index, found " + quote(token.text));
+        }
+        rule.nodes.push_back(static_cast<NodeId>(index));
+      }
+    }
+    if (colons != 2 || rule.allowed == 0 || rule.nodes.empty()) {
+      return error_at(file, line_number, 1,
+                      "expected '# Allowed orientations : N FS ... : index index ...'");
+    }
+    settings->orientation_rules.push_back(std::move(rule));
   } else if (starts_with(body, "Blockage")) {
     if (!(status = expect_numbers(5, "Blockage : minx miny maxx maxy rate", &numbers)).ok()) {
       return status;
@@ -220,6 +252,16 @@ Status apply_placement(const PlacementFile& placement, Netlist* netlist,
     if (entry.orientation) netlist->set_orientation(entry.node, *entry.orientation);
     netlist->set_fixed(entry.node, entry.fixed);
   }
+  for (const OrientationRule& rule : placement.settings.orientation_rules) {
+    for (const NodeId node : rule.nodes) {
+      if (node >= netlist->num_nodes() || !is_macro(netlist->kind(node))) {
+        return error_at(placement.file, rule.line, 1,
+                        "allowed orientations for node index " + std::to_string(node) +
+                            ", which is not a macro of the netlist");
+      }
+      netlist->set_allowed_orientations(node, rule.allowed);
+    }
+  }
   if (coverage != nullptr) {
     *coverage = PlacementCoverage();
     for (NodeId node = 0; node < netlist->num_nodes(); ++node) {
@@ -290,6 +332,20 @@ Status write_plc(const Netlist& netlist, const PlacementSettings& settings,
     append_number(&text, *settings.macro_spacing);
     text.push_back('\n');
   }
+  // One line per restricted set, in the order of its first macro.
+  std::vector<std::pair<OrientationSet, std::string>> rules;
+  for (NodeId node = 0; node < netlist.num_nodes(); ++node) {
+    const OrientationSet set = netlist.allowed_orientations(node);
+    if (set == kEveryOrientation || !is_macro(netlist.kind(node))) continue;
+    auto rule =
+        std::find_if(rules.begin(), rules.end(), [&](const auto& r) { return r.first == set; });
+    if (rule == rules.end()) {
+      rules.emplace_back(set, "# Allowed orientations : " + orientation_set_name(set) + " :");
+      rule = rules.end() - 1;
+    }
+    rule->second += " " + std::to_string(node);
+  }
+  for (const auto& rule : rules) text.append(rule.second).push_back('\n');
   for (const Blockage& blockage : settings.blockages) {
     text.append("# Blockage :");
     for (double value :

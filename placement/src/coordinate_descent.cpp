@@ -58,9 +58,10 @@ CoordinateDescentResult refine_macros(ProxyCost* cost, const CoordinateDescentOp
         }
       }
       if (options.try_orientations) {
-        for (int which = 0; which < 3; ++which) {
-          try_candidate(x0, y0, internal::mirrored(o0, which));
-        }
+        Orientation mirrors[3];
+        const int count =
+            internal::allowed_mirrors(o0, cost->netlist().allowed_orientations(node), mirrors);
+        for (int i = 0; i < count; ++i) try_candidate(x0, y0, mirrors[i]);
       }
       // Keep the best (possibly the original) placement of this macro.
       if (best_o != cost->orientation(node)) cost->set_orientation(node, best_o);

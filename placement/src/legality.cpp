@@ -48,7 +48,12 @@ LegalityReport check_legality(const ProxyCost& placement) {
     if ((centre_outside || crossing) && kind == NodeKind::kHardMacro) {
       report.hard_macro_off_canvas = true;
     }
-    if (kind == NodeKind::kHardMacro) macros.push_back(box);
+    if (kind == NodeKind::kHardMacro) {
+      macros.push_back(box);
+      if (!netlist::allows(netlist.allowed_orientations(node), placement.orientation(node))) {
+        report.disallowed_orientations.push_back(node);
+      }
+    }
   }
   // Sweep along x: only macros whose x ranges (grown by the spacing) meet are compared.
   const double spacing = settings.macro_spacing;
@@ -98,6 +103,14 @@ std::string describe_illegality(const LegalityReport& report, const netlist::Net
     if (!text.empty()) text += ", ";
     text += std::to_string(off.size()) + " hard macro" + (off.size() == 1 ? "" : "s") +
             " not inside the canvas (first: " + name(off.front()) + ")";
+  }
+  const std::size_t turned = report.disallowed_orientations.size();
+  if (turned > 0) {
+    const NodeId first = report.disallowed_orientations.front();
+    if (!text.empty()) text += ", ";
+    text += std::to_string(turned) + " hard macro" + (turned == 1 ? "" : "s") +
+            " in an orientation the cell does not allow (first: " + name(first) + ", allowed " +
+            netlist::orientation_set_name(netlist.allowed_orientations(first)) + ")";
   }
   return text;
 }

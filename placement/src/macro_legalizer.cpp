@@ -10,6 +10,8 @@
 #include <tuple>
 #include <vector>
 
+#include "macro_space.h"
+
 namespace macroplace::placement {
 
 namespace {
@@ -230,10 +232,19 @@ LegalizerResult legalize_macros(ProxyCost* cost, const LegalizerOptions& options
     return box_at(cost->x(node), cost->y(node), width, height);
   };
 
+  LegalizerResult result;
   std::vector<NodeId> fixed, movable;
   for (NodeId node = 0; node < design.num_nodes(); ++node) {
     if (design.kind(node) != NodeKind::kHardMacro || !cost->placed(node)) continue;
     (cost->fixed(node) ? fixed : movable).push_back(node);
+    // A movable macro in an orientation its cell does not allow (a .plc made before a
+    // floorplan's LEF restricted it) turns into the nearest allowed one before it is placed.
+    const Orientation allowed =
+        internal::nearest_allowed(cost->orientation(node), design.allowed_orientations(node));
+    if (!cost->fixed(node) && allowed != cost->orientation(node)) {
+      cost->set_orientation(node, allowed);
+      ++result.reoriented;
+    }
   }
   const auto area = [&](NodeId node) { return design.width(node) * design.height(node); };
   std::stable_sort(movable.begin(), movable.end(),
@@ -251,7 +262,6 @@ LegalizerResult legalize_macros(ProxyCost* cost, const LegalizerOptions& options
   NearestFreeCentre search(index, blockages, settings.canvas_width, settings.canvas_height,
                            spacing);
 
-  LegalizerResult result;
   std::vector<NodeId> moved_nodes;
   std::vector<double> moved_x, moved_y;
   for (NodeId node : movable) {

@@ -108,6 +108,30 @@ inline Orientation mirrored(Orientation o, int which) {
   return family[(index + 1 + which % 3) % 4];
 }
 
+// The mirrors of `o` (mirrored(o, 0..2), in that order) the macro's cell allows: how many, into
+// `out`. All three for an unrestricted macro, so a placer's random choice among them draws the
+// same numbers as before restrictions existed.
+inline int allowed_mirrors(Orientation o, netlist::OrientationSet allowed, Orientation out[3]) {
+  int count = 0;
+  for (int which = 0; which < 3; ++which) {
+    const Orientation m = mirrored(o, which);
+    if (netlist::allows(allowed, m)) out[count++] = m;
+  }
+  return count;
+}
+
+// An orientation the cell allows, as near `o` as can be: `o` itself, else a mirror (same
+// footprint), else the first allowed (N when nothing is).
+inline Orientation nearest_allowed(Orientation o, netlist::OrientationSet allowed) {
+  if (netlist::allows(allowed, o)) return o;
+  Orientation mirrors[3];
+  if (allowed_mirrors(o, allowed, mirrors) > 0) return mirrors[0];
+  for (int i = 0; i < 8; ++i) {
+    if (netlist::allows(allowed, static_cast<Orientation>(i))) return static_cast<Orientation>(i);
+  }
+  return Orientation::kN;
+}
+
 // The soft macros (clusters) a placer may move: placed and not fixed.
 inline std::vector<NodeId> movable_soft_macros(const ProxyCost& cost) {
   std::vector<NodeId> soft;

@@ -17,10 +17,10 @@ namespace macroplace::placement {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using internal::allowed_mirrors;
 using internal::Box;
 using internal::keep_soft_macro_inside;
 using internal::MacroSpace;
-using internal::mirrored;
 using internal::movable_soft_macros;
 using internal::pull_soft_macros_inside;
 
@@ -239,10 +239,15 @@ class Chain {
         proposal_.add(b, cost_->x(a), cost_->y(a), cost_->orientation(b));
         break;
       }
-      case 2:  // mirror
+      case 2: {  // mirror, into an orientation the macro's cell allows
+        Orientation mirrors[3];
+        const int count = allowed_mirrors(cost_->orientation(a),
+                                          cost_->netlist().allowed_orientations(a), mirrors);
+        if (count == 0) return false;
         proposal_.add(a, cost_->x(a), cost_->y(a),
-                      mirrored(cost_->orientation(a), static_cast<int>(random_() % 3)));
+                      mirrors[random_() % static_cast<std::uint64_t>(count)]);
         break;
+      }
       case 3: {  // jump anywhere
         std::uniform_real_distribution<double> along_x(0, s.canvas_width);
         std::uniform_real_distribution<double> along_y(0, s.canvas_height);

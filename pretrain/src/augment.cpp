@@ -135,6 +135,7 @@ Status augment_design(const netlist::Netlist& in, const netlist::PlacementSettin
       }
     }
     result.set_orientation(made, in.orientation(node));
+    result.set_allowed_orientations(made, in.allowed_orientations(node));
     result.set_fixed(made, in.fixed(node));
     if (!in.ref_name(node).empty()) result.set_ref_name(made, in.ref_name(node));
     if (!in.port_side(node).empty()) {

@@ -14,6 +14,7 @@
 #include "macroplace/netlist/def.h"
 #include "macroplace/netlist/floorplan.h"
 #include "macroplace/netlist/lef.h"
+#include "macroplace/netlist/plc.h"
 #include "run_command.h"
 #include "testing/testing.h"
 
@@ -81,6 +82,85 @@ TEST(OpenroadCommands, FloorplanPlacedAndWrittenBackLegally) {
   EXPECT_EQ(def.pins.size(), original.pins.size());
   const std::string tcl = macroplace::testing::read_file(dir + "/placed.tcl");
   EXPECT_EQ(command_testing::lines_with(tcl, {"place_macro -macro_name {"}).size(), 133u);
+}
+
+// The SRAM's LEF cut down to SYMMETRY X (N and FS only): the floorplan's .plc says so, and
+// annealing -- from that .plc, or with the LEF at place time -- turns macros only into N or FS,
+// so the DEF is written. Without the limit the same run flips macros into FN or S.
+TEST(OpenroadCommands, AnnealingKeepsTheOrientationsTheLefAllows) {
+  const std::string dir = make_temp_dir("openroad_symmetry");
+  std::string sram = macroplace::testing::read_file(example_path("lef-ng45/fakeram45_256x16.lef"));
+  const std::size_t at = sram.find("SYMMETRY X Y ;");
+  ASSERT_NE(at, std::string::npos);
+  sram.replace(at, 14, "SYMMETRY X ;");
+  macroplace::testing::write_file(dir + "/sram_x.lef", sram);
+  std::vector<std::string> lef = lef_options();
+  lef.back() = dir + "/sram_x.lef";
+
+  const Result converted =
+      run(with({"convert", example_path(kFloorplan), dir + "/fp.plc", "--netlist",
+                example_path(kNetlist), "--plc", example_path("ariane133-ng45/initial.plc")},
+               lef));
+  ASSERT_EQ(converted.status, kExitSuccess) << converted.err;
+  EXPECT_NE(converted.out.find("133 macros limited to the orientations their LEF SYMMETRY allows"),
+            std::string::npos)
+      << converted.out;
+  const std::string fp = macroplace::testing::read_file(dir + "/fp.plc");
+  const std::size_t rule = fp.find("# Allowed orientations : N FS : ");
+  ASSERT_NE(rule, std::string::npos);
+  std::string free_fp = fp;
+  free_fp.erase(rule, fp.find('\n', rule) + 1 - rule);
+  macroplace::testing::write_file(dir + "/free.plc", free_fp);
+
+  const auto orientations = [](const std::string& path) {
+    netlist::PlacementFile placed;
+    EXPECT_TRUE(netlist::read_plc(path, &placed).ok());
+    std::map<std::string, int, std::less<>> count;
+    for (const netlist::PlacementEntry& entry : placed.entries) {
+      if (entry.orientation) ++count[std::string(netlist::orientation_name(*entry.orientation))];
+    }
+    return count;
+  };
+  const std::vector<std::string> anneal = {"--method", "sa", "--max-moves", "3000",
+                                           "--seed",   "3",  "--quiet"};
+  // Unlimited: some macro ends flipped about the y axis (FN or S).
+  const Result free = run(with(
+      {"place", example_path(kNetlist), "--plc", dir + "/free.plc", "-o", dir + "/free_out.plc"},
+      anneal));
+  ASSERT_EQ(free.status, kExitSuccess) << free.err;
+  auto seen = orientations(dir + "/free_out.plc");
+  EXPECT_GT(seen["FN"] + seen["S"], 0);
+
+  // Limited by the .plc: only N and FS among the macros, and the rule carried into the output.
+  const Result limited = run(
+      with({"place", example_path(kNetlist), "--plc", dir + "/fp.plc", "-o", dir + "/limited.plc"},
+           anneal));
+  ASSERT_EQ(limited.status, kExitSuccess) << limited.err;
+  seen = orientations(dir + "/limited.plc");
+  EXPECT_EQ(seen["FN"] + seen["S"] + seen["E"] + seen["W"] + seen["FE"] + seen["FW"], 0);
+  EXPECT_GT(seen["FS"], 0);
+  EXPECT_NE(
+      macroplace::testing::read_file(dir + "/limited.plc").find("# Allowed orientations : N FS : "),
+      std::string::npos);
+
+  // Limited by the LEF given to place (the .plc without the rule): the DEF is written, every
+  // macro N or FS.
+  const Result written = run(with(
+      with({"place", example_path(kNetlist), "--plc", dir + "/free.plc", "-o", dir + "/placed.plc",
+            "--def-in", example_path(kFloorplan), "--def-out", dir + "/placed.def"},
+           anneal),
+      lef));
+  ASSERT_EQ(written.status, kExitSuccess) << written.err;
+  netlist::DefFloorplan def;
+  ASSERT_TRUE(netlist::read_def(dir + "/placed.def", &def).ok());
+  int flipped = 0;
+  for (const netlist::DefComponent& c : def.components) {
+    EXPECT_TRUE(c.orientation == netlist::Orientation::kN ||
+                c.orientation == netlist::Orientation::kFS)
+        << c.name << " " << netlist::orientation_name(c.orientation);
+    flipped += c.orientation == netlist::Orientation::kFS ? 1 : 0;
+  }
+  EXPECT_GT(flipped, 0);
 }
 
 TEST(OpenroadCommands, IllegalPlacementWritesNothing) {

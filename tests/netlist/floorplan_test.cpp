@@ -12,6 +12,7 @@
 #include <limits>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "macroplace/netlist/ct_netlist.h"
 #include "testing/testing.h"
@@ -238,6 +239,43 @@ TEST(Floorplan, PlacementsWriteBackOnTheGridAndPassTheChecker) {
   ASSERT_TRUE(placements_for_def(moved, a.def, {}, false, &again).ok());
   EXPECT_EQ(again[first].x, placements[first].x);
   EXPECT_EQ(again[first].y, placements[first].y);
+}
+
+// LEF SYMMETRY -> the orientations placers may choose, worked by hand from the LEF reference:
+// X mirrors about the x axis (FS), Y about the y axis (FN), both give S, R90 the quarter turns.
+TEST(Floorplan, SymmetryLimitsTheOrientationsPlacersMayChoose) {
+  const auto allowed = [](std::vector<std::string> symmetry) {
+    LefMacro macro;
+    macro.symmetry = std::move(symmetry);
+    return orientation_set_name(lef_allowed_orientations(macro));
+  };
+  EXPECT_EQ(allowed({}), "N");
+  EXPECT_EQ(allowed({"X"}), "N FS");
+  EXPECT_EQ(allowed({"Y"}), "N FN");
+  EXPECT_EQ(allowed({"X", "Y"}), "N FN S FS");
+  EXPECT_EQ(allowed({"R90"}), "N S E W");
+  EXPECT_EQ(allowed({"X", "Y", "R90"}), "N FN S FS E FE W FW");
+
+  // Ariane's SRAMs are SYMMETRY X Y: every one of the 133 is limited to the four upright ones.
+  const Ariane& a = ariane();
+  EXPECT_EQ(a.report.macros_restricted, 133);
+  std::int64_t limited = 0;
+  for (NodeId node = 0; node < a.netlist.num_nodes(); ++node) {
+    if (a.netlist.kind(node) != NodeKind::kHardMacro) continue;
+    EXPECT_EQ(orientation_set_name(a.netlist.allowed_orientations(node)), "N FN S FS");
+    ++limited;
+  }
+  EXPECT_EQ(limited, 133);
+  // The same from restrict_orientations() on a netlist no floorplan was applied to; a macro the
+  // DEF does not name keeps every orientation.
+  Netlist fresh;
+  ASSERT_TRUE(read_ct_netlist(example_path("ariane133-ng45/flat.pb.txt.gz"), &fresh).ok());
+  const NodeId extra = fresh.add_node(NodeKind::kHardMacro, "not_in_the_def", 5, 5);
+  EXPECT_EQ(restrict_orientations(a.def, a.lef, &fresh), 133);
+  for (NodeId node = 0; node < a.netlist.num_nodes(); ++node) {
+    EXPECT_EQ(fresh.allowed_orientations(node), a.netlist.allowed_orientations(node));
+  }
+  EXPECT_EQ(fresh.allowed_orientations(extra), kEveryOrientation);
 }
 
 TEST(Floorplan, TclPlacesEveryMacroInMicrons) {

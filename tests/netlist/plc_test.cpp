@@ -145,6 +145,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadPlc{"index names a pin", "3 1 2 N 0\n", 1, 1, "is the pin 'm/a'"},
         BadPlc{"node listed twice", "0 1 2 - 0\n2 5 5 N 0\n# x\n2 6 6 N 0\n", 4, 1,
                "index 2 ('m') is listed twice; first at line 2"},
+        BadPlc{"unknown allowed orientation", "# Allowed orientations : N Q : 2\n", 1, 28,
+               "expected an orientation (N FN S FS E FE W FW), found 'Q'"},
+        BadPlc{"allowed orientations without nodes", "# Allowed orientations : N FS\n", 1, 1,
+               "expected '# Allowed orientations : N FS ... : index index ...'"},
+        BadPlc{"allowed orientations, bad index", "# Allowed orientations : N : 2 x\n", 1, 32,
+               "expected a node index, found 'x'"},
+        BadPlc{"allowed orientations for a port", "# x\n# Allowed orientations : N : 2 0\n", 2, 1,
+               "node index 0, which is not a macro"},
         BadPlc{"empty file", "", 1, 1, "the placement file is empty"},
         BadPlc{"blank lines only", "\n  \n\t\n", 1, 1, "the placement file is empty"}));
 
@@ -183,6 +191,18 @@ TEST(PlcWriter, RoundTripsPositionsOrientationsAndSettings) {
   ASSERT_TRUE(apply_placement(plc, &netlist).ok());
   netlist.set_orientation(19882, Orientation::kFW);  // something the file did not say
   netlist.set_fixed(0, true);
+  // Orientation rules (a floorplan's LEF SYMMETRY): two macros limited alike, one otherwise.
+  std::vector<NodeId> hard;
+  for (NodeId node = 0; node < netlist.num_nodes() && hard.size() < 3; ++node) {
+    if (netlist.kind(node) == NodeKind::kHardMacro) hard.push_back(node);
+  }
+  ASSERT_EQ(hard.size(), 3u);
+  const OrientationSet flips = orientation_bit(Orientation::kN) |
+                               orientation_bit(Orientation::kFS) |
+                               orientation_bit(Orientation::kFN) | orientation_bit(Orientation::kS);
+  netlist.set_allowed_orientations(hard[0], flips);
+  netlist.set_allowed_orientations(hard[2], flips);
+  netlist.set_allowed_orientations(hard[1], orientation_bit(Orientation::kN));
   plc.settings.overlap_threshold = 0.004;
   plc.settings.blockages.push_back({{1, 2, 3, 4}, 0.25});
 
@@ -211,6 +231,14 @@ TEST(PlcWriter, RoundTripsPositionsOrientationsAndSettings) {
   const std::string text = macroplace::testing::read_file(path);
   EXPECT_NE(text.find("# HARD_MACROs     :       133"), std::string::npos);
   EXPECT_NE(text.find("# node_index x y orientation fixed\n"), std::string::npos);
+  EXPECT_NE(text.find("# Allowed orientations : N FN S FS : " + std::to_string(hard[0]) + " " +
+                      std::to_string(hard[2]) + "\n"),
+            std::string::npos)
+      << text.substr(0, 2000);
+  EXPECT_NE(text.find("# Allowed orientations : N : " + std::to_string(hard[1]) + "\n"),
+            std::string::npos);
+  EXPECT_EQ(again.allowed_orientations(hard[1]), orientation_bit(Orientation::kN));
+  EXPECT_EQ(again.allowed_orientations(hard[0]), flips);
 }
 
 }  // namespace

@@ -43,6 +43,34 @@ TEST_F(RefineAriane, LowersTheCostOfTheReferencePlacementAndStaysLegal) {
   EXPECT_EQ(refine_macros(&again, options).final.proxy, result.final.proxy);
 }
 
+// Orientations are tried only where the macro's cell allows them: limited to their own, no macro
+// turns, where unlimited some do.
+TEST_F(RefineAriane, TriesOnlyAllowedOrientations) {
+  CoordinateDescentOptions options;
+  options.radius_cells = 0;
+  options.max_passes = 1;
+  options.try_orientations = true;
+  const auto turned = [&](const netlist::Netlist& design) {
+    ProxyCost cost(design, settings_);
+    refine_macros(&cost, options);
+    EXPECT_TRUE(check_legality(cost).legal());
+    int count = 0;
+    for (NodeId node = 0; node < design.num_nodes(); ++node) {
+      if (design.kind(node) != netlist::NodeKind::kHardMacro) continue;
+      EXPECT_TRUE(netlist::allows(design.allowed_orientations(node), cost.orientation(node)));
+      count += cost.orientation(node) != design.orientation(node) ? 1 : 0;
+    }
+    return count;
+  };
+  EXPECT_GT(turned(design_), 0);
+  netlist::Netlist limited = design_;
+  for (NodeId node = 0; node < limited.num_nodes(); ++node) {
+    if (limited.kind(node) != netlist::NodeKind::kHardMacro) continue;
+    limited.set_allowed_orientations(node, netlist::orientation_bit(limited.orientation(node)));
+  }
+  EXPECT_EQ(turned(limited), 0);
+}
+
 TEST_F(RefineAriane, AHugeGainThresholdStopsAfterOnePass) {
   ProxyCost cost(design_, settings_);
   CoordinateDescentOptions options;

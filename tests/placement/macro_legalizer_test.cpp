@@ -7,6 +7,8 @@
 #include <cmath>
 #include <iostream>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "macroplace/netlist/plc.h"
 #include "macroplace/placement/legality.h"
@@ -101,6 +103,53 @@ TEST(MacroLegalizer, MacrosOutsideTheCanvasComeInsideNextToTheEdge) {
   EXPECT_EQ(cost.orientation(2), netlist::Orientation::kE);
   EXPECT_NEAR(result.total_displacement, 25 + std::hypot(8, 9) + 3, kNear);
   EXPECT_TRUE(check_legality(cost).legal());
+}
+
+// A macro in an orientation its cell does not allow is illegal, and the legalizer turns it into
+// the nearest allowed one: a mirror when one is allowed (same footprint), else the first allowed
+// (here a quarter turn back to N, so the footprint changes before the macro is placed). A fixed
+// macro keeps its orientation, and stays illegal.
+TEST(MacroLegalizer, DisallowedOrientationsTurnIntoTheNearestAllowed) {
+  using netlist::Orientation;
+  using netlist::orientation_bit;
+  netlist::Netlist design;
+  design.add_node(NodeKind::kHardMacro, "flipped", 10, 10, 20, 20);
+  design.add_node(NodeKind::kHardMacro, "turned", 4, 10, 50, 98);  // E: 10 wide, 4 tall
+  design.add_node(NodeKind::kHardMacro, "fixed", 10, 10, 80, 20);
+  design.add_node(NodeKind::kHardMacro, "free", 10, 10, 20, 80);
+  design.set_orientation(0, Orientation::kFN);
+  design.set_allowed_orientations(
+      0, orientation_bit(Orientation::kN) | orientation_bit(Orientation::kFS));
+  design.set_orientation(1, Orientation::kE);
+  design.set_allowed_orientations(
+      1, orientation_bit(Orientation::kN) | orientation_bit(Orientation::kFN));
+  design.set_orientation(2, Orientation::kS);
+  design.set_allowed_orientations(2, orientation_bit(Orientation::kN));
+  design.set_fixed(2, true);
+  design.set_orientation(3, Orientation::kFW);  // every orientation allowed: kept
+  ProxyCost cost(design, square_canvas(design, 100));
+  LegalityReport before = check_legality(cost);
+  EXPECT_EQ(before.disallowed_orientations, (std::vector<NodeId>{0, 1, 2}));
+  EXPECT_FALSE(before.legal());
+  EXPECT_NE(describe_illegality(before, design)
+                .find("3 hard macros in an orientation the cell does not allow (first: "
+                      "flipped, allowed N FS)"),
+            std::string::npos)
+      << describe_illegality(before, design);
+
+  const LegalizerResult result = legalize_macros(&cost, LegalizerOptions{});
+  EXPECT_EQ(result.reoriented, 2);
+  EXPECT_EQ(cost.orientation(0), Orientation::kFS);  // FN's mirrors in order: S, FS, N
+  EXPECT_EQ(cost.orientation(1), Orientation::kN);   // no allowed mirror of E: N, 4 wide
+  EXPECT_EQ(cost.orientation(2), Orientation::kS);
+  EXPECT_EQ(cost.orientation(3), Orientation::kFW);
+  // Upright now, 10 tall: its centre comes down from 98 to 95 to stay on the canvas.
+  EXPECT_NEAR(cost.x(1), 50, kNear);
+  EXPECT_NEAR(cost.y(1), 95, kNear);
+  const LegalityReport after = check_legality(cost);
+  EXPECT_EQ(after.disallowed_orientations, (std::vector<NodeId>{2}));
+  EXPECT_TRUE(after.overlapping_macro_pairs.empty());
+  EXPECT_FALSE(after.hard_macro_off_canvas);
 }
 
 TEST(MacroLegalizer, FixedMacroNeverMovesAndOthersAvoidIt) {

@@ -205,6 +205,44 @@ TEST_F(AnnealAriane, EveryChainGetsItsShareOfTheTimeLimit) {
   EXPECT_LT(result.seconds, 2 * options_.time_limit_seconds) << "the waves share one time limit";
 }
 
+// Mirror moves only into orientations a macro's cell allows: a third of the macros may keep only
+// their own orientation, a third one mirror more, the rest any. Mirrors alone, hot: many are
+// taken, and none leaves its macro's set.
+TEST_F(AnnealAriane, MirrorsOnlyIntoAllowedOrientations) {
+  using netlist::Orientation;
+  using netlist::orientation_bit;
+  std::vector<NodeId> hard;
+  for (NodeId node = 0; node < design_.num_nodes(); ++node) {
+    if (design_.kind(node) == NodeKind::kHardMacro) hard.push_back(node);
+  }
+  for (std::size_t i = 0; i < hard.size(); ++i) {
+    const Orientation now = design_.orientation(hard[i]);
+    ASSERT_FALSE(netlist::swaps_width_and_height(now));
+    const Orientation other = now == Orientation::kN ? Orientation::kFS : Orientation::kN;
+    if (i % 3 == 0) design_.set_allowed_orientations(hard[i], orientation_bit(now));
+    if (i % 3 == 1) {
+      design_.set_allowed_orientations(hard[i], orientation_bit(now) | orientation_bit(other));
+    }
+  }
+  options_.shift_weight = options_.swap_weight = options_.jump_weight = 0;
+  options_.shuffle_weight = 0;
+  options_.mirror_weight = 1;
+  ASSERT_TRUE(options_.validate().ok());
+  ProxyCost cost(design_, settings_);
+  anneal_macros(&cost, options_);
+  int turned[3] = {0, 0, 0};
+  for (std::size_t i = 0; i < hard.size(); ++i) {
+    const NodeId node = hard[i];
+    EXPECT_TRUE(netlist::allows(design_.allowed_orientations(node), cost.orientation(node)))
+        << design_.name(node) << " in " << netlist::orientation_name(cost.orientation(node));
+    turned[i % 3] += cost.orientation(node) != design_.orientation(node) ? 1 : 0;
+  }
+  EXPECT_EQ(turned[0], 0);
+  EXPECT_GT(turned[1], 0);
+  EXPECT_GT(turned[2], 0);
+  EXPECT_TRUE(check_legality(cost).legal());
+}
+
 TEST_F(AnnealAriane, FixedMacrosNeverMove) {
   NodeId fixed = netlist::kNoNode;
   for (NodeId node = 0; node < design_.num_nodes() && fixed == netlist::kNoNode; ++node) {

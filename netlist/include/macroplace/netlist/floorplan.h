@@ -46,6 +46,7 @@ struct FloorplanReport {
   std::int64_t macros = 0;               // DEF components that are hard macros of the netlist
   std::int64_t macros_placed = 0;        // of them PLACED/FIXED/COVER (moved)
   std::int64_t macros_fixed = 0;         // of them FIXED/COVER
+  std::int64_t macros_restricted = 0;    // of them limited by LEF SYMMETRY (fewer orientations)
   std::int64_t ports_placed = 0;         // DEF pins placed onto the netlist's ports
   std::int64_t pin_offsets_changed = 0;  // macro pins whose offset the LEF changed (> 1 nm)
   std::int64_t blockages = 0;
@@ -74,6 +75,16 @@ struct RoutingCapacity {
   double macro_horizontal = 0, macro_vertical = 0;
 };
 RoutingCapacity routes_from_lef(const LefLibrary& lef, const DefFloorplan& def);
+
+// The orientations a LEF macro's SYMMETRY allows (N always; X adds FS, Y FN, X and Y or R90
+// add S, R90 the quarter turns E and W, R90 with X or Y also FE and FW). What placers may
+// choose, so that a placement can be written back: check_def_placements() refuses the rest.
+OrientationSet lef_allowed_orientations(const LefMacro& macro);
+
+// Limits each hard macro of the netlist that is a DEF component to the orientations its LEF
+// macro allows (apply_floorplan() does this too); returns how many are limited.
+std::int64_t restrict_orientations(const DefFloorplan& def, const LefLibrary& lef,
+                                   Netlist* netlist);
 
 // The canvas in database units.
 DefRect floorplan_canvas(const DefFloorplan& def, const FloorplanOptions& options);

@@ -46,6 +46,18 @@ std::string_view node_kind_name(NodeKind kind);  // "hard_macro", "soft_macro", 
 std::string_view orientation_name(Orientation orientation);  // "N", "FN", ...
 // Accepts N FN S FS E FE W FW and the aliases R0 MY R180 MX R270 MX90 R90 MY90.
 std::optional<Orientation> parse_orientation(std::string_view text);
+// A set of orientations, one bit per Orientation value: what a macro's cell lets a placer
+// choose (LEF SYMMETRY). Every orientation unless a floorplan or `.plc` says otherwise.
+using OrientationSet = std::uint8_t;
+inline constexpr OrientationSet kEveryOrientation = 0xFF;
+inline constexpr OrientationSet orientation_bit(Orientation orientation) {
+  return static_cast<OrientationSet>(1U << static_cast<unsigned>(orientation));
+}
+inline constexpr bool allows(OrientationSet set, Orientation orientation) {
+  return (set & orientation_bit(orientation)) != 0;
+}
+// "N FS", in Orientation order; "" for the empty set.
+std::string orientation_set_name(OrientationSet set);
 // True for the quarter-turn orientations, whose footprint swaps width and height.
 bool swaps_width_and_height(Orientation orientation);
 // The N-frame offset (dx, dy) seen in orientation `orientation` (PROXY_COST.md, Geometry).
@@ -146,6 +158,8 @@ class Netlist {
   double y(NodeId node) const { return y_[node]; }
   Orientation orientation(NodeId node) const { return orientation_[node]; }
   bool fixed(NodeId node) const { return fixed_[node] != 0; }
+  // The orientations a placer may give the node (kEveryOrientation unless restricted).
+  OrientationSet allowed_orientations(NodeId node) const { return allowed_orientations_[node]; }
   NodeId pin_owner(NodeId pin) const { return pin_owner_[pin]; }
   double pin_offset_x(NodeId pin) const { return pin_offset_x_[pin]; }
   double pin_offset_y(NodeId pin) const { return pin_offset_y_[pin]; }
@@ -164,6 +178,9 @@ class Netlist {
   }
   void set_orientation(NodeId node, Orientation orientation) { orientation_[node] = orientation; }
   void set_fixed(NodeId node, bool fixed) { fixed_[node] = fixed ? 1 : 0; }
+  void set_allowed_orientations(NodeId node, OrientationSet set) {
+    allowed_orientations_[node] = set;
+  }
 
   // Whole arrays, for kernels and placers that work on spans.
   const std::vector<double>& xs() const { return x_; }
@@ -210,6 +227,7 @@ class Netlist {
   std::vector<double> width_, height_, x_, y_;
   std::vector<Orientation> orientation_;
   std::vector<std::uint8_t> fixed_;
+  std::vector<OrientationSet> allowed_orientations_;
   std::vector<NodeId> pin_owner_;
   std::vector<double> pin_offset_x_, pin_offset_y_;
   // Optional per-node strings, stored sparsely: index into extra_strings_ or -1.
@@ -226,8 +244,8 @@ class Netlist {
 };
 
 // Two netlists describe the same design: same nodes (kind, name, size, position within
-// `tolerance`, orientation, fixed, pin owners and offsets) and the same nets. Returns the first
-// difference found as an error, or ok.
+// `tolerance`, orientation, allowed orientations, fixed, pin owners and offsets) and the same nets.
+// Returns the first difference found as an error, or ok.
 Status compare_netlists(const Netlist& a, const Netlist& b, double tolerance);
 
 }  // namespace macroplace::netlist

@@ -25,6 +25,14 @@ namespace macroplace::netlist {
 
 // The settings a `.plc` header can state; unset values are absent, not defaulted, so callers
 // can tell "the file says" from "our default".
+// The orientations some macros may take (`# Allowed orientations : N FS : 3 7 12`, macroplace's
+// own line, from a floorplan's LEF SYMMETRY); Circuit Training's tools skip it.
+struct OrientationRule {
+  OrientationSet allowed = kEveryOrientation;
+  std::vector<NodeId> nodes;
+  std::uint64_t line = 0;  // where it was read
+};
+
 struct PlacementSettings {
   std::optional<std::int32_t> columns, rows;
   std::optional<double> width, height;
@@ -35,6 +43,9 @@ struct PlacementSettings {
   // um kept clear between hard macros (`# Macro spacing : D`, macroplace's own line: a
   // floorplan's halos); Circuit Training's tools skip it.
   std::optional<double> macro_spacing;
+  // Read from the file; apply_placement() hands them to the netlist, and write_plc() writes the
+  // netlist's own (Netlist::allowed_orientations), so they cannot disagree.
+  std::vector<OrientationRule> orientation_rules;
   std::vector<Blockage> blockages;
   std::string project, block;
 };
@@ -62,15 +73,17 @@ struct PlacementCoverage {
   NodeId first_missing = kNoNode;
 };
 
-// Moves the netlist's nodes to the file's positions. Errors (with the file's line) for indices
-// out of range, naming pins, or listed twice. Nodes the file does not list keep the netlist's
+// Moves the netlist's nodes to the file's positions and restricts the orientations of the macros
+// its rules name. Errors (with the file's line) for indices out of range, naming pins, listed
+// twice, or a rule naming what is not a macro. Nodes the file does not list keep the netlist's
 // positions, as in Circuit Training's tools (whose test designs have header-only files that give
 // settings alone); `coverage` counts them so that callers can warn about a partial file.
 Status apply_placement(const PlacementFile& placement, Netlist* netlist,
                        PlacementCoverage* coverage = nullptr);
 
 // Writes the netlist's current placement (every port, macro and std cell) with `settings` in the
-// header, plus informational lines (counts, area, source) so the file documents itself.
+// header (its orientation rules from the netlist's allowed orientations), plus informational lines
+// (counts, area, source) so the file documents itself.
 Status write_plc(const Netlist& netlist, const PlacementSettings& settings,
                  const std::string& source, const std::string& path);
 

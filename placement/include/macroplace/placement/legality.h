@@ -29,9 +29,11 @@ struct LegalityReport {
   std::vector<NodeId> outside_canvas;        // centre outside, any kind but pins
   std::vector<NodeId> crossing_canvas_edge;  // centre inside, footprint partly outside
   bool hard_macro_off_canvas = false;        // a hard macro is in either list
+  // Hard macros in an orientation their cell does not allow (Netlist::allowed_orientations).
+  std::vector<NodeId> disallowed_orientations;
   bool legal() const {
     return overlapping_macro_pairs.empty() && too_close_macro_pairs.empty() &&
-           !hard_macro_off_canvas;
+           !hard_macro_off_canvas && disallowed_orientations.empty();
   }
 };
 

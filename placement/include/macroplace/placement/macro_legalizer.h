@@ -37,6 +37,7 @@ struct LegalizerOptions {
 struct LegalizerResult {
   std::vector<NodeId> unplaced;   // movable hard macros with no legal spot; left where they were
   int moved = 0;                  // hard macros whose centre changed
+  int reoriented = 0;             // turned into an orientation their cell allows
   double total_displacement = 0;  // sum of Euclidean centre displacements (um)
   double max_displacement = 0;    // largest single displacement (um)
   double seconds = 0;             // wall time of the call
