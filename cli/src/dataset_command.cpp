@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <limits>
+#include <map>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -13,8 +15,11 @@
 
 #include "command_registry.h"
 #include "macroplace/base/atomic_file.h"
+#include "macroplace/base/json_reader.h"
 #include "macroplace/base/progress_line.h"
+#include "macroplace/base/text.h"
 #include "macroplace/cli/commands.h"
+#include "macroplace/placement/design_loader.h"
 #include "macroplace/placement/placement_flow.h"
 #include "macroplace/pretrain/corpus.h"
 #include "macroplace/pretrain/dataset.h"
@@ -24,6 +29,48 @@ namespace macroplace::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// A training run's recorded episodes (`train --record-episodes`: RUN/episodes.jsonl), by design
+// fingerprint.
+struct RunEpisodes {
+  std::string path;
+  std::map<std::string, std::vector<std::string>> by_fingerprint;  // record bytes, in run order
+  std::map<std::string, std::string> names;                        // fingerprint -> design name
+};
+
+// Reads RUN/episodes.jsonl. A torn last line (a run killed while writing it, not resumed since)
+// is left out with a warning; anything else malformed is an error at its line.
+Status read_run_episodes(const std::string& run, RunEpisodes* out, std::ostream& err) {
+  out->path = run + "/episodes.jsonl";
+  std::ifstream in(out->path, std::ios::binary);
+  if (!in) {
+    return Status::error(out->path +
+                         ": cannot be read (was the run trained with --record-episodes?)");
+  }
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    FlatJsonObject object;
+    std::string design, fingerprint, encoded, bytes;
+    Status status = parse_flat_json_object(lines[i], out->path, i + 1, &object);
+    if (status.ok()) status = object.text("design", &design);
+    if (status.ok()) status = object.text("fingerprint", &fingerprint);
+    if (status.ok()) status = object.text("episode", &encoded);
+    if (status.ok() && !base64_decode(encoded, &bytes)) {
+      status = object.error(object.find("episode"), "expected an episode record in base64");
+    }
+    if (!status.ok()) {
+      if (i + 1 == lines.size()) {
+        err << "warning: " << out->path << ":" << i + 1 << ": a torn last line left out\n";
+        break;
+      }
+      return status;
+    }
+    out->by_fingerprint[fingerprint].push_back(std::move(bytes));
+    out->names[fingerprint] = design;
+  }
+  return {};
+}
 
 int run_build(const ParsedArguments& args, const std::string& corpus, std::ostream& out,
               std::ostream& err) {
@@ -55,6 +102,18 @@ int run_build(const ParsedArguments& args, const std::string& corpus, std::ostre
     }
     flows.push_back(std::move(flow));
   }
+  // Recorded episodes of training runs, each filed under the corpus design it was trained on.
+  std::vector<RunEpisodes> runs;
+  const std::vector<std::string> run_dirs =
+      args.has("--episodes") ? args.values("--episodes") : std::vector<std::string>{};
+  for (const std::string& run : run_dirs) {
+    runs.emplace_back();
+    if (Status status = read_run_episodes(run, &runs.back(), err); !status.ok()) {
+      err << "macroplace dataset: " << status.to_string() << "\n";
+      return kExitFailure;
+    }
+  }
+  std::int64_t episodes = 0;
   std::vector<pretrain::CorpusEntry> entries;
   if (Status status = pretrain::list_corpus(corpus, &entries); !status.ok()) {
     err << "macroplace: " << status.to_string() << "\n";
@@ -74,6 +133,17 @@ int run_build(const ParsedArguments& args, const std::string& corpus, std::ostre
     Status status = pretrain::load_corpus_design(entries[d], &design);
     if (status.ok()) {
       status = writer->add_design(design.name, design.design.netlist, design.design.settings);
+    }
+    const std::string fingerprint =
+        placement::design_fingerprint(design.design.netlist, design.design.settings);
+    for (RunEpisodes& run : runs) {
+      const auto found = run.by_fingerprint.find(fingerprint);
+      if (found == run.by_fingerprint.end()) continue;
+      for (const std::string& bytes : found->second) {
+        if (status.ok()) status = writer->append_episode(design.name, bytes);
+        ++episodes;
+      }
+      run.by_fingerprint.erase(found);
     }
     double best = std::numeric_limits<double>::infinity();
     for (std::size_t m = 0; m < flows.size() && status.ok(); ++m) {
@@ -112,12 +182,23 @@ int run_build(const ParsedArguments& args, const std::string& corpus, std::ostre
           << " samples, best proxy " << best << "\n";
     }
   }
+  // Episodes of a design the corpus does not have cannot be filed: nothing is written.
+  for (const RunEpisodes& run : runs) {
+    if (run.by_fingerprint.empty()) continue;
+    const auto& [fingerprint, left] = *run.by_fingerprint.begin();
+    err << "macroplace dataset: " << run.path << ": " << left.size() << " episodes of design '"
+        << run.names.at(fingerprint) << "' (fingerprint " << fingerprint
+        << "), which is not a design of " << corpus
+        << " (the same netlist and placement file the run trained on); nothing written\n";
+    return kExitFailure;
+  }
   if (Status status = writer->commit(); !status.ok()) {
     err << "macroplace: " << status.to_string() << "\n";
     return kExitFailure;
   }
   if (!quiet)
-    out << "wrote " << *output << ": " << entries.size() << " designs, " << written << " samples\n";
+    out << "wrote " << *output << ": " << entries.size() << " designs, " << written << " samples, "
+        << episodes << " episodes\n";
   return kExitSuccess;
 }
 
@@ -188,7 +269,8 @@ const Command& dataset_command() {
        "macroplace dataset build CORPUS -o DATA.h5 [options] | dataset inspect DATA.h5",
        "build: every design of CORPUS (a folder of designs or a list file; flat ones clustered)\n"
        "with --samples placements per method, each with its exact cost components, into one\n"
-       "HDF5 dataset (schema: docs/DATASET.md), written whole or not at all.\n"
+       "HDF5 dataset (schema: docs/DATASET.md), written whole or not at all; with --episodes, a\n"
+       "training run's recorded episodes too (each design of the run must be in CORPUS).\n"
        "inspect: the designs, samples and episodes a dataset holds, every array read back and\n"
        "checked (checksums, design fingerprints); a damaged file is an error.",
        {"build|inspect", "PATH"},
@@ -197,6 +279,10 @@ const Command& dataset_command() {
         {"--samples", "K", "build: placements per design and method (default 8)", 1},
         {"--seed", "S", "build: seeds S, S + 1, ... (default 1)", 1},
         {"--time-limit", "S", "build: time budget per sample in seconds (default 10)", 1},
+        {"--episodes", "RUN",
+         "build: the episodes a training run recorded (train --record-episodes), filed under "
+         "their designs; repeat for several runs",
+         1, true},
         {"--quiet", "", "print nothing but errors", 0}}},
       run_dataset,
       {}};

@@ -342,6 +342,7 @@ bool common_options(const char* command, const ParsedArguments& args, rl::Traine
     return false;
   }
   if (args.has("--spatial-features")) options->policy.spatial_features = true;
+  options->record_episodes = args.has("--record-episodes");
   options->device = args.value("--device").value_or(options->device);
   // The head's action side: Circuit Training's 128 (other designs' grids fit it too), or fitted
   // to the design's grid (fewer logits, a faster update, but on Ariane it learned less per
@@ -383,6 +384,9 @@ std::vector<OptionSpec> with_common_options(std::vector<OptionSpec> options) {
       {"--minibatch", "N", "PPO minibatch size (default 128)", 1},
       {"--epochs", "N", "PPO epochs per iteration (default 4)", 1},
       {"--spatial-features", "", "feed wire mask and density to the policy head", 0},
+      {"--record-episodes", "",
+       "append every episode trained on to RUN_DIR/episodes.jsonl (for dataset build --episodes)",
+       0},
       {"--action-side", "fit|N",
        "the head's action grid: 128 (default, Circuit Training's) or 'fit' (the design's grid, "
        "rounded up to the head's side x 2^k)",

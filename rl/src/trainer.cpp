@@ -19,6 +19,7 @@
 #include "macroplace/base/atomic_file.h"
 #include "macroplace/base/json_writer.h"
 #include "macroplace/base/run_folder.h"
+#include "macroplace/base/text.h"
 #include "macroplace/env/batched_env.h"
 #include "macroplace/placement/design_loader.h"
 #include "macroplace/placement/legality.h"
@@ -420,6 +421,7 @@ Status Trainer::Impl::check_manifest(const TrainerOptions& requested) {
   const RunManifest now = training_manifest(recorded, run_design_id());
   if (!requested.resume) {
     std::remove(path("metrics.jsonl").c_str());
+    std::remove(path(kEpisodesLog).c_str());
     for (const TrainedDesign& d : designs) {
       std::remove(best_path(d, ".plc").c_str());
       std::remove(best_path(d, ".json").c_str());
@@ -437,6 +439,7 @@ Status Trainer::Impl::check_manifest(const TrainerOptions& requested) {
                             "--resume with other settings than the run's (" + text +
                                 "); resume with the run's settings, or start a new run folder");
   }
+  if (Status s = folder.trim_log(kEpisodesLog, iteration); !s.ok()) return s;
   return folder.trim_log("metrics.jsonl", iteration);
 }
 
@@ -882,8 +885,22 @@ Status Trainer::run_iteration(IterationMetrics* metrics) {
     line.key(prefix + "best_proxy").value(design.best_proxy);
   }
   line.end_object();
-  // The line before the checkpoint: a kill in between leaves a line past the checkpoint, which
-  // the resume cuts (check_manifest); the other order would lose the line for good.
+  // The lines before the checkpoint: a kill in between leaves lines past the checkpoint, which
+  // the resume cuts (check_manifest); the other order would lose them for good.
+  if (m.options.record_episodes) {
+    for (std::size_t d = 0; d < m.designs.size(); ++d) {
+      for (const EpisodeRecord& record : rollouts[d].records) {
+        JsonWriter episode(JsonWriter::Spacing::kSpaced);
+        episode.begin_object();
+        episode.key("iteration").value(out.iteration);
+        episode.key("design").value(m.designs[d].name);
+        episode.key("fingerprint").value(m.designs[d].design_id);
+        episode.key("episode").value(base64_encode(encode_record(record)));
+        episode.end_object();
+        if (Status s = m.folder.append_line(kEpisodesLog, episode.str()); !s.ok()) return s;
+      }
+    }
+  }
   if (Status s = m.folder.append_line("metrics.jsonl", line.str()); !s.ok()) return s;
   if (Status s = m.save_checkpoint(); !s.ok()) return s;
   // After the checkpoint: a kill in between leaves policy.pt one iteration behind, never ahead.

@@ -74,7 +74,7 @@ TEST(RlCommands, PretrainOnACorpusAndPlaceAnotherDesign) {
             kExitSuccess);
   const Result trained =
       run({"pretrain", dir + "/corpus", "--out", dir + "/run", "--iterations", "2",
-           "--episodes-per-design", "2", "--minibatch", "8", "--epochs", "1"});
+           "--episodes-per-design", "2", "--minibatch", "8", "--epochs", "1", "--record-episodes"});
   ASSERT_EQ(trained.status, kExitSuccess) << trained.err;
   EXPECT_NE(trained.out.find("pre-training on 2 designs"), std::string::npos) << trained.out;
   EXPECT_NE(trained.out.find("synthetic-2"), std::string::npos) << trained.out;
@@ -91,6 +91,24 @@ TEST(RlCommands, PretrainOnACorpusAndPlaceAnotherDesign) {
            dir + "/placed.plc"});
   EXPECT_EQ(placed.status, kExitSuccess) << placed.err;
   EXPECT_NE(placed.out.find("legality: legal"), std::string::npos) << placed.out;
+
+  // The recorded episodes (2 iterations x 2 designs x 2) into a dataset of the same corpus, each
+  // under its design; a corpus without one of the run's designs writes nothing and says which.
+  const Result built = run({"dataset", "build", dir + "/corpus", "-o", dir + "/data.h5",
+                            "--samples", "0", "--episodes", dir + "/run"});
+  ASSERT_EQ(built.status, kExitSuccess) << built.err;
+  EXPECT_NE(built.out.find("2 designs, 0 samples, 8 episodes"), std::string::npos) << built.out;
+  const Result inspected = run({"dataset", "inspect", dir + "/data.h5"});
+  ASSERT_EQ(inspected.status, kExitSuccess) << inspected.err;
+  EXPECT_EQ(lines_with(inspected.out, {"synthetic-", "       0        4  "}).size(), 2u)
+      << inspected.out;
+  macroplace::testing::write_file(dir + "/one.txt", "corpus/synthetic-1/netlist.pb.txt\n");
+  const Result partial = run({"dataset", "build", dir + "/one.txt", "-o", dir + "/one.h5",
+                              "--samples", "0", "--episodes", dir + "/run"});
+  EXPECT_EQ(partial.status, kExitFailure);
+  EXPECT_NE(partial.err.find("4 episodes of design 'synthetic-2'"), std::string::npos)
+      << partial.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/one.h5"));
 
   // --every-iteration names designs of the corpus, fewer than --designs-per-iteration.
   const Result unknown = run({"pretrain", dir + "/corpus", "--out", dir + "/run3",

@@ -13,9 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "macroplace/base/json_reader.h"
+#include "macroplace/base/text.h"
 #include "macroplace/placement/design_loader.h"
 #include "macroplace/placement/placement_flow.h"
 #include "macroplace/rl/distributed.h"
+#include "macroplace/rl/episode_record.h"
 #include "macroplace/rl/policy_placer.h"
 #include "macroplace/rl/torch_policy.h"
 #include "testing/conformance.h"
@@ -525,6 +528,65 @@ TEST(TrainerTest, ResumeCutsMetricsBackToTheCheckpoint) {
   EXPECT_EQ(field(lines[1], "iteration"), 2);
   EXPECT_NE(field(lines[1], "proxy_mean"), 0.5);  // the resumed iteration's own line
   EXPECT_TRUE(std::isfinite(field(lines[1], "proxy_mean")));
+}
+
+// --record-episodes: every episode an update trained on, one line each after its iteration, its
+// record decodes and is of the run's design, and the iteration's episodes are exactly those whose
+// proxies the metrics line sums up. A resume cuts the log back to the checkpoint like the
+// metrics; a run without the option writes none.
+TEST(TrainerTest, RecordedEpisodesAreTheUpdatesEpisodes) {
+  TrainerOptions options = small_run("rl_trainer_episodes", 2);
+  options.episodes_per_iteration = 4;
+  options.record_episodes = true;
+  ASSERT_TRUE(train(options, nullptr).ok());
+  const std::string log = options.run_dir + "/" + kEpisodesLog;
+  const auto lines = lines_of(log);
+  ASSERT_EQ(lines.size(), 8u);
+  const auto metrics = lines_of(options.run_dir + "/metrics.jsonl");
+  const placement::LoadedDesign design = design_of(options);
+  const std::string fingerprint = placement::design_fingerprint(design.netlist, design.settings);
+  std::vector<double> proxy_sum(2, 0), feasible(2, 0);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    FlatJsonObject object;
+    ASSERT_TRUE(parse_flat_json_object(lines[i], log, i + 1, &object).ok()) << lines[i];
+    double iteration = 0;
+    std::string name, print, encoded, bytes;
+    ASSERT_TRUE(object.number("iteration", &iteration).ok());
+    ASSERT_TRUE(object.text("design", &name).ok());
+    ASSERT_TRUE(object.text("fingerprint", &print).ok());
+    ASSERT_TRUE(object.text("episode", &encoded).ok());
+    const std::size_t expected_iteration = i / 4 + 1;  // four episodes an iteration
+    EXPECT_EQ(iteration, static_cast<double>(expected_iteration));
+    EXPECT_EQ(print, fingerprint);
+    ASSERT_TRUE(base64_decode(encoded, &bytes));
+    EpisodeRecord record;
+    ASSERT_TRUE(decode_record(bytes, log, &record).ok());
+    EXPECT_EQ(record.design, fingerprint);
+    EXPECT_EQ(record.policy_version, static_cast<std::int64_t>(i / 4));  // the policy that acted
+    if (!record.infeasible) proxy_sum[i / 4] += record.proxy, ++feasible[i / 4];
+  }
+  for (std::size_t it = 0; it < 2; ++it) {
+    ASSERT_GT(feasible[it], 0);
+    EXPECT_NEAR(field(metrics[it], "proxy_mean"), proxy_sum[it] / feasible[it], 1e-9);
+  }
+  // Resumed after a kill that left an extra line: cut back, then one more iteration's four.
+  {
+    std::ofstream extra(log, std::ios::app);
+    extra << "{\"iteration\": 3, \"design\": \"x\", \"fingerprint\": \"f\", \"episode\": \"\"}\n";
+  }
+  options.resume = true;
+  options.iterations = 3;
+  ASSERT_TRUE(train(options, nullptr).ok());
+  const auto resumed = lines_of(log);
+  ASSERT_EQ(resumed.size(), 12u);
+  for (std::size_t i = 0; i < 8; ++i) EXPECT_EQ(resumed[i], lines[i]);
+  EXPECT_EQ(field(resumed[11], "iteration"), 3);
+  EXPECT_EQ(resumed[8].find("\"design\": \"x\""), std::string::npos);
+
+  TrainerOptions plain = small_run("rl_trainer_no_episodes", 1);
+  plain.episodes_per_iteration = 4;
+  ASSERT_TRUE(train(plain, nullptr).ok());
+  EXPECT_FALSE(std::filesystem::exists(plain.run_dir + "/" + kEpisodesLog));
 }
 
 // A file that is not a checkpoint is one line of error naming it, not LibTorch's stack trace.

@@ -46,6 +46,9 @@ struct TrainingDesign {
   placement::CostSettings settings;
 };
 
+// The run folder's log of recorded episodes (TrainerOptions::record_episodes).
+inline constexpr const char* kEpisodesLog = "episodes.jsonl";
+
 struct TrainerOptions {
   // Several designs (pre-training on a corpus): when non-empty, used instead of netlist_path /
   // netlist. Every iteration collects episodes_per_iteration episodes on each design (or on
@@ -96,6 +99,12 @@ struct TrainerOptions {
   // (then not bit for bit).
   std::string device = "cpu";
   std::uint64_t seed = 1;
+  // Every episode the updates train on, appended to RUN_DIR/episodes.jsonl after each iteration
+  // (kEpisodesLog: one line per episode with its iteration, design name and fingerprint, and the
+  // EpisodeRecord's bytes in base64), for datasets (`dataset build --episodes RUN`). A run
+  // control: a resume may turn it on or off; the file is cut back to the checkpoint like the
+  // metrics.
+  bool record_episodes = false;
   bool resume = false;
   // Start from this checkpoint's policy (architecture and weights; a pre-trained or another
   // design's run) instead of a random one; the optimizer, iteration count and best placement
