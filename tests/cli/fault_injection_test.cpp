@@ -266,13 +266,28 @@ TEST(FaultInjection, TrainKilledAnywhereResumesExactly) {
   const std::string dir = make_temp_dir("fault_train");
   const auto train = [&](const std::string& run, bool resume, int iterations,
                          rlim_t limit = RLIM_INFINITY) {
-    Launch launch{
-        {"train", example_path("ct/sample_clustered/netlist.pb.txt"), "--plc",
-         example_path("ct/sample_clustered/initial.plc"), "--out", dir + "/" + run,
-         "--episodes-per-iter", "4", "--iterations", std::to_string(iterations), "--minibatch", "8",
-         "--threads", "1", "--torch-threads", "1", "--seed", "5", "--quiet"},
-        dir + "/log.txt",
-        limit};
+    Launch launch{{"train",
+                   example_path("ct/sample_clustered/netlist.pb.txt"),
+                   "--plc",
+                   example_path("ct/sample_clustered/initial.plc"),
+                   "--out",
+                   dir + "/" + run,
+                   "--episodes-per-iter",
+                   "4",
+                   "--iterations",
+                   std::to_string(iterations),
+                   "--minibatch",
+                   "8",
+                   "--threads",
+                   "1",
+                   "--torch-threads",
+                   "1",
+                   "--seed",
+                   "5",
+                   "--record-episodes",
+                   "--quiet"},
+                  dir + "/log.txt",
+                  limit};
     if (resume) launch.args.push_back("--resume");
     return launch;
   };
@@ -286,8 +301,15 @@ TEST(FaultInjection, TrainKilledAnywhereResumesExactly) {
   ASSERT_EQ(reference.size(), 5u);
   const std::string reference_best = read_file(dir + "/reference/best.json");
   const std::string reference_plc = body(read_file(dir + "/reference/best.plc"));
+  // The recorded episodes too: a resume cuts them back to the checkpoint like the metrics.
+  const auto episodes = [&](const std::string& run) {
+    return read_file(dir + "/" + run + "/episodes.jsonl");
+  };
+  const std::string reference_episodes = episodes("reference");
+  ASSERT_FALSE(reference_episodes.empty());
   ASSERT_EQ(run_to_end(train("reference", true, 6)), 0) << read_file(dir + "/log.txt");
   const auto reference_six = metrics("reference");
+  const std::string reference_six_episodes = episodes("reference");
   ASSERT_EQ(reference_six.size(), 6u);
 
   int interrupted = 0;
@@ -306,12 +328,14 @@ TEST(FaultInjection, TrainKilledAnywhereResumesExactly) {
                                           : run_to_end(again);
     }
     EXPECT_EQ(metrics(run), reference) << "kill point " << k;
+    EXPECT_EQ(episodes(run), reference_episodes) << "kill point " << k;
     EXPECT_EQ(read_file(dir + "/" + run + "/best.json"), reference_best) << "kill point " << k;
     EXPECT_EQ(body(read_file(dir + "/" + run + "/best.plc")), reference_plc);
     EXPECT_TRUE(leftovers(dir + "/" + run).empty()) << "kill point " << k;
     if (k % 3 == 0) {  // the sixth iteration (a third of the kill points: it costs a process)
       ASSERT_EQ(run_to_end(train(run, true, 6)), 0) << read_file(dir + "/log.txt");
       EXPECT_EQ(metrics(run), reference_six) << "kill point " << k;
+      EXPECT_EQ(episodes(run), reference_six_episodes) << "kill point " << k;
     }
   }
   EXPECT_GE(interrupted, kKillPoints / 3);
