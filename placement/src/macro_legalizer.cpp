@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "macro_space.h"
+#include "macroplace/placement/grid_selection.h"
+#include "macroplace/placement/placement_file.h"
 
 namespace macroplace::placement {
 
@@ -216,6 +218,55 @@ Status LegalizerOptions::validate() const {
   return Status();
 }
 
+namespace {
+
+// Grid selection's packing (largest first, each into the first cell where it fits) of every
+// movable hard macro: on the design's grid, else on the grid select_grid() finds. Moves them
+// and fills `result` when every one packs; false (nothing moved) otherwise.
+bool pack_onto_grid(ProxyCost* cost, double spacing, const LegalizerOptions& options,
+                    LegalizerResult* result) {
+  netlist::Netlist design = placed_netlist(*cost);
+  const CostSettings& settings = cost->settings();
+  design.blockages =
+      options.avoid_blockages ? settings.blockages : std::vector<netlist::Blockage>{};
+  GridSelectionOptions packing;
+  packing.macro_spacing = spacing;
+  MacroPacking packed = pack_hard_macros(design, settings.canvas_width, settings.canvas_height,
+                                         settings.columns, settings.rows, packing);
+  int cols = settings.columns, rows = settings.rows;
+  if (!packed.packed) {
+    const GridChoice choice =
+        select_grid(design, settings.canvas_width, settings.canvas_height, packing);
+    if (!choice.found) return false;
+    cols = choice.cols;
+    rows = choice.rows;
+    packed = pack_hard_macros(design, settings.canvas_width, settings.canvas_height, cols, rows,
+                              packing);
+    if (!packed.packed) return false;
+  }
+  const double cell_width = settings.canvas_width / cols,
+               cell_height = settings.canvas_height / rows;
+  std::vector<double> xs, ys;
+  result->moved = 0;
+  result->total_displacement = result->max_displacement = 0;
+  for (std::size_t i = 0; i < packed.order.size(); ++i) {
+    const NodeId node = packed.order[i];
+    const double x = (packed.cells[i] % cols + 0.5) * cell_width;
+    const double y = (packed.cells[i] / cols + 0.5) * cell_height;
+    xs.push_back(x);
+    ys.push_back(y);
+    const double displacement = std::hypot(x - design.x(node), y - design.y(node));
+    result->moved += displacement > 0 ? 1 : 0;
+    result->total_displacement += displacement;
+    result->max_displacement = std::max(result->max_displacement, displacement);
+  }
+  cost->set_positions(packed.order, xs, ys);
+  result->packed_onto_grid = true;
+  return true;
+}
+
+}  // namespace
+
 LegalizerResult legalize_macros(ProxyCost* cost, const LegalizerOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   if (const Status status = options.validate(); !status.ok()) {
@@ -283,6 +334,13 @@ LegalizerResult legalize_macros(ProxyCost* cost, const LegalizerOptions& options
     moved_y.push_back(new_y);
   }
   if (!moved_nodes.empty()) cost->set_positions(moved_nodes, moved_x, moved_y);
+  // Nearest spots, largest macro first, can cut the free space into pieces none of the last
+  // macros fits, where a packing exists (generated designs are drawn so that grid selection's
+  // packing fits them). Then every movable macro is packed onto a grid instead: legal, if far
+  // from where they were; the placers that follow move them on.
+  if (!result.unplaced.empty() && pack_onto_grid(cost, spacing, options, &result)) {
+    result.unplaced.clear();
+  }
   std::sort(result.unplaced.begin(), result.unplaced.end());
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -125,6 +125,9 @@ FlowResult PreparedFlow::run(ProxyCost* cost) const {
   legalized.figures = {{"moved", legalizer.moved},
                        {"displacement_um", legalizer.total_displacement}};
   legalized.summary = "legalizer: " + std::to_string(legalizer.moved) + " hard macros moved";
+  if (legalizer.packed_onto_grid) {
+    legalized.summary += " (packed onto a grid: nearest free spots did not fit them all)";
+  }
   result.stages.push_back(legalized);
   if (!legalizer.unplaced.empty()) {
     result.status = Status::error(std::to_string(legalizer.unplaced.size()) +

@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "macroplace/netlist/plc.h"
@@ -223,6 +225,39 @@ TEST(MacroLegalizer, SpacingIsRespectedExactly) {
     EXPECT_NEAR(cost.x(1), 30.1, kNear);
     EXPECT_NEAR(result.total_displacement, 0.1, kNear);
   }
+}
+
+// Four 45 x 45 macros all at the centre of a 100 x 100 canvas: the first keeps the centre and
+// leaves no 45 um square free for the others, but they pack two by two. The legalizer falls back
+// to grid selection's packing: on the settings' 10 x 10 grid, centres on the cell centres 25 and
+// 75 (worked by hand: the first cell whose centre keeps the macro inside and 0.1 um apart).
+TEST(MacroLegalizer, NearestSpotsThatCannotFitAllFallBackToAPacking) {
+  netlist::Netlist design;
+  for (int i = 0; i < 4; ++i) {
+    design.add_node(NodeKind::kHardMacro, "m" + std::to_string(i), 45, 45, 50, 50);
+  }
+  ProxyCost cost(design, square_canvas(design, 100));
+  const LegalizerResult result = legalize_macros(&cost, LegalizerOptions{});
+  EXPECT_TRUE(result.unplaced.empty());
+  EXPECT_TRUE(result.packed_onto_grid);
+  EXPECT_EQ(result.moved, 4);
+  std::vector<std::pair<double, double>> centres;
+  for (NodeId node = 0; node < 4; ++node) centres.emplace_back(cost.x(node), cost.y(node));
+  std::sort(centres.begin(), centres.end());
+  const std::vector<std::pair<double, double>> expected = {{25, 25}, {25, 75}, {75, 25}, {75, 75}};
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_NEAR(centres[i].first, expected[i].first, kNear);
+    EXPECT_NEAR(centres[i].second, expected[i].second, kNear);
+  }
+  EXPECT_NEAR(result.total_displacement, 4 * std::hypot(25.0, 25.0), kNear);
+  expect_spaced(cost, 0.1);
+  EXPECT_TRUE(check_legality(cost).legal());
+  // Where nearest spots fit everything, no packing.
+  netlist::Netlist easy;
+  easy.add_node(NodeKind::kHardMacro, "a", 45, 45, 30, 30);
+  easy.add_node(NodeKind::kHardMacro, "b", 45, 45, 40, 40);
+  ProxyCost easy_cost(easy, square_canvas(easy, 100));
+  EXPECT_FALSE(legalize_macros(&easy_cost, LegalizerOptions{}).packed_onto_grid);
 }
 
 TEST(MacroLegalizer, ImpossibleMacrosAreReportedNotPlaced) {

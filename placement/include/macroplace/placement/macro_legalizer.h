@@ -9,8 +9,13 @@
 // any of the settings' blockages (when `avoid_blockages`). The search is exact: the nearest free
 // centre lies on a lattice of candidate coordinates snapped against obstacle, blockage and canvas
 // edges, which is visited in growing distance (a spiral over that lattice) with a uniform-bin
-// index answering the overlap queries. A macro with no legal centre anywhere stays where it was
-// and is listed in `unplaced`. Soft macros, standard cells, ports and unplaced nodes are ignored.
+// index answering the overlap queries. When that leaves some macro without a legal centre (the
+// ones placed first can cut the free space into pieces where a packing exists), every movable
+// macro is packed onto a grid instead (grid selection's packing, on the settings' grid or the
+// one select_grid() finds: `packed_onto_grid`). A macro with no legal centre either way stays
+// where it was and is listed in `unplaced`; a macro in an orientation its cell does not allow
+// is first turned into the nearest allowed one. Soft macros, standard cells, ports and unplaced
+// nodes are ignored.
 // Positions are written back with ProxyCost::set_positions(), so costs() is current afterwards.
 //
 //   LegalizerResult result = legalize_macros(&cost, LegalizerOptions{});
@@ -35,9 +40,12 @@ struct LegalizerOptions {
 };
 
 struct LegalizerResult {
-  std::vector<NodeId> unplaced;   // movable hard macros with no legal spot; left where they were
-  int moved = 0;                  // hard macros whose centre changed
-  int reoriented = 0;             // turned into an orientation their cell allows
+  std::vector<NodeId> unplaced;  // movable hard macros with no legal spot; left where they were
+  int moved = 0;                 // hard macros whose centre changed
+  int reoriented = 0;            // turned into an orientation their cell allows
+  // Nearest free spots left some macro without one, and every movable macro was packed onto a
+  // grid instead (grid selection's packing: legal, far from where they were).
+  bool packed_onto_grid = false;
   double total_displacement = 0;  // sum of Euclidean centre displacements (um)
   double max_displacement = 0;    // largest single displacement (um)
   double seconds = 0;             // wall time of the call
