@@ -251,8 +251,9 @@ bool pack_onto_grid(ProxyCost* cost, double spacing, const LegalizerOptions& opt
   result->total_displacement = result->max_displacement = 0;
   for (std::size_t i = 0; i < packed.order.size(); ++i) {
     const NodeId node = packed.order[i];
-    const double x = (packed.cells[i] % cols + 0.5) * cell_width;
-    const double y = (packed.cells[i] / cols + 0.5) * cell_height;
+    const int col = packed.cells[i] % cols, row = packed.cells[i] / cols;  // cell = row*cols+col
+    const double x = (col + 0.5) * cell_width;
+    const double y = (row + 0.5) * cell_height;
     xs.push_back(x);
     ys.push_back(y);
     const double displacement = std::hypot(x - design.x(node), y - design.y(node));

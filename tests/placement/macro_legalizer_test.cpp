@@ -241,8 +241,8 @@ TEST(MacroLegalizer, NearestSpotsThatCannotFitAllFallBackToAPacking) {
   EXPECT_TRUE(result.unplaced.empty());
   EXPECT_TRUE(result.packed_onto_grid);
   EXPECT_EQ(result.moved, 4);
-  std::vector<std::pair<double, double>> centres;
-  for (NodeId node = 0; node < 4; ++node) centres.emplace_back(cost.x(node), cost.y(node));
+  std::vector<std::pair<double, double>> centres(4);
+  for (NodeId node = 0; node < 4; ++node) centres[node] = {cost.x(node), cost.y(node)};
   std::sort(centres.begin(), centres.end());
   const std::vector<std::pair<double, double>> expected = {{25, 25}, {25, 75}, {75, 25}, {75, 75}};
   for (std::size_t i = 0; i < 4; ++i) {
