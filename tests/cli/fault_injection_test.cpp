@@ -266,28 +266,14 @@ TEST(FaultInjection, TrainKilledAnywhereResumesExactly) {
   const std::string dir = make_temp_dir("fault_train");
   const auto train = [&](const std::string& run, bool resume, int iterations,
                          rlim_t limit = RLIM_INFINITY) {
-    Launch launch{{"train",
-                   example_path("ct/sample_clustered/netlist.pb.txt"),
-                   "--plc",
-                   example_path("ct/sample_clustered/initial.plc"),
-                   "--out",
-                   dir + "/" + run,
-                   "--episodes-per-iter",
-                   "4",
-                   "--iterations",
-                   std::to_string(iterations),
-                   "--minibatch",
-                   "8",
-                   "--threads",
-                   "1",
-                   "--torch-threads",
-                   "1",
-                   "--seed",
-                   "5",
-                   "--record-episodes",
-                   "--quiet"},
-                  dir + "/log.txt",
-                  limit};
+    Launch launch{
+        {"train", example_path("ct/sample_clustered/netlist.pb.txt"), "--plc",
+         example_path("ct/sample_clustered/initial.plc"), "--out", dir + "/" + run,
+         "--episodes-per-iter", "4", "--iterations", std::to_string(iterations), "--minibatch", "8",
+         "--threads", "1", "--torch-threads", "1", "--seed", "5", "--quiet"},
+        dir + "/log.txt",
+        limit};
+    launch.args.push_back("--record-episodes");  // resumed exactly too (compared below)
     if (resume) launch.args.push_back("--resume");
     return launch;
   };
