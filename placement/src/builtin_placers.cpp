@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <random>
 #include <string>
 
@@ -95,6 +96,24 @@ class GreedyMacroPlacer final : public Placer {
   }
 };
 
+// The share of the macros' area that lies beyond full in the proxy's density cells: sum over
+// cells of max(0, density - 1) x cell area, over the placed macros' area. 0 when nothing
+// overlaps more than a cell holds; near 1 when everything sits on one spot.
+double density_overflow(const ProxyCost& cost) {
+  const kernels::GridGeometry& grid = cost.grid();
+  const double cell_area = grid.cell_width * grid.cell_height;
+  double excess = 0;
+  for (const double density : cost.density_map()) excess += std::max(0.0, density - 1) * cell_area;
+  double area = 0;
+  const netlist::Netlist& netlist = cost.netlist();
+  for (NodeId node = 0; node < netlist.num_nodes(); ++node) {
+    if (netlist::is_macro(netlist.kind(node)) && cost.placed(node)) {
+      area += netlist.width(node) * netlist.height(node);
+    }
+  }
+  return area > 0 ? excess / area : 0;
+}
+
 class AnnealingPlacer final : public Placer {
  public:
   static Status create(const PlacerParameters& parameters, std::unique_ptr<Placer>* out) {
@@ -103,6 +122,7 @@ class AnnealingPlacer final : public Placer {
     if (Status s = whole_parameter(parameters, "--chains", 1, &chains); !s.ok()) return s;
     placer->options_.chains = static_cast<int>(std::min<std::int64_t>(chains, 4096));
     placer->greedy_start_ = parameters.count("--greedy-start") > 0;
+    placer->spread_soft_ = parameters.count("--no-soft-spread") == 0;
     if (Status s = number_parameter(parameters, "--soft-shift-weight", 0, 1e6,
                                     &placer->soft_shift_weight_);
         !s.ok()) {
@@ -133,9 +153,20 @@ class AnnealingPlacer final : public Placer {
     if (greedy_start_) {
       if (Status s = GreedyMacroPlacer().place(cost, context, report); !s.ok()) return s;
     }
+    const auto start = std::chrono::steady_clock::now();
+    const bool keeps_soft_macros = !context.place_soft_macros && !finishing_;
+    double overflow = 0;
+    const bool spread = keeps_soft_macros && spread_soft_ && soft_shift_weight_ > 0 &&
+                        spread_soft_macros(cost, &overflow);
     AnnealingOptions annealing = options_;
     annealing.seed = context.budget.seed;
     annealing.time_limit_seconds = context.budget.time_limit_seconds;
+    if (annealing.time_limit_seconds > 0) {  // what the spreading took comes off the budget
+      const double spent =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      annealing.time_limit_seconds =
+          std::max(annealing.time_limit_seconds - spent, 0.05 * annealing.time_limit_seconds);
+    }
     annealing.max_moves = context.budget.max_moves;
     annealing.threads = context.budget.threads;
     if (context.place_soft_macros && !finishing_) {
@@ -164,20 +195,43 @@ class AnnealingPlacer final : public Placer {
     report->figures = {{"moves", static_cast<double>(result.moves)},
                        {"accepted", static_cast<double>(result.accepted)},
                        {"best_chain", result.best_chain},
-                       {"chains", annealing.chains}};
+                       {"chains", annealing.chains},
+                       {"soft_macros_spread", spread ? 1.0 : 0.0},
+                       {"start_overflow", overflow}};
     report->summary = std::string(finishing_ ? "finishing " : "") +
+                      (spread ? "soft macros spread first (analytical), " : "") +
                       "annealing: " + std::to_string(result.moves) + " moves (" +
                       std::to_string(result.accepted) + " accepted), best chain " +
                       std::to_string(result.best_chain);
     return {};
   }
 
+  // Kept soft macros anneal by small shifts, which cannot spread clusters that start bunched (a
+  // flat design clustered on load puts each cluster where its cells were, e.g. all near the
+  // middle): when the start overflows (density_overflow above kSpreadOverflow) they are spread
+  // once with the analytical placer first, kept only when the exact proxy is lower. True when
+  // they were. A start already spread is left alone: on Ariane's initial.plc (overflow 0.06) a
+  // spread start lowered the proxy but annealed 1% worse (PERFORMANCE.md).
+  static bool spread_soft_macros(ProxyCost* cost, double* overflow) {
+    *overflow = density_overflow(*cost);
+    if (*overflow <= kSpreadOverflow || internal::movable_soft_macros(*cost).empty()) return false;
+    std::unique_ptr<ProxyCost> spread = cost->clone();
+    const AnalyticalResult result = place_soft_macros_analytical(spread.get(), AnalyticalOptions{});
+    if (!result.status.ok() || !(spread->costs().proxy < cost->costs().proxy)) return false;
+    cost->copy_placement(*spread);
+    return true;
+  }
+
  private:
   // Where a whole run lets soft macros start shifting (cooling span 1e-3, soft shifts below
   // 1e-2 T0): 2/3 of the schedule.
   static constexpr double kFinishingStart = 2.0 / 3.0;
+  // Spread first above this overflow: the analytical placer's own stopping overflow with
+  // standard cells (DREAMPlace's 0.1), the point where it calls a placement spread.
+  static constexpr double kSpreadOverflow = 0.1;
   AnnealingOptions options_;
   bool greedy_start_ = false;
+  bool spread_soft_ = true;
   bool finishing_ = false;
   double soft_shift_weight_ = 1.0;
 };
@@ -402,7 +456,11 @@ void add_builtin_placers(PlacerRegistry* registry) {
                   {"--greedy-start", "", "start annealing from the greedy placement"},
                   {"--soft-shift-weight", "W",
                    "weight of soft-macro shifts among annealing moves when soft macros are kept "
-                   "(default 1: as likely as a hard-macro move; 0: soft macros stay)"}},
+                   "(default 1: as likely as a hard-macro move; 0: soft macros stay)"},
+                  {"--no-soft-spread", "",
+                   "kept soft macros are not spread first (by default the analytical placer "
+                   "spreads them once when over 10% of the macro area overflows its density "
+                   "cells and spreading lowers the proxy)"}},
                  0,
                  &AnnealingPlacer::create,
                  {}});
