@@ -260,6 +260,7 @@ Status Netlist::validate() const {
       return fail(i, "size must be finite and non-negative");
     }
     if (!std::isfinite(x_[i]) || !std::isfinite(y_[i])) return fail(i, "position is not finite");
+    if (allowed_orientations_[i] == 0) return fail(i, "no orientation is allowed");
     if (is_pin(kind_[i])) {
       const NodeId owner = pin_owner_[i];
       if (owner < 0 || owner >= num_nodes()) return fail(i, "pin has no owner");

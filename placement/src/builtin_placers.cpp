@@ -155,9 +155,9 @@ class AnnealingPlacer final : public Placer {
     }
     const auto start = std::chrono::steady_clock::now();
     const bool keeps_soft_macros = !context.place_soft_macros && !finishing_;
-    double overflow = 0;
+    const double overflow = keeps_soft_macros ? density_overflow(*cost) : 0;
     const bool spread = keeps_soft_macros && spread_soft_ && soft_shift_weight_ > 0 &&
-                        spread_soft_macros(cost, &overflow);
+                        overflow > kSpreadOverflow && spread_soft_macros(cost);
     AnnealingOptions annealing = options_;
     annealing.seed = context.budget.seed;
     annealing.time_limit_seconds = context.budget.time_limit_seconds;
@@ -195,9 +195,11 @@ class AnnealingPlacer final : public Placer {
     report->figures = {{"moves", static_cast<double>(result.moves)},
                        {"accepted", static_cast<double>(result.accepted)},
                        {"best_chain", result.best_chain},
-                       {"chains", annealing.chains},
-                       {"soft_macros_spread", spread ? 1.0 : 0.0},
-                       {"start_overflow", overflow}};
+                       {"chains", annealing.chains}};
+    if (keeps_soft_macros) {  // the soft macros' start, when annealing keeps them
+      report->figures.emplace_back("start_overflow", overflow);
+      report->figures.emplace_back("soft_macros_spread", spread ? 1.0 : 0.0);
+    }
     report->summary = std::string(finishing_ ? "finishing " : "") +
                       (spread ? "soft macros spread first (analytical), " : "") +
                       "annealing: " + std::to_string(result.moves) + " moves (" +
@@ -208,13 +210,12 @@ class AnnealingPlacer final : public Placer {
 
   // Kept soft macros anneal by small shifts, which cannot spread clusters that start bunched (a
   // flat design clustered on load puts each cluster where its cells were, e.g. all near the
-  // middle): when the start overflows (density_overflow above kSpreadOverflow) they are spread
-  // once with the analytical placer first, kept only when the exact proxy is lower. True when
-  // they were. A start already spread is left alone: on Ariane's initial.plc (overflow 0.06) a
-  // spread start lowered the proxy but annealed 1% worse (PERFORMANCE.md).
-  static bool spread_soft_macros(ProxyCost* cost, double* overflow) {
-    *overflow = density_overflow(*cost);
-    if (*overflow <= kSpreadOverflow || internal::movable_soft_macros(*cost).empty()) return false;
+  // middle): when the start overflows (density_overflow above kSpreadOverflow, place() checks)
+  // they are spread once with the analytical placer first, kept only when the exact proxy is
+  // lower. True when they were. A start already spread is left alone: on Ariane's initial.plc
+  // (overflow 0.06) a spread start lowered the proxy but annealed 1% worse (PERFORMANCE.md).
+  static bool spread_soft_macros(ProxyCost* cost) {
+    if (internal::movable_soft_macros(*cost).empty()) return false;
     std::unique_ptr<ProxyCost> spread = cost->clone();
     const AnalyticalResult result = place_soft_macros_analytical(spread.get(), AnalyticalOptions{});
     if (!result.status.ok() || !(spread->costs().proxy < cost->costs().proxy)) return false;

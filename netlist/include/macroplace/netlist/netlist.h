@@ -218,7 +218,8 @@ class Netlist {
   NetlistCounts counts() const;
 
   // Checks every invariant: pin owners are macros of the matching kind, sizes finite and
-  // non-negative, positions finite, net terminals in range, weights finite and positive.
+  // non-negative, positions finite, some orientation allowed, net terminals in range, weights
+  // finite and positive.
   Status validate() const;
 
  private:
