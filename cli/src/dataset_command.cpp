@@ -134,8 +134,10 @@ int run_build(const ParsedArguments& args, const std::string& corpus, std::ostre
     if (status.ok()) {
       status = writer->add_design(design.name, design.design.netlist, design.design.settings);
     }
+    // The fingerprint hashes the whole design: only when there are runs to match it with.
     const std::string fingerprint =
-        placement::design_fingerprint(design.design.netlist, design.design.settings);
+        runs.empty() ? std::string()
+                     : placement::design_fingerprint(design.design.netlist, design.design.settings);
     for (RunEpisodes& run : runs) {
       const auto found = run.by_fingerprint.find(fingerprint);
       if (found == run.by_fingerprint.end()) continue;

@@ -222,10 +222,9 @@ namespace {
 
 // Grid selection's packing (largest first, each into the first cell where it fits) of every
 // movable hard macro: on the design's grid, else on the grid select_grid() finds. Moves them
-// and fills `result` (displacements from start_x/y, where the legalizer found them) when every
-// one packs; false (nothing moved) otherwise.
+// and fills `result` (displacements from where they are: the legalizer has not moved them yet)
+// when every one packs; false (nothing moved) otherwise.
 bool pack_onto_grid(ProxyCost* cost, double spacing, const LegalizerOptions& options,
-                    const std::vector<double>& start_x, const std::vector<double>& start_y,
                     LegalizerResult* result) {
   netlist::Netlist design = placed_netlist(*cost);
   const CostSettings& settings = cost->settings();
@@ -258,7 +257,7 @@ bool pack_onto_grid(ProxyCost* cost, double spacing, const LegalizerOptions& opt
     const double y = (row + 0.5) * cell_height;
     xs.push_back(x);
     ys.push_back(y);
-    const double displacement = std::hypot(x - start_x[node], y - start_y[node]);
+    const double displacement = std::hypot(x - design.x(node), y - design.y(node));
     result->moved += displacement > 0 ? 1 : 0;
     result->total_displacement += displacement;
     result->max_displacement = std::max(result->max_displacement, displacement);
@@ -288,14 +287,9 @@ LegalizerResult legalize_macros(ProxyCost* cost, const LegalizerOptions& options
 
   LegalizerResult result;
   std::vector<NodeId> fixed, movable;
-  // Where the macros were, for the displacements of a packing (the nearest-spot pass moves them).
-  std::vector<double> start_x(static_cast<std::size_t>(design.num_nodes()));
-  std::vector<double> start_y(start_x.size());
   for (NodeId node = 0; node < design.num_nodes(); ++node) {
     if (design.kind(node) != NodeKind::kHardMacro || !cost->placed(node)) continue;
     (cost->fixed(node) ? fixed : movable).push_back(node);
-    start_x[node] = cost->x(node);
-    start_y[node] = cost->y(node);
     // A movable macro in an orientation its cell does not allow (a .plc made before a
     // floorplan's LEF restricted it) turns into the nearest allowed one before it is placed.
     const Orientation allowed =
@@ -341,14 +335,15 @@ LegalizerResult legalize_macros(ProxyCost* cost, const LegalizerOptions& options
     moved_x.push_back(new_x);
     moved_y.push_back(new_y);
   }
-  if (!moved_nodes.empty()) cost->set_positions(moved_nodes, moved_x, moved_y);
   // Nearest spots, largest macro first, can cut the free space into pieces none of the last
   // macros fits, where a packing exists (generated designs are drawn so that grid selection's
   // packing fits them). Then every movable macro is packed onto a grid instead: legal, if far
-  // from where they were; the placers that follow move them on.
-  if (!result.unplaced.empty() &&
-      pack_onto_grid(cost, spacing, options, start_x, start_y, &result)) {
+  // from where they were; the placers that follow move them on. The nearest spots are applied
+  // only otherwise.
+  if (!result.unplaced.empty() && pack_onto_grid(cost, spacing, options, &result)) {
     result.unplaced.clear();
+  } else if (!moved_nodes.empty()) {
+    cost->set_positions(moved_nodes, moved_x, moved_y);
   }
   std::sort(result.unplaced.begin(), result.unplaced.end());
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
