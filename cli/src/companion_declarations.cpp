@@ -18,6 +18,9 @@ const bool kDeclared = [] {
   macroplace::cli::declare_command(
       "collect", "Join a training run as a collector of episodes (in macroplace-rl)",
       "macroplace-rl");
+  macroplace::cli::declare_command(
+      "warmup", "Warm up the policy's encoder on a dataset's placements (in macroplace-rl)",
+      "macroplace-rl");
   return true;
 }();
 

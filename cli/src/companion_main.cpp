@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   macroplace::cli::add_command(macroplace::cli::train_command());
   macroplace::cli::add_command(macroplace::cli::pretrain_command());
   macroplace::cli::add_command(macroplace::cli::collect_command());
+  macroplace::cli::add_command(macroplace::cli::warmup_command());
   const std::vector<std::string> args(argv + 1, argv + argc);
   return macroplace::cli::run_command(args, std::cout, std::cerr);
 }

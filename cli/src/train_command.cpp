@@ -291,6 +291,29 @@ std::vector<OptionSpec> distribution_option_specs() {
 
 }  // namespace
 
+// The head's action side: Circuit Training's 128 (other designs' grids fit it too), or fitted
+// to the design's grid (fewer logits, a faster update, but on Ariane it learned less per
+// episode: greedy 0.881 vs 0.808 after 496 episodes, one seed each; PERFORMANCE.md).
+bool action_side_option(const char* command, const ParsedArguments& args, rl::PolicyOptions* policy,
+                        bool* fit, std::ostream& err) {
+  const std::string side = args.value("--action-side").value_or("128");
+  *fit = side == "fit";
+  if (*fit) return true;
+  std::int64_t value = 0;
+  rl::PolicyOptions fixed = *policy;
+  if (!parse_count(side, 1, 4096, &value) ||
+      !fixed.fit_action_side(static_cast<std::int32_t>(value), static_cast<std::int32_t>(value))
+           .ok() ||
+      fixed.action_side != value) {
+    err << "macroplace " << command
+        << ": --action-side expects 'fit' or the head's side x 2^k, at most " << policy->action_side
+        << " (" << policy->head_side << ", " << 2 * policy->head_side << ", ...)\n";
+    return false;
+  }
+  *policy = fixed;
+  return true;
+}
+
 Status load_training_corpus(const std::string& corpus, std::vector<rl::TrainingDesign>* designs,
                             const std::function<void(const std::string&)>& progress) {
   std::vector<pretrain::CorpusEntry> entries;
@@ -344,27 +367,7 @@ bool common_options(const char* command, const ParsedArguments& args, rl::Traine
   if (args.has("--spatial-features")) options->policy.spatial_features = true;
   options->record_episodes = args.has("--record-episodes");
   options->device = args.value("--device").value_or(options->device);
-  // The head's action side: Circuit Training's 128 (other designs' grids fit it too), or fitted
-  // to the design's grid (fewer logits, a faster update, but on Ariane it learned less per
-  // episode: greedy 0.881 vs 0.808 after 496 episodes, one seed each; PERFORMANCE.md).
-  const std::string side = args.value("--action-side").value_or("128");
-  options->fit_action_side = side == "fit";
-  if (!options->fit_action_side) {
-    std::int64_t value = 0;
-    rl::PolicyOptions fixed = options->policy;
-    if (!parse_count(side, 1, 4096, &value) ||
-        !fixed.fit_action_side(static_cast<std::int32_t>(value), static_cast<std::int32_t>(value))
-             .ok() ||
-        fixed.action_side != value) {
-      err << "macroplace " << command
-          << ": --action-side expects 'fit' or the head's side x 2^k, at most "
-          << options->policy.action_side << " (" << options->policy.head_side << ", "
-          << 2 * options->policy.head_side << ", ...)\n";
-      return false;
-    }
-    options->policy = fixed;
-  }
-  return true;
+  return action_side_option(command, args, &options->policy, &options->fit_action_side, err);
 }
 
 // The options both commands list (distributed collection's too).

@@ -1,9 +1,10 @@
-// Internal, shared by the trainer and the policy placer: environment observations as
+// Internal, shared by the trainer, the policy placer and the warm-up: environment observations as
 // PolicyInputs tensors, one policy episode, checkpoint helpers.
 #pragma once
 
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -33,6 +34,11 @@ void read_policy(torch::serialize::InputArchive& archive, PolicyOptions* policy,
 Status load_policy(const std::string& checkpoint, PolicyOptions* policy, PolicyNetwork* network);
 // The policy alone (architecture and weights, what read_policy reads) into `archive`.
 void write_policy(const PolicyNetwork& network, torch::serialize::OutputArchive* archive);
+// An archive filled by `fill`, written to `target` through AtomicFile: a unique temporary that is
+// synced before the rename, removed on an error or a signal, and swept by the next run after a
+// SIGKILL. `what` names it in errors.
+Status write_archive(const std::string& target, const std::string& what,
+                     const std::function<void(torch::serialize::OutputArchive*)>& fill);
 
 // The shipped policy's file (models/shipped-policy/policy.pt), as built into the library.
 std::string_view shipped_policy();

@@ -121,6 +121,22 @@ Status load_policy(const std::string& checkpoint, PolicyOptions* policy, PolicyN
   return {};
 }
 
+Status write_archive(const std::string& target, const std::string& what,
+                     const std::function<void(torch::serialize::OutputArchive*)>& fill) {
+  AtomicFile file(target);
+  try {
+    torch::serialize::OutputArchive archive;
+    fill(&archive);
+    archive.save_to([&file](const void* data, std::size_t size) {
+      file.write(std::string_view(static_cast<const char*>(data), size));
+      return size;
+    });
+  } catch (const std::exception& e) {
+    return Status::error_at({target, 0, 0}, "cannot write the " + what + ": " + one_line_reason(e));
+  }
+  return file.commit();
+}
+
 void write_policy(const PolicyNetwork& network, torch::serialize::OutputArchive* archive) {
   torch::serialize::OutputArchive model;
   network->save(model);
@@ -300,32 +316,8 @@ struct Trainer::Impl {
   Status write_best(const TrainedDesign& d, double episode_proxy) const;
 };
 
-namespace {
-
-// An archive filled by `fill`, written to `target` through AtomicFile: a unique temporary that is
-// synced before the rename, removed on an error or a signal, and swept by the next run after a
-// SIGKILL. `what` names it in errors.
-Status write_archive(const std::string& target, const std::string& what,
-                     const std::function<void(torch::serialize::OutputArchive*)>& fill) {
-  AtomicFile file(target);
-  try {
-    torch::serialize::OutputArchive archive;
-    fill(&archive);
-    archive.save_to([&file](const void* data, std::size_t size) {
-      file.write(std::string_view(static_cast<const char*>(data), size));
-      return size;
-    });
-  } catch (const std::exception& e) {
-    return Status::error_at({target, 0, 0},
-                            "cannot write the " + what + ": " + internal::one_line_reason(e));
-  }
-  return file.commit();
-}
-
-}  // namespace
-
 Status Trainer::Impl::save_checkpoint() const {
-  return write_archive(
+  return internal::write_archive(
       path("checkpoint.pt"), "checkpoint", [this](torch::serialize::OutputArchive* archive) {
         internal::write_policy(network, archive);
         torch::serialize::OutputArchive adam;
@@ -355,10 +347,10 @@ Status Trainer::Impl::save_checkpoint() const {
 }
 
 Status Trainer::Impl::save_policy() const {
-  return write_archive(path("policy.pt"), "policy",
-                       [this](torch::serialize::OutputArchive* archive) {
-                         internal::write_policy(network, archive);
-                       });
+  return internal::write_archive(path("policy.pt"), "policy",
+                                 [this](torch::serialize::OutputArchive* archive) {
+                                   internal::write_policy(network, archive);
+                                 });
 }
 
 Status Trainer::Impl::load_checkpoint() {

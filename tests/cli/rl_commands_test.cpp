@@ -34,6 +34,7 @@ const bool kRegistered = [] {
   rl::register_policy_method();
   add_command(train_command());
   add_command(pretrain_command());
+  add_command(warmup_command());
   return true;
 }();
 
@@ -123,6 +124,46 @@ TEST(RlCommands, PretrainOnACorpusAndPlaceAnotherDesign) {
   const Result empty = run({"pretrain", dir + "/nothing", "--out", dir + "/run2"});
   EXPECT_EQ(empty.status, kExitFailure);
   EXPECT_NE(empty.err.find("nothing"), std::string::npos) << empty.err;
+}
+
+// `warmup`: a dataset's samples warm the encoder up, the policy file starts a pre-training run,
+// and the report has every epoch; a dataset without samples is an error that names the design.
+TEST(RlCommands, WarmupFromADatasetThenPretrainFromIt) {
+  const std::string dir = make_temp_dir("cli_warmup");
+  ASSERT_EQ(run({"generate", "-o", dir + "/corpus", "--count", "2", "--hard-macros", "6",
+                 "--soft-macros", "40", "--ports", "16"})
+                .status,
+            kExitSuccess);
+  const Result built = run({"dataset", "build", dir + "/corpus", "-o", dir + "/data.h5",
+                            "--samples", "6", "--time-limit", "0.2"});
+  ASSERT_EQ(built.status, kExitSuccess) << built.err;
+  const Result warmed =
+      run({"warmup", dir + "/data.h5", "--out", dir + "/warm.pt", "--epochs", "3", "--minibatch",
+           "4", "--validation", "0.34", "--report", dir + "/warmup.json"});
+  ASSERT_EQ(warmed.status, kExitSuccess) << warmed.err;
+  // 2 designs x 6 samples: 2 of each design validate (0.34 x 6), 4 train.
+  EXPECT_NE(warmed.out.find("2 designs, 8 placements to train on, 4 to validate"),
+            std::string::npos)
+      << warmed.out;
+  EXPECT_NE(warmed.out.find("after epoch 3"), std::string::npos) << warmed.out;
+  const std::string report = macroplace::testing::read_file(dir + "/warmup.json");
+  EXPECT_EQ(count(report, "\"validation_loss\": "), 3u) << report;
+  const Result pretrained =
+      run({"pretrain", dir + "/corpus", "--out", dir + "/run", "--init", dir + "/warm.pt",
+           "--iterations", "1", "--episodes-per-design", "2", "--minibatch", "8", "--epochs", "1"});
+  EXPECT_EQ(pretrained.status, kExitSuccess) << pretrained.err;
+
+  const Result empty =
+      run({"dataset", "build", dir + "/corpus", "-o", dir + "/empty.h5", "--samples", "0"});
+  ASSERT_EQ(empty.status, kExitSuccess) << empty.err;
+  const Result refused = run({"warmup", dir + "/empty.h5", "--out", dir + "/none.pt"});
+  EXPECT_EQ(refused.status, kExitFailure);
+  EXPECT_NE(refused.err.find("design 'synthetic-1': 0 placements"), std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/none.pt"));
+  EXPECT_EQ(run({"warmup", dir + "/data.h5"}).status, kExitUsage);  // no --out
+  EXPECT_EQ(run({"warmup", dir + "/data.h5", "--out", dir + "/x.pt", "--epochs", "0"}).status,
+            kExitUsage);
 }
 
 // --device: a name that is no device is a usage error; CUDA where this LibTorch has none is a
