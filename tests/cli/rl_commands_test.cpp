@@ -147,7 +147,7 @@ TEST(RlCommands, WarmupFromADatasetThenPretrainFromIt) {
       << warmed.out;
   EXPECT_NE(warmed.out.find("after epoch 3"), std::string::npos) << warmed.out;
   const std::string report = macroplace::testing::read_file(dir + "/warmup.json");
-  EXPECT_EQ(count(report, "\"validation_loss\": "), 3u) << report;
+  EXPECT_EQ(count(report, "\"validation_loss\":"), 3u) << report;
   const Result pretrained =
       run({"pretrain", dir + "/corpus", "--out", dir + "/run", "--init", dir + "/warm.pt",
            "--iterations", "1", "--episodes-per-design", "2", "--minibatch", "8", "--epochs", "1"});

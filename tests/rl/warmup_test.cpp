@@ -1,7 +1,7 @@
 // The encoder's supervised warm-up: on random placements of a small Circuit Training design
-// with their exact costs, the encoder learns to predict them (validation error well under the
-// mean predictor's), only the encoder's weights change, the run is repeatable, and bad inputs are
-// errors that name the design.
+// with their exact costs, the encoder learns how they differ (validation error under half of
+// predicting no differences), only the encoder's weights change, the run is repeatable, and bad
+// inputs are errors that name the design.
 #include "macroplace/rl/warmup.h"
 
 #include <gtest/gtest.h>
