@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -294,22 +295,94 @@ torch::Tensor PolicyNetworkImpl::readout(const GraphTensors& graph, const Policy
   return torch::cat({metadata, statistics, attention, current}, 1);
 }
 
+namespace {
+
+// A range [begin, end) of rows or columns of one of the head's levels.
+struct Span {
+  std::int64_t begin = 0, end = 0;
+  std::int64_t size() const { return end - begin; }
+};
+
+// The input rows a 3x3 transposed convolution (padding 1, output padding stride - 1) needs for
+// its output rows `out`: output o takes input i through kernel row k where stride i - 1 + k = o,
+// so i runs from ceil((o - 1) / stride) to floor((o + 1) / stride); clamped to the input's rows.
+Span input_span(Span out, std::int64_t stride, std::int64_t input_size) {
+  const std::int64_t begin = out.begin == 0 ? 0 : (out.begin - 1 + stride - 1) / stride;
+  return {begin, std::min(input_size, out.end / stride + 1)};
+}
+
+// The rows and columns of the action square with a legal action anywhere in the batch (CT centres
+// the grid in the square, so a small grid's are a block in the middle); {0, 1} when none is.
+std::pair<Span, Span> legal_spans(const torch::Tensor& mask, std::int64_t side) {
+  const torch::Tensor legal = mask.any(0).view({side, side}).to(torch::kCPU);
+  const torch::Tensor rows = legal.any(1).contiguous(), cols = legal.any(0).contiguous();
+  const auto span = [side](const torch::Tensor& any) {
+    const bool* a = any.data_ptr<bool>();
+    Span out{side, 0};
+    for (std::int64_t i = 0; i < side; ++i) {
+      if (!a[i]) continue;
+      out.begin = std::min(out.begin, i);
+      out.end = i + 1;
+    }
+    return out.end == 0 ? Span{0, 1} : out;
+  };
+  return {span(rows), span(cols)};
+}
+
+}  // namespace
+
 PolicyOutputs PolicyNetworkImpl::forward(const GraphTensors& graph, const PolicyInputs& inputs) {
   const torch::Tensor features = readout(graph, inputs);
   const std::int64_t batch = features.size(0);
+  const std::int64_t side = options_.action_side;
+  // Only the block of the action square that holds legal actions is computed: every other logit
+  // is masked anyway, and each layer's outputs there depend on a block of its inputs a little
+  // over half as wide (input_span). Ariane's 24 x 21 grid needs 1/30 of the 128 x 128 head's
+  // work; the logits inside the block are the full head's (up to rounding).
+  const std::size_t layers = deconvs_.size();
+  std::vector<Span> row_spans(layers + 2), col_spans(layers + 2);  // per level, dense to logits
+  std::tie(row_spans[layers + 1], col_spans[layers + 1]) = legal_spans(inputs.mask, side);
+  row_spans[layers] = input_span(row_spans[layers + 1], 1, side);
+  col_spans[layers] = input_span(col_spans[layers + 1], 1, side);
+  for (std::size_t level = layers; level-- > 0;) {
+    const std::int64_t size = static_cast<std::int64_t>(options_.head_side) << level;
+    row_spans[level] = input_span(row_spans[level + 1], 2, size);
+    col_spans[level] = input_span(col_spans[level + 1], 2, size);
+  }
+  // The layer's output block, computed from the input block at `level`, cut to the next level's.
+  const auto crop = [&](const torch::Tensor& y, std::size_t level, std::int64_t stride) {
+    return y
+        .narrow(1, row_spans[level + 1].begin - stride * row_spans[level].begin,
+                row_spans[level + 1].size())
+        .narrow(2, col_spans[level + 1].begin - stride * col_spans[level].begin,
+                col_spans[level + 1].size());
+  };
   // Channels-last through the head: the transposed convolutions are matrix products on it.
   torch::Tensor x =
       torch::relu(head_dense_->forward(features))
           .view({batch, options_.head_channels, options_.head_side, options_.head_side})
-          .permute({0, 2, 3, 1});
-  for (auto& deconv : deconvs_) {
-    x = torch::relu(transposed_conv3x3_nhwc(x, deconv->weight, deconv->bias, 2));
+          .permute({0, 2, 3, 1})
+          .narrow(1, row_spans[0].begin, row_spans[0].size())
+          .narrow(2, col_spans[0].begin, col_spans[0].size());
+  for (std::size_t level = 0; level < layers; ++level) {
+    auto& deconv = deconvs_[level];
+    x = crop(torch::relu(transposed_conv3x3_nhwc(x, deconv->weight, deconv->bias, 2)), level, 2);
   }
   if (options_.spatial_features) {
-    x = torch::cat({x, inputs.spatial.to(x.dtype()).permute({0, 2, 3, 1})}, 3);
+    x = torch::cat({x, inputs.spatial.to(x.dtype())
+                           .permute({0, 2, 3, 1})
+                           .narrow(1, row_spans[layers].begin, row_spans[layers].size())
+                           .narrow(2, col_spans[layers].begin, col_spans[layers].size())},
+                   3);
   }
+  const torch::Tensor block =
+      crop(transposed_conv3x3_nhwc(x, head_out_->weight, head_out_->bias, 1), layers, 1)
+          .squeeze(3);  // [B, rows, cols]
+  const Span rows = row_spans[layers + 1], cols = col_spans[layers + 1];
   const torch::Tensor logits =
-      transposed_conv3x3_nhwc(x, head_out_->weight, head_out_->bias, 1).reshape({batch, -1});
+      torch::constant_pad_nd(block, {cols.begin, side - cols.end, rows.begin, side - rows.end},
+                             kMaskedLogit)
+          .reshape({batch, -1});
   PolicyOutputs out;
   out.logits = logits.masked_fill(inputs.mask.logical_not(), kMaskedLogit);
   torch::Tensor v = features;

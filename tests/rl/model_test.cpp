@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <vector>
 
 #include "macroplace/rl/torch_policy.h"
@@ -115,6 +116,71 @@ TEST(PolicyNetworkTest, MasksLogitsAndShapesOutputs) {
     EXPECT_TRUE(a != 0 && a != 15) << a;
   }
   EXPECT_NE(greedy_action(out.logits[0]), 5);
+}
+
+// The head computes only the block of the action square that holds legal actions: its logits
+// and every gradient equal those of the whole head with the mask applied afterwards, in double
+// precision, for blocks anywhere (touching each edge, one cell, scattered cells, a batch row
+// with nothing legal), with and without the spatial channels.
+TEST(PolicyNetworkTest, HeadOnTheLegalBlockEqualsTheWholeHead) {
+  for (const bool spatial : {false, true}) {
+    PolicyOptions options = tiny_options();
+    options.head_side = 2;
+    options.head_channels = 3;
+    options.deconv_channels = {3, 2, 2};
+    options.action_side = 16;
+    options.spatial_features = spatial;
+    torch::manual_seed(11);
+    PolicyNetwork network(options);
+    network->to(torch::kFloat64);
+    const GraphTensors graph = tiny_graph().to(torch::kFloat64);
+    std::mt19937_64 random(5);
+    const auto uniform = [&random](std::int64_t n) {
+      return static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(n));
+    };
+    for (int trial = 0; trial < 40; ++trial) {
+      PolicyInputs inputs;
+      inputs.metadata = torch::rand({3, 12}, torch::kFloat64);
+      inputs.node_features = torch::rand({3, 4, 6}, torch::kFloat64);
+      inputs.current_node = torch::tensor(std::vector<std::int64_t>{0, 2, 3}, torch::kInt64);
+      if (spatial) inputs.spatial = torch::rand({3, 2, 16, 16}, torch::kFloat64);
+      torch::Tensor mask = torch::zeros({3, 16, 16}, torch::kBool);
+      for (std::int64_t b = 0; b < 3; ++b) {
+        if (trial % 5 == 4 && b == 1) continue;  // nothing legal in this row
+        const std::int64_t r0 = trial % 7 == 0 ? 0 : uniform(16);
+        const std::int64_t c0 = trial % 11 == 0 ? 0 : uniform(16);
+        const std::int64_t r1 = trial % 3 == 0 ? 16 : r0 + 1 + uniform(16 - r0);
+        const std::int64_t c1 = trial % 4 == 0 ? 16 : c0 + 1 + uniform(16 - c0);
+        mask[b].narrow(0, r0, r1 - r0).narrow(1, c0, c1 - c0).fill_(true);
+        if (trial % 2 == 1) mask[b] &= torch::rand({16, 16}) < 0.3;  // scattered
+      }
+      inputs.mask = mask.view({3, 256});
+      PolicyInputs whole = inputs;
+      whole.mask = torch::ones({3, 256}, torch::kBool);
+      const torch::Tensor weights = torch::rand({3, 256}, torch::kFloat64);
+      const std::int64_t chosen = uniform(256);
+      const auto objective = [&](const torch::Tensor& logits, const torch::Tensor& values) {
+        const torch::Tensor legal = logits.masked_fill(inputs.mask.logical_not(), 0.0);
+        return (legal * weights).sum() + values.sum() +
+               torch::log_softmax(logits, 1).select(1, chosen).clamp_min(-50).sum();
+      };
+      network->zero_grad();
+      const PolicyOutputs block = network->forward(graph, inputs);
+      objective(block.logits, block.values).backward();
+      std::vector<torch::Tensor> block_grads;
+      for (const torch::Tensor& p : network->parameters()) block_grads.push_back(p.grad().clone());
+      network->zero_grad();
+      const PolicyOutputs full = network->forward(graph, whole);
+      const torch::Tensor masked = full.logits.masked_fill(inputs.mask.logical_not(), kMaskedLogit);
+      objective(masked, full.values).backward();
+      ASSERT_TRUE(torch::allclose(block.logits, masked, 1e-12, 1e-12)) << "trial " << trial;
+      const std::vector<torch::Tensor> params = network->parameters();
+      for (std::size_t i = 0; i < params.size(); ++i) {
+        ASSERT_TRUE(torch::allclose(block_grads[i], params[i].grad(), 1e-10, 1e-12))
+            << "trial " << trial << " parameter " << i;
+      }
+    }
+  }
 }
 
 // e_ij = relu(W [h_i, h_j, w] + b), averaged with e_ji; h_i += mean of incident edges.
