@@ -217,7 +217,8 @@ std::pair<torch::Tensor, torch::Tensor> EdgeLayerImpl::forward(const GraphTensor
   const torch::Tensor edges = (forward_edge + backward_edge).mul_(0.5);  // [E,B,W]
   // Mean over incident edges as one sparse product (index_add is a per-row loop on CPU).
   const torch::Tensor mean =
-      torch::mm(graph.incidence, edges.reshape({edges.size(0), -1})).view(h.sizes());
+      torch::mm(graph.incidence, edges.reshape({edges.size(0), h.size(1) * h.size(2)}))
+          .view(h.sizes());
   return {h + mean, edges};
 }
 

@@ -183,6 +183,26 @@ TEST(PolicyNetworkTest, HeadOnTheLegalBlockEqualsTheWholeHead) {
   }
 }
 
+// A graph without edges (a design whose nets all have one pin): the edge statistics are zero and
+// the readout is still a function of the nodes (attention).
+TEST(PolicyNetworkTest, GraphWithoutEdges) {
+  torch::manual_seed(3);
+  PolicyNetwork network(tiny_options());
+  const GraphTensors graph = make_graph_tensors(3, {}, {}, {});
+  PolicyInputs inputs;
+  inputs.metadata = torch::rand({2, 12});
+  inputs.node_features = torch::rand({2, 3, 6});
+  inputs.current_node = torch::tensor(std::vector<std::int64_t>{0, 2}, torch::kInt64);
+  inputs.mask = torch::ones({2, 16}, torch::kBool);
+  const torch::Tensor readout = network->readout(graph, inputs);
+  const std::int64_t w = tiny_options().node_width, m = tiny_options().metadata_width;
+  EXPECT_TRUE(torch::equal(readout.narrow(1, m, 4 * w), torch::zeros({2, 4 * w})));
+  EXPECT_FALSE(torch::equal(readout.narrow(1, m + 4 * w, w + tiny_options().attention_width)[0],
+                            readout.narrow(1, m + 4 * w, w + tiny_options().attention_width)[1]));
+  const PolicyOutputs out = network->forward(graph, inputs);
+  EXPECT_TRUE(torch::isfinite(out.logits).all().item<bool>());
+}
+
 // e_ij = relu(W [h_i, h_j, w] + b), averaged with e_ji; h_i += mean of incident edges.
 TEST(PolicyNetworkTest, EdgeLayerMatchesItsFormula) {
   torch::manual_seed(2);
