@@ -9,6 +9,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "bench_designs.h"
@@ -116,6 +117,37 @@ BENCHMARK(rl_update_minibatch_ariane)
     ->Args({128, 0})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+// The policy's three edge layers alone, forward (with the last layer's edge statistics) and
+// backward, on B random node states of Ariane's graph (CT's width 8), 2 threads: the share of a
+// minibatch (above) the graph part takes.
+void rl_edge_layers_ariane(benchmark::State& state) {
+  const std::int64_t batch_size = state.range(0);
+  at::set_num_threads(2);
+  torch::manual_seed(1);
+  const macroplace::rl::PolicyOptions policy;
+  const macroplace::rl::GraphTensors graph =
+      macroplace::rl::make_graph_tensors(ariane_design()->graph);
+  std::vector<macroplace::rl::EdgeLayer> layers;
+  for (std::int32_t i = 0; i < policy.edge_layers; ++i) {
+    layers.emplace_back(policy.node_width);
+  }
+  const torch::Tensor h0 = torch::rand({graph.num_nodes, batch_size, policy.node_width});
+  for (auto _ : state) {
+    torch::Tensor h = h0.clone().requires_grad_(true);
+    torch::Tensor statistics;
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+      std::tie(h, statistics) = layers[i]->forward(graph, h, i + 1 == layers.size());
+    }
+    const torch::Tensor loss = h.sum() + statistics.sum();
+    loss.backward();
+    benchmark::DoNotOptimize(loss.item<double>());
+  }
+  state.counters["samples_per_s"] = benchmark::Counter(
+      static_cast<double>(batch_size), benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel("2 threads, 3 layers, width 8");
+}
+BENCHMARK(rl_edge_layers_ariane)->Arg(1)->Arg(16)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // One PPO iteration of 8 episodes (8 x 133 steps), 2 environment threads, 2 LibTorch threads;
 // argument 1: the head fitted to the grid (`train`'s default).

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "edge_kernels.h"
 #include "macroplace/rl/torch_policy.h"
 
 namespace macroplace::rl {
@@ -25,6 +26,9 @@ GraphTensors GraphTensors::to(torch::Device device) const {
   out.edge_weight = edge_weight.to(device);
   out.inverse_degree = inverse_degree.to(device);
   out.incidence = incidence.to(device);
+  out.node_offsets = node_offsets.to(device);
+  out.incident_edge = incident_edge.to(device);
+  out.incident_node = incident_node.to(device);
   return out;
 }
 
@@ -82,6 +86,24 @@ GraphTensors make_graph_tensors(std::int64_t num_nodes, const std::vector<std::i
       torch::cat({graph.inverse_degree.view({-1}).index_select(0, graph.edge_src),
                   graph.inverse_degree.view({-1}).index_select(0, graph.edge_dst)});
   graph.incidence = torch::sparse_coo_tensor(indices, values, {num_nodes, edges}).coalesce();
+  std::vector<std::int64_t> offsets(static_cast<std::size_t>(num_nodes) + 1, 0);
+  for (std::size_t e = 0; e < src.size(); ++e) {
+    ++offsets[static_cast<std::size_t>(src[e]) + 1];
+    ++offsets[static_cast<std::size_t>(dst[e]) + 1];
+  }
+  for (std::size_t i = 1; i < offsets.size(); ++i) offsets[i] += offsets[i - 1];
+  std::vector<std::int64_t> next(offsets.begin(), offsets.end() - 1);
+  std::vector<std::int64_t> incident_edge(2 * src.size()), incident_node(2 * src.size());
+  for (std::size_t e = 0; e < src.size(); ++e) {
+    const auto s = static_cast<std::size_t>(src[e]), d = static_cast<std::size_t>(dst[e]);
+    incident_edge[static_cast<std::size_t>(next[s])] = static_cast<std::int64_t>(e);
+    incident_node[static_cast<std::size_t>(next[s]++)] = dst[e];
+    incident_edge[static_cast<std::size_t>(next[d])] = static_cast<std::int64_t>(e);
+    incident_node[static_cast<std::size_t>(next[d]++)] = src[e];
+  }
+  graph.node_offsets = torch::tensor(offsets, torch::kInt64);
+  graph.incident_edge = torch::tensor(incident_edge, torch::kInt64);
+  graph.incident_node = torch::tensor(incident_node, torch::kInt64);
   return graph;
 }
 
@@ -197,11 +219,23 @@ EdgeLayerImpl::EdgeLayerImpl(std::int32_t width) {
 }
 
 std::pair<torch::Tensor, torch::Tensor> EdgeLayerImpl::forward(const GraphTensors& graph,
-                                                               const torch::Tensor& h) {
-  // Node-major layout [N,B,W]: gathers and scatters along dim 0 take LibTorch's fast paths
-  // (along dim 1 they were several times slower on CPU).
+                                                               const torch::Tensor& h,
+                                                               bool with_statistics) {
   const torch::Tensor a = first_->forward(h);   // [N,B,W], with the bias
   const torch::Tensor b = second_->forward(h);  // [N,B,W]
+  const std::int64_t batch = h.size(1), width = h.size(2);
+  torch::Tensor statistics;
+  if (with_statistics && graph.edge_src.numel() == 0) {
+    statistics = torch::zeros({batch, 4 * width}, h.options());
+  }
+  if (h.device().is_cpu()) {
+    if (with_statistics && !statistics.defined()) {
+      statistics = internal::edge_statistics(graph, a, b, weight_term_);
+    }
+    return {h + internal::edge_mean(graph, a, b, weight_term_), statistics};
+  }
+  // Node-major layout [N,B,W]: gathers and scatters along dim 0 take LibTorch's fast paths
+  // (along dim 1 they were several times slower on CPU).
   const torch::Tensor weight_part =
       (graph.edge_weight.unsqueeze(1) * weight_term_.unsqueeze(0)).unsqueeze(1);  // [E,1,W]
   // In place where autograd allows it (add's backward keeps nothing; relu keeps its output):
@@ -219,7 +253,13 @@ std::pair<torch::Tensor, torch::Tensor> EdgeLayerImpl::forward(const GraphTensor
   const torch::Tensor mean =
       torch::mm(graph.incidence, edges.reshape({edges.size(0), h.size(1) * h.size(2)}))
           .view(h.sizes());
-  return {h + mean, edges};
+  if (with_statistics && !statistics.defined()) {
+    const torch::Tensor edge_mean = edges.mean(0);
+    statistics = torch::cat({edge_mean, (edges - edge_mean).square().mean(0),
+                             std::get<0>(edges.max(0)), std::get<0>(edges.min(0))},
+                            1);
+  }
+  return {h + mean, statistics};
 }
 
 PolicyNetworkImpl::PolicyNetworkImpl(const PolicyOptions& options) : options_(options) {
@@ -272,15 +312,12 @@ torch::Tensor PolicyNetworkImpl::readout(const GraphTensors& graph, const Policy
   torch::Tensor h =
       torch::relu(node_encoder_->forward(inputs.node_features.transpose(0, 1).contiguous()));
   const std::int64_t batch = h.size(1);
-  torch::Tensor edges;
-  for (EdgeLayer& layer : edge_layers_) std::tie(h, edges) = layer->forward(graph, h);
+  // The last layer's edge statistics feed the readout.
   torch::Tensor statistics;
-  if (edges.defined() && edges.size(0) > 0) {
-    const torch::Tensor mean = edges.mean(0);
-    statistics = torch::cat({mean, (edges - mean).square().mean(0), std::get<0>(edges.max(0)),
-                             std::get<0>(edges.min(0))},
-                            1);
-  } else {
+  for (std::size_t i = 0; i < edge_layers_.size(); ++i) {
+    std::tie(h, statistics) = edge_layers_[i]->forward(graph, h, i + 1 == edge_layers_.size());
+  }
+  if (!statistics.defined()) {
     statistics = torch::zeros({batch, 4 * options_.node_width}, h.options());
   }
   h = h.transpose(0, 1);  // [B,N,W]

@@ -204,13 +204,15 @@ TEST(PolicyNetworkTest, GraphWithoutEdges) {
 }
 
 // e_ij = relu(W [h_i, h_j, w] + b), averaged with e_ji; h_i += mean of incident edges.
+// e_ij = relu(W [h_i, h_j, w] + b), averaged with e_ji; h_i += mean of incident edges; the
+// statistics of the edges' embeddings.
 TEST(PolicyNetworkTest, EdgeLayerMatchesItsFormula) {
   torch::manual_seed(2);
   EdgeLayer layer(3);
   layer->to(torch::kFloat64);
   const GraphTensors graph = tiny_graph().to(torch::kFloat64);
   const torch::Tensor h = torch::rand({4, 1, 3}, torch::kFloat64);  // [N,B,W]
-  const auto [updated, edges] = layer->forward(graph, h);
+  const auto [updated, statistics] = layer->forward(graph, h, /*with_statistics=*/true);
   const auto params = layer->named_parameters();
   const torch::Tensor w = torch::cat(
       {params["first.weight"], params["second.weight"], params["weight_term"].unsqueeze(1)}, 1);
@@ -229,8 +231,120 @@ TEST(PolicyNetworkTest, EdgeLayerMatchesItsFormula) {
     expected[static_cast<std::int64_t>(i)] += e / degree[static_cast<std::size_t>(i)];
     expected[static_cast<std::int64_t>(j)] += e / degree[static_cast<std::size_t>(j)];
   }
-  EXPECT_TRUE(torch::allclose(edges.select(1, 0), torch::stack(expected_edges), 1e-12, 1e-12));
   EXPECT_TRUE(torch::allclose(updated.select(1, 0), expected, 1e-12, 1e-12));
+  // Over the 3 edges, per feature: mean, variance (divided by 3), maximum, minimum.
+  const torch::Tensor all = torch::stack(expected_edges);  // [3, W]
+  const torch::Tensor mean = all.sum(0) / 3;
+  const torch::Tensor expected_statistics = torch::cat(
+      {mean, (all - mean).square().sum(0) / 3, std::get<0>(all.max(0)), std::get<0>(all.min(0))});
+  ASSERT_EQ(statistics.sizes(), (std::vector<std::int64_t>{1, 12}));
+  EXPECT_TRUE(torch::allclose(statistics[0], expected_statistics, 1e-12, 1e-12));
+}
+
+// The edge layer on the CPU (loops without [E,B,W] tensors) against the same layer written as
+// plain tensor operations from its parameters (gathers, index_add, reductions over the edges),
+// the updated nodes and the edge statistics and their gradients in double precision,
+// on a random graph with what the loops must get right: edges from a node to itself, repeated
+// edges, isolated nodes and hubs. The results must not depend on the thread count.
+TEST(PolicyNetworkTest, EdgeLayerMatchesItsTensorFormOnAnyGraph) {
+  torch::manual_seed(11);
+  std::mt19937_64 random(4);
+  const std::int64_t nodes = 120, batch = 3, width = 5;
+  std::vector<std::int64_t> src, dst;
+  std::vector<double> weight;
+  for (int e = 0; e < 400; ++e) {
+    // Nodes 100-109 are isolated; node 0 is a hub; every 25th edge is a loop, every 40th repeated.
+    std::int64_t s = e % 7 == 0 ? 0 : static_cast<std::int64_t>(random() % 100);
+    std::int64_t d = e % 25 == 0 ? s : static_cast<std::int64_t>(random() % 100);
+    if (e % 40 == 39) {
+      s = src.back();
+      d = dst.back();
+    }
+    if (e % 3 == 0) d = 110 + static_cast<std::int64_t>(random() % 10);
+    src.push_back(s);
+    dst.push_back(d);
+    // Multiples of 1/256: the graph keeps its weights in float, exactly.
+    weight.push_back(static_cast<double>(1 + random() % 1000) / 256.0);
+  }
+  const GraphTensors graph = make_graph_tensors(nodes, src, dst, weight).to(torch::kFloat64);
+  EdgeLayer layer(static_cast<std::int32_t>(width));
+  layer->to(torch::kFloat64);
+  const torch::Tensor h0 = torch::randn({nodes, batch, width}, torch::kFloat64);
+  const torch::Tensor upstream_h = torch::randn({nodes, batch, width}, torch::kFloat64);
+  const torch::Tensor upstream_statistics = torch::randn({batch, 4 * width}, torch::kFloat64);
+
+  // The layer's outputs and the gradients of <upstream, outputs> for h and every parameter.
+  struct Result {
+    torch::Tensor updated, statistics;
+    std::vector<torch::Tensor> gradients;
+  };
+  const auto gradients_of = [&](const torch::Tensor& h, const torch::Tensor& updated,
+                                const torch::Tensor& statistics) {
+    std::vector<torch::Tensor> inputs = layer->parameters();
+    inputs.push_back(h);
+    const torch::Tensor objective =
+        (updated * upstream_h).sum() + (statistics * upstream_statistics).sum();
+    return torch::autograd::grad({objective}, inputs);
+  };
+  const auto ours = [&](int threads) {
+    at::set_num_threads(threads);
+    const torch::Tensor h = h0.clone().requires_grad_(true);
+    const auto [updated, statistics] = layer->forward(graph, h, /*with_statistics=*/true);
+    Result out{updated.detach(), statistics.detach(), gradients_of(h, updated, statistics)};
+    at::set_num_threads(2);
+    return out;
+  };
+  const auto params = layer->named_parameters();
+  const torch::Tensor h = h0.clone().requires_grad_(true);
+  const torch::Tensor a = torch::linear(h, params["first.weight"], params["first.bias"]);
+  const torch::Tensor b = torch::linear(h, params["second.weight"]);
+  const torch::Tensor s_index = torch::tensor(src, torch::kInt64);
+  const torch::Tensor d_index = torch::tensor(dst, torch::kInt64);
+  const torch::Tensor shift =
+      (torch::tensor(weight, torch::kFloat64).unsqueeze(1) * params["weight_term"].unsqueeze(0))
+          .unsqueeze(1);
+  const torch::Tensor edges =
+      0.5 * (torch::relu(a.index_select(0, s_index) + b.index_select(0, d_index) + shift) +
+             torch::relu(a.index_select(0, d_index) + b.index_select(0, s_index) + shift));
+  const torch::Tensor sums =
+      torch::zeros_like(h).index_add(0, s_index, edges).index_add(0, d_index, edges);
+  std::vector<double> degree(static_cast<std::size_t>(nodes), 0.0);
+  for (std::size_t e = 0; e < src.size(); ++e) {
+    degree[static_cast<std::size_t>(src[e])] += 1;
+    degree[static_cast<std::size_t>(dst[e])] += 1;
+  }
+  EXPECT_EQ(degree[105], 0.0);  // isolated nodes are part of the case
+  // 1/degree as the graph keeps it, in float.
+  for (double& d : degree) d = d > 0 ? static_cast<float>(1 / d) : 0;
+  const torch::Tensor updated =
+      h + sums * torch::tensor(degree, torch::kFloat64).view({nodes, 1, 1});
+  const torch::Tensor edge_mean = edges.mean(0);
+  const torch::Tensor statistics =
+      torch::cat({edge_mean, (edges - edge_mean).square().mean(0), std::get<0>(edges.max(0)),
+                  std::get<0>(edges.min(0))},
+                 1);
+  const Result reference{updated.detach(), statistics.detach(),
+                         gradients_of(h, updated, statistics)};
+
+  const Result one = ours(1), two = ours(2);
+  for (const Result* result : {&one, &two}) {
+    EXPECT_LT((result->updated - reference.updated).abs().max().item<double>(), 1e-12);
+    EXPECT_LT((result->statistics - reference.statistics).abs().max().item<double>(), 1e-12);
+    ASSERT_EQ(result->gradients.size(), reference.gradients.size());
+    for (std::size_t i = 0; i < reference.gradients.size(); ++i) {
+      EXPECT_LT((result->gradients[i] - reference.gradients[i]).abs().max().item<double>(),
+                1e-10 * (1 + reference.gradients[i].abs().max().item<double>()))
+          << "gradient " << i;
+    }
+  }
+  EXPECT_TRUE(torch::equal(one.updated, two.updated));
+  EXPECT_TRUE(torch::equal(one.statistics, two.statistics));
+  EXPECT_TRUE(torch::equal(one.gradients.back(), two.gradients.back()));  // of h
+
+  // Without the statistics: the same update.
+  const auto [alone, none] = layer->forward(graph, h0, /*with_statistics=*/false);
+  EXPECT_FALSE(none.defined());
+  EXPECT_TRUE(torch::equal(alone.detach(), one.updated));
 }
 
 // Autograd's gradients of a scalar of the outputs against central differences, for every

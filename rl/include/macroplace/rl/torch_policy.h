@@ -42,6 +42,10 @@ struct GraphTensors {
   torch::Tensor edge_weight;         // [E]
   torch::Tensor inverse_degree;      // [N, 1]: 1 / incident edges, 0 for isolated nodes
   torch::Tensor incidence;           // sparse [N, E]: 1 / degree(i) where edge e touches node i
+  // Each node's incident edges in edge order (an edge from a node to itself twice, as the
+  // degree counts it): node i's are entries node_offsets[i] .. node_offsets[i + 1] - 1 of
+  // incident_edge (the edge) and incident_node (its other end). int64 [N + 1], [2E], [2E].
+  torch::Tensor node_offsets, incident_edge, incident_node;
   std::int64_t num_nodes = 0;
 
   GraphTensors to(torch::Dtype dtype) const;
@@ -94,10 +98,12 @@ torch::Tensor transposed_conv3x3_nhwc(const torch::Tensor& x, const torch::Tenso
 class EdgeLayerImpl : public torch::nn::Module {
  public:
   explicit EdgeLayerImpl(std::int32_t width);
-  // h [N,B,W] (node-major) -> (h + mean of incident edge embeddings [N,B,W], edge embeddings
-  // [E,B,W]).
-  std::pair<torch::Tensor, torch::Tensor> forward(const GraphTensors& graph,
-                                                  const torch::Tensor& h);
+  // h [N,B,W] (node-major) -> (h + mean of incident edge embeddings [N,B,W], and when
+  // with_statistics the embeddings' mean, variance, maximum and minimum over all edges [B,4W],
+  // zero for a graph without edges; else undefined). On the CPU the edge work runs as loops that
+  // never hold the [E,B,W] embeddings (rl/src/edge_kernels.h); elsewhere as tensor operations.
+  std::pair<torch::Tensor, torch::Tensor> forward(const GraphTensors& graph, const torch::Tensor& h,
+                                                  bool with_statistics);
 
  private:
   // FC([h_i, h_j, w]) = first(h_i) + second(h_j) + w * weight_term, split so that the dense part
