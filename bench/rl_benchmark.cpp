@@ -129,6 +129,7 @@ void rl_edge_layers_ariane(benchmark::State& state) {
   const macroplace::rl::GraphTensors graph =
       macroplace::rl::make_graph_tensors(ariane_design()->graph);
   std::vector<macroplace::rl::EdgeLayer> layers;
+  layers.reserve(static_cast<std::size_t>(policy.edge_layers));
   for (std::int32_t i = 0; i < policy.edge_layers; ++i) {
     layers.emplace_back(policy.node_width);
   }
