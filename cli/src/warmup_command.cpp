@@ -28,10 +28,8 @@ Status read_warmup_designs(const std::string& path, std::vector<rl::WarmupDesign
   for (const std::string& name : reader->designs()) {
     pretrain::DatasetDesign design;
     if (Status s = reader->read_design(name, &design); !s.ok()) return s;
-    std::vector<pretrain::DatasetSample> samples;
-    if (design.samples > 0) {  // none: the warm-up says the design has too few
-      if (Status s = reader->read_samples(name, 0, design.samples, &samples); !s.ok()) return s;
-    }
+    std::vector<pretrain::DatasetSample> samples;  // none: the warm-up says it has too few
+    if (Status s = reader->read_samples(name, 0, design.samples, &samples); !s.ok()) return s;
     rl::WarmupDesign warmup;
     warmup.name = name;
     warmup.netlist = std::make_shared<const netlist::Netlist>(std::move(design.netlist));

@@ -707,6 +707,8 @@ Status DatasetReader::read_samples(const std::string& name, std::int64_t first, 
     return impl.error(where + "samples " + std::to_string(first) + " to " +
                       std::to_string(first + count) + " out of " + std::to_string(rows));
   }
+  out->clear();
+  if (count == 0) return {};  // an empty read (HDF5 refuses an empty selection)
   const auto f = static_cast<hsize_t>(first), c = static_cast<hsize_t>(count);
   std::vector<double> x, y, costs;
   std::vector<std::uint8_t> orientation, method_bytes;
@@ -721,7 +723,6 @@ Status DatasetReader::read_samples(const std::string& name, std::int64_t first, 
       !read_all(g, "sample_method_bytes", &method_bytes) || costs.size() != c * kCostColumns) {
     return impl.error(where + "sample arrays missing or damaged");
   }
-  out->clear();
   for (hsize_t i = 0; i < c; ++i) {
     DatasetSample sample;
     const std::size_t row = f + i;

@@ -119,6 +119,13 @@ TEST(Dataset, RoundTrip) {
 
   ASSERT_TRUE(reader->read_design("synthetic-1", &design).ok());
   EXPECT_EQ(design.samples, 0);
+  // Reading none is an empty read, of a design with samples or without; past the end is not.
+  samples.resize(1);
+  EXPECT_TRUE(reader->read_samples("synthetic-1", 0, 0, &samples).ok());
+  EXPECT_TRUE(samples.empty());
+  EXPECT_TRUE(reader->read_samples("ariane", 3, 0, &samples).ok());
+  EXPECT_FALSE(reader->read_samples("synthetic-1", 0, 1, &samples).ok());
+  EXPECT_FALSE(reader->read_samples("synthetic-1", 1, 0, &samples).ok());
   EXPECT_EQ(design.netlist.counts().hard_macros, 16);
 }
 
