@@ -70,12 +70,18 @@ GraphTensors make_graph_tensors(std::int64_t num_nodes, const std::vector<std::i
   graph.edge_src = torch::tensor(src, torch::kInt64).reshape({edges});
   graph.edge_dst = torch::tensor(dst, torch::kInt64).reshape({edges});
   graph.edge_weight = torch::tensor(weight, torch::kFloat64).to(torch::kFloat32).reshape({edges});
-  std::vector<double> degree(static_cast<std::size_t>(num_nodes), 0.0);
+  std::vector<std::int64_t> offsets(static_cast<std::size_t>(num_nodes) + 1, 0);
   for (std::size_t e = 0; e < src.size(); ++e) {
-    degree[static_cast<std::size_t>(src[e])] += 1;
-    degree[static_cast<std::size_t>(dst[e])] += 1;
+    ++offsets[static_cast<std::size_t>(src[e]) + 1];
+    ++offsets[static_cast<std::size_t>(dst[e]) + 1];
   }
-  for (double& d : degree) d = d > 0 ? 1.0 / d : 0.0;
+  for (std::size_t i = 1; i < offsets.size(); ++i) offsets[i] += offsets[i - 1];
+  // A node's degree is its count of incident-list entries.
+  std::vector<double> degree(static_cast<std::size_t>(num_nodes), 0.0);
+  for (std::size_t i = 0; i < degree.size(); ++i) {
+    const auto d = static_cast<double>(offsets[i + 1] - offsets[i]);
+    degree[i] = d > 0 ? 1.0 / d : 0.0;
+  }
   graph.inverse_degree =
       torch::tensor(degree, torch::kFloat64).to(torch::kFloat32).reshape({num_nodes, 1});
   // Sparse [N, E] mean-aggregation matrix: 1/degree(i) for each edge incident to node i.
@@ -86,12 +92,6 @@ GraphTensors make_graph_tensors(std::int64_t num_nodes, const std::vector<std::i
       torch::cat({graph.inverse_degree.view({-1}).index_select(0, graph.edge_src),
                   graph.inverse_degree.view({-1}).index_select(0, graph.edge_dst)});
   graph.incidence = torch::sparse_coo_tensor(indices, values, {num_nodes, edges}).coalesce();
-  std::vector<std::int64_t> offsets(static_cast<std::size_t>(num_nodes) + 1, 0);
-  for (std::size_t e = 0; e < src.size(); ++e) {
-    ++offsets[static_cast<std::size_t>(src[e]) + 1];
-    ++offsets[static_cast<std::size_t>(dst[e]) + 1];
-  }
-  for (std::size_t i = 1; i < offsets.size(); ++i) offsets[i] += offsets[i - 1];
   std::vector<std::int64_t> next(offsets.begin(), offsets.end() - 1);
   std::vector<std::int64_t> incident_edge(2 * src.size()), incident_node(2 * src.size());
   for (std::size_t e = 0; e < src.size(); ++e) {
