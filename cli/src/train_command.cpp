@@ -366,6 +366,14 @@ bool common_options(const char* command, const ParsedArguments& args, rl::Traine
   }
   if (args.has("--spatial-features")) options->policy.spatial_features = true;
   options->record_episodes = args.has("--record-episodes");
+  if (const auto every = args.value("--keep-policy-every")) {
+    std::int64_t value = 0;
+    if (!parse_count(*every, 0, 1 << 20, &value)) {
+      err << "macroplace " << command << ": --keep-policy-every expects a count 0-1048576\n";
+      return false;
+    }
+    options->keep_policy_every = static_cast<std::int32_t>(value);
+  }
   options->device = args.value("--device").value_or(options->device);
   return action_side_option(command, args, &options->policy, &options->fit_action_side, err);
 }
@@ -390,6 +398,9 @@ std::vector<OptionSpec> with_common_options(std::vector<OptionSpec> options) {
       {"--record-episodes", "",
        "append every episode trained on to RUN_DIR/episodes.jsonl (for dataset build --episodes)",
        0},
+      {"--keep-policy-every", "K",
+       "keep every K-th iteration's policy as RUN_DIR/policies/iteration-N.pt (default 0: none)",
+       1},
       {"--action-side", "fit|N",
        "the head's action grid: 128 (default, Circuit Training's) or 'fit' (the design's grid, "
        "rounded up to the head's side x 2^k)",

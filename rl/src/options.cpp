@@ -108,6 +108,7 @@ Status TrainerOptions::validate() const {
     return Status::error("train: episodes per unit must divide episodes per iteration");
   }
   if (max_staleness < 0) return Status::error("train: max staleness must be >= 0");
+  if (keep_policy_every < 0) return Status::error("train: keep-policy-every must be >= 0");
   if (designs_per_iteration < 0) {
     return Status::error("train: designs per iteration must be >= 0");
   }

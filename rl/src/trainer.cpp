@@ -347,10 +347,19 @@ Status Trainer::Impl::save_checkpoint() const {
 }
 
 Status Trainer::Impl::save_policy() const {
-  return internal::write_archive(path("policy.pt"), "policy",
-                                 [this](torch::serialize::OutputArchive* archive) {
-                                   internal::write_policy(network, archive);
-                                 });
+  const auto fill = [this](torch::serialize::OutputArchive* archive) {
+    internal::write_policy(network, archive);
+  };
+  if (Status s = internal::write_archive(path("policy.pt"), "policy", fill); !s.ok()) return s;
+  const std::int32_t every = options.keep_policy_every;
+  if (every == 0 || iteration == 0 || iteration % every != 0) return {};
+  const std::string kept = path("policies");
+  std::error_code error;
+  std::filesystem::create_directories(kept, error);
+  if (error) return Status::error(kept + ": cannot create the folder: " + error.message());
+  char name[32];
+  std::snprintf(name, sizeof name, "/iteration-%06d.pt", static_cast<int>(iteration));
+  return internal::write_archive(kept + name, "policy", fill);
 }
 
 Status Trainer::Impl::load_checkpoint() {

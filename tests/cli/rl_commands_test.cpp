@@ -73,14 +73,15 @@ TEST(RlCommands, PretrainOnACorpusAndPlaceAnotherDesign) {
                  "--soft-macros", "40", "--ports", "16"})
                 .status,
             kExitSuccess);
-  const Result trained =
-      run({"pretrain", dir + "/corpus", "--out", dir + "/run", "--iterations", "2",
-           "--episodes-per-design", "2", "--minibatch", "8", "--epochs", "1", "--record-episodes"});
+  const Result trained = run({"pretrain", dir + "/corpus", "--out", dir + "/run", "--iterations",
+                              "2", "--episodes-per-design", "2", "--minibatch", "8", "--epochs",
+                              "1", "--record-episodes", "--keep-policy-every", "1"});
   ASSERT_EQ(trained.status, kExitSuccess) << trained.err;
   EXPECT_NE(trained.out.find("pre-training on 2 designs"), std::string::npos) << trained.out;
   EXPECT_NE(trained.out.find("synthetic-2"), std::string::npos) << trained.out;
   for (const char* file :
-       {"checkpoint.pt", "policy.pt", "best-synthetic-1.plc", "best-synthetic-2.json"}) {
+       {"checkpoint.pt", "policy.pt", "best-synthetic-1.plc", "best-synthetic-2.json",
+        "policies/iteration-000001.pt", "policies/iteration-000002.pt"}) {
     EXPECT_TRUE(std::filesystem::exists(dir + "/run/" + file)) << file;
   }
   const std::string metrics = macroplace::testing::read_file(dir + "/run/metrics.jsonl");
@@ -120,6 +121,12 @@ TEST(RlCommands, PretrainOnACorpusAndPlaceAnotherDesign) {
                                "--designs-per-iteration", "1", "--every-iteration", "synthetic-2"});
   EXPECT_EQ(too_many.status, kExitUsage);
   EXPECT_NE(too_many.err.find("more designs per iteration"), std::string::npos) << too_many.err;
+
+  const Result negative =
+      run({"pretrain", dir + "/corpus", "--out", dir + "/run3", "--keep-policy-every", "two"});
+  EXPECT_EQ(negative.status, kExitUsage);
+  EXPECT_NE(negative.err.find("--keep-policy-every expects a count"), std::string::npos)
+      << negative.err;
 
   const Result empty = run({"pretrain", dir + "/nothing", "--out", dir + "/run2"});
   EXPECT_EQ(empty.status, kExitFailure);

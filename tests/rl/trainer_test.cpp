@@ -589,6 +589,47 @@ TEST(TrainerTest, RecordedEpisodesAreTheUpdatesEpisodes) {
   EXPECT_FALSE(std::filesystem::exists(plain.run_dir + "/" + kEpisodesLog));
 }
 
+// --keep-policy-every: every K-th iteration's policy stays as policies/iteration-N.pt with the
+// weights a run stopped at that iteration has; a resume writes the checkpoint's again when a kill
+// lost it, and a run without the option keeps none.
+TEST(TrainerTest, KeptPoliciesAreTheirIterationsPolicies) {
+  TrainerOptions kept = small_run("rl_trainer_kept", 3);
+  kept.keep_policy_every = 2;
+  ASSERT_TRUE(train(kept, nullptr).ok());
+  const std::string folder = kept.run_dir + "/policies";
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    names.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(names, std::vector<std::string>{"iteration-000002.pt"});
+  // The weights of iteration 2: those of the same run stopped there.
+  TrainerOptions two = small_run("rl_trainer_kept_two", 2);
+  ASSERT_TRUE(train(two, nullptr).ok());
+  const auto weights = [](const TrainerOptions& run, const std::string& policy_file) {
+    TrainerOptions from = run;
+    from.run_dir = macroplace::testing::make_temp_dir("rl_trainer_kept_from");
+    from.initial_checkpoint = policy_file;
+    from.resume = false;
+    std::unique_ptr<Trainer> trainer;
+    EXPECT_TRUE(Trainer::create(from, &trainer).ok());
+    return trainer ? trainer->parameters() : std::vector<double>{};
+  };
+  const std::vector<double> at_two = weights(two, two.run_dir + "/policy.pt");
+  ASSERT_FALSE(at_two.empty());
+  EXPECT_EQ(weights(kept, folder + "/iteration-000002.pt"), at_two);
+  EXPECT_NE(weights(kept, kept.run_dir + "/policy.pt"), at_two);  // iteration 3's
+  // A kill after policy.pt lost iteration 4's kept policy: the resume writes it.
+  kept.iterations = 4;
+  kept.resume = true;
+  ASSERT_TRUE(train(kept, nullptr).ok());
+  const std::vector<double> at_four = weights(kept, kept.run_dir + "/policy.pt");
+  std::filesystem::remove(folder + "/iteration-000004.pt");
+  ASSERT_TRUE(train(kept, nullptr).ok());  // nothing left to train
+  EXPECT_EQ(weights(kept, folder + "/iteration-000004.pt"), at_four);
+  EXPECT_EQ(weights(kept, folder + "/iteration-000002.pt"), at_two);
+  EXPECT_FALSE(std::filesystem::exists(two.run_dir + "/policies"));
+}
+
 // A file that is not a checkpoint is one line of error naming it, not LibTorch's stack trace.
 TEST(TrainerTest, UnreadableCheckpointIsOneLineOfError) {
   TrainerOptions options = small_run("rl_trainer_garbage", 1);

@@ -105,6 +105,11 @@ struct TrainerOptions {
   // control: a resume may turn it on or off; the file is cut back to the checkpoint like the
   // metrics.
   bool record_episodes = false;
+  // Every K-th iteration's policy kept as RUN_DIR/policies/iteration-NNNNNN.pt (a policy file
+  // like policy.pt), for curves over a run's policies and for choosing one afterwards; 0: none.
+  // A run control like record_episodes. Written after policy.pt, so a kill may lose the
+  // checkpoint's own, which the resume writes again.
+  std::int32_t keep_policy_every = 0;
   bool resume = false;
   // Start from this checkpoint's policy (architecture and weights; a pre-trained or another
   // design's run) instead of a random one; the optimizer, iteration count and best placement
