@@ -122,11 +122,11 @@ TEST(RlCommands, PretrainOnACorpusAndPlaceAnotherDesign) {
   EXPECT_EQ(too_many.status, kExitUsage);
   EXPECT_NE(too_many.err.find("more designs per iteration"), std::string::npos) << too_many.err;
 
-  const Result negative =
+  const Result not_a_count =
       run({"pretrain", dir + "/corpus", "--out", dir + "/run3", "--keep-policy-every", "two"});
-  EXPECT_EQ(negative.status, kExitUsage);
-  EXPECT_NE(negative.err.find("--keep-policy-every expects a count"), std::string::npos)
-      << negative.err;
+  EXPECT_EQ(not_a_count.status, kExitUsage);
+  EXPECT_NE(not_a_count.err.find("--keep-policy-every expects a count"), std::string::npos)
+      << not_a_count.err;
 
   const Result empty = run({"pretrain", dir + "/nothing", "--out", dir + "/run2"});
   EXPECT_EQ(empty.status, kExitFailure);
