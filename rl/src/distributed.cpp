@@ -213,10 +213,7 @@ std::size_t design_of_unit(std::int64_t unit, std::int64_t units_per_design,
 
 std::string policy_bytes(PolicyNetwork& network) {
   torch::serialize::OutputArchive archive;
-  torch::serialize::OutputArchive model;
-  network->save(model);
-  archive.write("model", model);
-  archive.write("policy_options", internal::encode_policy_options(network->options()));
+  internal::write_policy(network, &archive);  // what policy.pt holds
   std::ostringstream stream;
   archive.save_to(stream);
   return stream.str();
