@@ -31,13 +31,13 @@ mkdir -p "$work"
 } > "$work/corpus.txt"
 # Stage 1: every design, one episode each, per iteration.
 "$macroplace" pretrain "$work/corpus.txt" --out "$work/run" --episodes-per-design 1 \
-  --iterations 100000 --time-limit 5700 --threads 2 --torch-threads 2 --collectors 2 --seed 1
+  --iterations 100000 --time-limit 2700 --threads 2 --torch-threads 2 --collectors 2 --seed 1
 # Stage 2: the real designs in every iteration (uniform draws over this corpus, 93% synthetic,
 # starve them), 4 synthetic ones drawn anew, 4 episodes each; minibatches of 64 keep the KL near
 # its target.
 "$macroplace" pretrain "$work/corpus.txt" --out "$work/run2" --init "$work/run/policy.pt" \
   --designs-per-iteration 8 \
   --every-iteration ariane136-asap7,ariane136-sky130hd,ibm01,macro_tiles_10x10 \
-  --episodes-per-design 4 --minibatch 64 --iterations 100000 --time-limit 2700 \
+  --episodes-per-design 4 --minibatch 64 --iterations 100000 --time-limit 3000 \
   --threads 2 --torch-threads 2 --collectors 2 --seed 1
 echo "policy: $work/run2/policy.pt (copy it to models/shipped-policy/policy.pt to ship it)"
