@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "macroplace/netlist/rent.h"
+
 namespace macroplace::pretrain {
 
 using netlist::NodeId;
@@ -32,7 +34,8 @@ constexpr Field kFields[] = {{"hard macros", &DesignStatistics::hard_macros},
                              {"nets per soft macro", &DesignStatistics::nets_per_soft_macro},
                              {"nets per port", &DesignStatistics::nets_per_port},
                              {"nets with a hard macro", &DesignStatistics::hard_macro_net_share},
-                             {"nets with a port", &DesignStatistics::port_net_share}};
+                             {"nets with a port", &DesignStatistics::port_net_share},
+                             {"Rent exponent", &DesignStatistics::rent_exponent}};
 
 }  // namespace
 
@@ -118,6 +121,7 @@ DesignStatistics design_statistics(const netlist::Netlist& netlist, double canva
   if (s.hard_macros > 0) s.nets_per_hard_macro /= s.hard_macros;
   if (s.soft_macros > 0) s.nets_per_soft_macro /= s.soft_macros;
   if (s.ports > 0) s.nets_per_port /= s.ports;
+  s.rent_exponent = netlist::rent_fit(netlist).exponent;
   return s;
 }
 

@@ -56,6 +56,7 @@ TEST(DesignStatistics, HandWorkedNetlist) {
   EXPECT_DOUBLE_EQ(s.nets_per_port, 1.5);      // P: net 0; Q: nets 2 and 3
   EXPECT_DOUBLE_EQ(s.hard_macro_net_share, 0.75);
   EXPECT_DOUBLE_EQ(s.port_net_share, 0.75);
+  EXPECT_EQ(s.rent_exponent, 0);  // 3 cells: too few to bisect
 
   // The mean of a design with itself is the design; the table names every figure.
   const DesignStatistics mean = mean_statistics({s, s}, "mean");

@@ -1,7 +1,7 @@
 // DesignStatistics: the structural figures by which a synthetic design is compared with real
 // ones (counts, area shares of the canvas, hard-macro footprints, net degrees, connectivity of
-// each node kind). Every figure is a property of the netlist and its canvas alone, not of a
-// placement.
+// each node kind, Rent's exponent). Every figure is a property of the netlist and its canvas alone,
+// not of a placement.
 //
 //   DesignStatistics s = design_statistics(netlist, canvas_width, canvas_height);
 //   std::string table = statistics_table({ariane, synthetic_mean});
@@ -33,6 +33,7 @@ struct DesignStatistics {
   double nets_per_port = 0;
   double hard_macro_net_share = 0;  // nets with a hard-macro terminal
   double port_net_share = 0;        // nets with a port terminal
+  double rent_exponent = 0;         // netlist::rent_fit's p (locality of the connectivity)
 
   // (label, value) in the order statistics_table() prints them.
   std::vector<std::pair<std::string, double>> figures() const;
