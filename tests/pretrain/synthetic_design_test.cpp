@@ -153,8 +153,8 @@ TEST(SyntheticDesign, NetsAreLocalAroundTheHiddenSpots) {
   EXPECT_LT(3 * hpwl(design.spot_x, design.spot_y), hpwl(x, y));
 }
 
-// Rent's exponent of a generated design is that of local wiring, in the range measured on logic
-// (0.5-0.75; our clustered real designs: 0.46-0.58) and far below random wiring's (0.86 for
+// Rent's exponent of a generated design is that of local wiring, in the range usually quoted for
+// logic (0.5-0.75; our clustered real designs: 0.46-0.58) and far below random wiring's (0.86 for
 // 1024 cells in tests/netlist/rent_test.cpp).
 TEST(SyntheticDesign, RentExponentIsThatOfLocalWiring) {
   SyntheticOptions options;

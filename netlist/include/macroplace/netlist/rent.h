@@ -1,7 +1,8 @@
 // Rent's rule for a netlist: a block of G cells has T = t * G^p terminals. The exponent p says
 // how local the connectivity is (about 0 for a chain, 0.5 for a 2-D mesh, 1 for random wiring;
-// Landman and Russo measured 0.5-0.75 on logic). Measured as they did, by recursive min-cut
-// bisection (METIS here), and fitted by least squares of log T on log G over the levels' means.
+// 0.5-0.75 is the range usually quoted for logic). Measured, as Landman and Russo did, by
+// recursive min-cut bisection (METIS here); fitted by least squares of log T on log G over the
+// levels' means.
 //
 //   const RentFit fit = rent_fit(netlist);  // fit.exponent, fit.coefficient, fit.levels
 #pragma once
