@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <vector>
+
+#include "macroplace/base/line_fit.h"
 
 namespace macroplace::eval {
 
@@ -35,26 +38,19 @@ struct PowerLaw {
 PowerLaw fit_given_asymptote(const std::vector<Point>& points, double asymptote) {
   PowerLaw law;
   law.asymptote = asymptote;
-  const auto count = static_cast<double>(points.size());
-  double mean_x = 0, mean_y = 0;
+  std::vector<double> xs, ys;
+  xs.reserve(points.size());
+  ys.reserve(points.size());
   for (const Point& point : points) {
     const double gap = point.best - asymptote;
     if (!(gap > 0)) return law;
-    mean_x += point.log_k;
-    mean_y += std::log(gap);
+    xs.push_back(point.log_k);
+    ys.push_back(std::log(gap));
   }
-  mean_x /= count;
-  mean_y /= count;
-  double sxx = 0, sxy = 0;
-  for (const Point& point : points) {
-    const double dx = point.log_k - mean_x;
-    sxx += dx * dx;
-    sxy += dx * (std::log(point.best - asymptote) - mean_y);
-  }
-  if (!(sxx > 0)) return law;
-  const double slope = sxy / sxx;
-  law.exponent = -slope;
-  law.scale = std::exp(mean_y - slope * mean_x);
+  const LineFit line = fit_line(xs, ys);
+  if (!line.ok) return law;
+  law.exponent = -line.slope;
+  law.scale = std::exp(line.intercept);
   if (!(law.exponent > 0) || !(law.scale > 0) || !std::isfinite(law.scale)) return law;
   double residual = 0;
   for (const Point& point : points) {

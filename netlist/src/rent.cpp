@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "macroplace/base/line_fit.h"
 #include "metis_signals.h"
 
 namespace macroplace::netlist {
@@ -190,21 +191,10 @@ RentFit rent_fit(const Netlist& netlist, std::uint64_t seed) {
 
   RentFit fit;
   fit.levels = static_cast<std::int32_t>(xs.size());
-  if (xs.size() < 2) return fit;
-  const double n = static_cast<double>(xs.size());
-  double mx = 0, my = 0;
-  for (std::size_t i = 0; i < xs.size(); ++i) {
-    mx += xs[i] / n;
-    my += ys[i] / n;
-  }
-  double sxy = 0, sxx = 0;
-  for (std::size_t i = 0; i < xs.size(); ++i) {
-    sxy += (xs[i] - mx) * (ys[i] - my);
-    sxx += (xs[i] - mx) * (xs[i] - mx);
-  }
-  if (sxx <= 0) return fit;
-  fit.exponent = sxy / sxx;
-  fit.coefficient = std::exp(my - fit.exponent * mx);
+  const LineFit line = fit_line(xs, ys);
+  if (!line.ok) return fit;
+  fit.exponent = line.slope;
+  fit.coefficient = std::exp(line.intercept);
   return fit;
 }
 
