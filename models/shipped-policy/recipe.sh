@@ -2,6 +2,10 @@
 # The recipe of the shipped policy (models/shipped-policy/policy.pt): pre-training on the real
 # designs we may train on plus 50 synthetic ones, with 1 learner and 2 collector processes, in
 # two stages (every design each iteration, then the real ones each iteration and a few drawn).
+# The policy sees the wire mask and the density map (--spatial-features): what each grid cell
+# would add to the wirelength for the macro being placed, and how full each cell is. Both mean
+# the same on every design, which is what lets the policy carry over to designs outside the
+# corpus (docs/PERFORMANCE.md, "The wire mask and density map in pre-training").
 # Ariane 133 is held out in every technology (it is the bundled example the Quick start places,
 # and what the held-out comparisons in docs/PERFORMANCE.md measure), so NanGate45 and SkyWater 130
 # Ariane 133 and Circuit Training's ariane/initial.plc stay out of the corpus.
@@ -31,13 +35,14 @@ mkdir -p "$work"
 } > "$work/corpus.txt"
 # Stage 1: every design, one episode each, per iteration.
 "$macroplace" pretrain "$work/corpus.txt" --out "$work/run" --episodes-per-design 1 \
-  --iterations 100000 --time-limit 2700 --threads 2 --torch-threads 2 --collectors 2 --seed 1
+  --iterations 100000 --time-limit 1500 --threads 2 --torch-threads 2 --collectors 2 --seed 1 \
+  --spatial-features
 # Stage 2: the real designs in every iteration (uniform draws over this corpus, 93% synthetic,
 # starve them), 4 synthetic ones drawn anew, 4 episodes each; minibatches of 64 keep the KL near
 # its target.
 "$macroplace" pretrain "$work/corpus.txt" --out "$work/run2" --init "$work/run/policy.pt" \
   --designs-per-iteration 8 \
   --every-iteration ariane136-asap7,ariane136-sky130hd,ibm01,macro_tiles_10x10 \
-  --episodes-per-design 4 --minibatch 64 --iterations 100000 --time-limit 3000 \
-  --threads 2 --torch-threads 2 --collectors 2 --seed 1
+  --episodes-per-design 4 --minibatch 64 --iterations 100000 --time-limit 1800 \
+  --threads 2 --torch-threads 2 --collectors 2 --seed 1 --spatial-features
 echo "policy: $work/run2/policy.pt (copy it to models/shipped-policy/policy.pt to ship it)"
